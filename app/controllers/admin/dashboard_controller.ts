@@ -1,0 +1,20 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import TokenService from '#services/token_service'
+import { pingUrlOf } from '#transformers/token_transformer'
+
+export default class DashboardController {
+  async index({ auth, view }: HttpContext) {
+    const { items } = await TokenService.list(auth.getUserOrFail(), { limit: 100 })
+    const tokens = items.map((token) => ({
+      uuid: token.uuid,
+      name: token.name,
+      slug: token.slug,
+      tags: token.tags,
+      status: token.displayStatus(),
+      lastPingAt: token.lastPingAt,
+      nPings: token.nPings,
+      pingUrl: pingUrlOf(token),
+    }))
+    return view.render('pages/dashboard', { tokens })
+  }
+}

@@ -1,0 +1,82 @@
+import app from '@adonisjs/core/services/app'
+import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
+import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+
+export interface ApiError {
+  code: string
+  message: string
+  field?: string
+}
+
+const CODES: Record<number, string> = {
+  400: 'E_BAD_REQUEST',
+  401: 'E_UNAUTHORIZED',
+  403: 'E_FORBIDDEN',
+  404: 'E_NOT_FOUND',
+  405: 'E_METHOD_NOT_ALLOWED',
+  409: 'E_CONFLICT',
+  413: 'E_PAYLOAD_TOO_LARGE',
+  415: 'E_UNSUPPORTED_MEDIA_TYPE',
+  422: 'E_VALIDATION_ERROR',
+  429: 'E_TOO_MANY_REQUESTS',
+}
+
+/**
+ * Turns any error into the API's one error shape, `{ errors: [...] }`.
+ * Unexpected errors say nothing about their cause to the client.
+ */
+export function toApiErrors(error: any): { status: number; errors: ApiError[] } {
+  let status =
+    Number(error?.status) >= 400 && Number(error?.status) < 600 ? Number(error.status) : 500
+  // The body parser answers 422 for a body that is not a JSON object or array.
+  if (status === 422 && !Array.isArray(error?.messages)) {
+    status = 400
+  }
+  if (status === 422) {
+    return {
+      status,
+      errors: error.messages.map((item: { message: string; field: string; rule: string }) => ({
+        code: CODES[422],
+        message: item.message,
+        field: item.field,
+      })),
+    }
+  }
+  if (status >= 500) {
+    return { status, errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] }
+  }
+  const code = CODES[status] ?? (typeof error?.code === 'string' ? error.code : 'E_ERROR')
+  const message =
+    status === 400 && !error?.code
+      ? 'Malformed JSON body'
+      : status === 404 && error?.code === 'E_ROW_NOT_FOUND'
+        ? 'Resource not found'
+        : error?.message
+  return { status, errors: [{ code, message: String(message || code) }] }
+}
+
+export default class HttpExceptionHandler extends ExceptionHandler {
+  protected debug = !app.inProduction && !app.inTest
+
+  protected renderStatusPages = true
+
+  protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '404': (error, { view }) => view.render('pages/errors/not_found', { error }),
+    '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
+  }
+
+  async handle(error: unknown, ctx: HttpContext) {
+    if (ctx.request.url().startsWith('/api/')) {
+      const { status, errors } = toApiErrors(error)
+      if (status === 429 && (error as any)?.response?.headers) {
+        ctx.response.header('retry-after', (error as any).response.headers['retry-after'])
+      }
+      return ctx.response.status(status).send({ errors })
+    }
+    return super.handle(error, ctx)
+  }
+
+  async report(error: unknown, ctx: HttpContext) {
+    return super.report(error, ctx)
+  }
+}

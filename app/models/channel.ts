@@ -1,0 +1,46 @@
+import { DateTime } from 'luxon'
+import { randomUUID } from 'node:crypto'
+import { BaseModel, beforeCreate, column, belongsTo } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import User from '#models/user'
+
+export type ChannelKind = 'webhook' | 'email' | 'slack' | 'ntfy'
+
+export default class Channel extends BaseModel {
+  static selfAssignPrimaryKey = true
+
+  @column({ isPrimary: true })
+  declare id: string
+
+  @column()
+  declare userId: number
+
+  @column()
+  declare kind: ChannelKind
+
+  @column()
+  declare name: string
+
+  @column()
+  declare config: Record<string, unknown>
+
+  @column()
+  declare lastError: string | null
+
+  @column.dateTime()
+  declare lastNotifyAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  @beforeCreate()
+  static assignId(channel: Channel) {
+    channel.id ??= randomUUID()
+  }
+}

@@ -1,0 +1,27 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import Token from '#models/token'
+
+export default class Flip extends BaseModel {
+  @column({ isPrimary: true, consume: (value) => Number(value) })
+  declare id: number
+
+  @column({ consume: (value) => Number(value) })
+  declare tokenId: number
+
+  @column.dateTime()
+  declare createdAt: DateTime
+
+  @column()
+  declare oldStatus: string
+
+  @column()
+  declare newStatus: string
+
+  @column()
+  declare reason: string
+
+  @belongsTo(() => Token)
+  declare token: BelongsTo<typeof Token>
+}

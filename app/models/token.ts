@@ -1,0 +1,135 @@
+import { DateTime } from 'luxon'
+import { randomUUID } from 'node:crypto'
+import {
+  BaseModel,
+  beforeCreate,
+  belongsTo,
+  column,
+  hasMany,
+  manyToMany,
+} from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany, ManyToMany } from '@adonisjs/lucid/types/relations'
+import User from '#models/user'
+import Ping from '#models/ping'
+import Flip from '#models/flip'
+import Channel from '#models/channel'
+import {
+  displayStatus,
+  type DisplayStatus,
+  type StoredStatus,
+  type TokenKind,
+  type TokenState,
+} from '#services/token_state'
+
+export default class Token extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  /** The ping UUID; the Token's id in the API and in ping URLs. */
+  @column()
+  declare uuid: string
+
+  @column()
+  declare userId: number
+
+  @column()
+  declare name: string
+
+  @column()
+  declare slug: string | null
+
+  @column()
+  declare tags: string[]
+
+  @column()
+  declare desc: string
+
+  @column()
+  declare kind: TokenKind
+
+  /** Seconds between pings (simple schedule) */
+  @column()
+  declare timeout: number
+
+  /** Seconds of lateness allowed before going down */
+  @column()
+  declare grace: number
+
+  @column()
+  declare schedule: string
+
+  @column()
+  declare tz: string
+
+  @column()
+  declare status: StoredStatus
+
+  @column()
+  declare manualResume: boolean
+
+  @column({ consume: (value) => Number(value) })
+  declare nPings: number
+
+  @column.dateTime()
+  declare lastPingAt: DateTime | null
+
+  @column()
+  declare lastDurationMs: number | null
+
+  @column.dateTime()
+  declare lastStartAt: DateTime | null
+
+  @column()
+  declare lastStartRid: string | null
+
+  @column.dateTime()
+  declare alertAfter: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  @hasMany(() => Ping)
+  declare pings: HasMany<typeof Ping>
+
+  @hasMany(() => Flip)
+  declare flips: HasMany<typeof Flip>
+
+  @manyToMany(() => Channel, { pivotTable: 'token_channels' })
+  declare channels: ManyToMany<typeof Channel>
+
+  /**
+   * The fields the status rules work on (services/token_state.ts).
+   */
+  toState(): TokenState {
+    return {
+      kind: this.kind,
+      timeout: this.timeout,
+      grace: this.grace,
+      schedule: this.schedule,
+      tz: this.tz,
+      status: this.status,
+      manualResume: this.manualResume,
+      nPings: this.nPings,
+      lastPingAt: this.lastPingAt?.toJSDate() ?? null,
+      lastDurationMs: this.lastDurationMs,
+      lastStartAt: this.lastStartAt?.toJSDate() ?? null,
+      lastStartRid: this.lastStartRid,
+      alertAfter: this.alertAfter?.toJSDate() ?? null,
+    }
+  }
+
+  displayStatus(now = new Date()): DisplayStatus {
+    return displayStatus(this.toState(), now)
+  }
+
+  @beforeCreate()
+  static assignUuid(token: Token) {
+    token.uuid ??= randomUUID()
+  }
+}

@@ -1,0 +1,62 @@
+import { DateTime } from 'luxon'
+import { randomBytes } from 'node:crypto'
+import hash from '@adonisjs/core/services/hash'
+import { compose } from '@adonisjs/core/helpers'
+import { BaseModel, beforeCreate, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
+import { type AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import Token from '#models/token'
+
+const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
+  uids: ['email'],
+  passwordColumnName: 'password',
+})
+
+export default class User extends compose(BaseModel, AuthFinder) {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare email: string
+
+  @column({ serializeAs: null })
+  declare password: string
+
+  @column()
+  declare fullName: string | null
+
+  @column()
+  declare isAdmin: boolean
+
+  @column()
+  declare isDisabled: boolean
+
+  @column()
+  declare pingKey: string
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  @hasMany(() => Token)
+  declare tokens: HasMany<typeof Token>
+
+  /**
+   * API keys: shown once, stored as a hash, read-only or read-write.
+   */
+  static apiKeys = DbAccessTokensProvider.forModel(User, {
+    table: 'api_keys',
+    type: 'api_key',
+    prefix: 'ngip_',
+  })
+
+  declare currentAccessToken?: AccessToken
+
+  @beforeCreate()
+  static assignPingKey(user: User) {
+    user.pingKey ??= randomBytes(16).toString('base64url').slice(0, 22)
+  }
+}

@@ -1,0 +1,124 @@
+import type User from '#models/user'
+import Token from '#models/token'
+import Ping from '#models/ping'
+import TokenRegistry from '#services/token_registry'
+import TokenPolicy from '#policies/token_policy'
+import NotFoundException from '#exceptions/not_found_exception'
+import type { HttpContext } from '@adonisjs/core/http'
+import { decodeCursor, page } from '#services/cursor'
+import type { Infer } from '@vinejs/vine/types'
+import type {
+  createTokenValidator,
+  listPingsValidator,
+  listTokensValidator,
+} from '#validators/token'
+
+export type TokenInput = Infer<typeof createTokenValidator>
+type TokenFilters = Infer<typeof listTokensValidator>
+type PingFilters = Infer<typeof listPingsValidator>
+
+const DEFAULT_LIMIT = 50
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * The derived statuses of token_state.displayStatus, as SQL conditions.
+ */
+const IN_GRACE = "alert_after - grace * interval '1 second' <= now()"
+const STATUS_SQL = {
+  paused: "status = 'paused'",
+  down: "status = 'down'",
+  started: "status IN ('new', 'up') AND last_start_at IS NOT NULL",
+  new: "status = 'new' AND last_start_at IS NULL",
+  grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
+  up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
+} as const
+
+/**
+ * Token reads and writes shared by the REST API, the admin UI and commands.
+ */
+export default class TokenService {
+  static async create(user: User, input: TokenInput) {
+    const token = await Token.create({
+      userId: user.id,
+      name: input.name,
+      slug: input.slug ?? null,
+      tags: input.tags ?? [],
+      desc: input.desc ?? '',
+      kind: input.kind ?? 'simple',
+      timeout: input.timeout ?? 86400,
+      grace: input.grace ?? 3600,
+      schedule: input.schedule ?? '* * * * *',
+      tz: input.tz ?? 'UTC',
+      manualResume: input.manual_resume ?? false,
+      status: 'new',
+      nPings: 0,
+    })
+    await TokenRegistry.add(token.uuid)
+    await token.load('channels')
+    return token
+  }
+
+  static async find(uuid: string) {
+    if (!UUID_RE.test(uuid)) {
+      return null
+    }
+    return Token.query().where('uuid', uuid.toLowerCase()).preload('channels').first()
+  }
+
+  /**
+   * The Token the bouncer lets this request act on; a 404 for a missing and a
+   * foreign Token alike, so ids cannot be probed.
+   */
+  static async findAuthorized(
+    bouncer: HttpContext['bouncer'],
+    uuid: string,
+    action: 'view' | 'update' | 'delete' = 'view'
+  ) {
+    const token = await this.find(uuid)
+    if (!token || (await bouncer.with(TokenPolicy).denies(action, token))) {
+      throw new NotFoundException('Token')
+    }
+    return token
+  }
+
+  static async list(user: User, filters: TokenFilters) {
+    const limit = filters.limit ?? DEFAULT_LIMIT
+    const query = Token.query()
+      .preload('channels')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+    if (!user.isAdmin) {
+      query.where('user_id', user.id)
+    }
+    if (filters.cursor) {
+      query.where('id', '<', decodeCursor(filters.cursor) ?? 0)
+    }
+    if (filters.tag) {
+      query.whereRaw('? = ANY(tags)', [filters.tag])
+    }
+    if (filters.q) {
+      const like = `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`
+      query.where((q) => q.whereILike('name', like).orWhereILike('slug', like))
+    }
+    if (filters.status) {
+      query.whereRaw(STATUS_SQL[filters.status])
+    }
+    return page(await query, limit)
+  }
+
+  static async pings(token: Token, filters: PingFilters) {
+    const limit = filters.limit ?? DEFAULT_LIMIT
+    const query = Ping.query()
+      .where('token_id', token.id)
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+    if (filters.cursor) {
+      query.where('id', '<', decodeCursor(filters.cursor) ?? 0)
+    }
+    const rows = await query
+    for (const ping of rows) {
+      ping.$extras.token_uuid = token.uuid
+    }
+    return page(rows, limit)
+  }
+}

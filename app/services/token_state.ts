@@ -1,0 +1,149 @@
+import { CronExpressionParser } from 'cron-parser'
+import type { PingAction } from '#lib/ping_message'
+
+/**
+ * A Token's status rules in one place, as pure functions over its state, so
+ * the worker's batches, the REST API and the scheduler share them and unit
+ * tests reach them without a database (healthchecks' Check.ping and
+ * going_down_after). The caller persists the result in one transaction.
+ */
+export type TokenKind = 'simple' | 'cron'
+/** Stored statuses; `grace` and `started` are derived for display. */
+export type StoredStatus = 'new' | 'up' | 'down' | 'paused'
+export type DisplayStatus = StoredStatus | 'grace' | 'started'
+export type StoredPingKind = PingAction | 'ign'
+
+export interface TokenState {
+  kind: TokenKind
+  timeout: number
+  grace: number
+  schedule: string
+  tz: string
+  status: StoredStatus
+  manualResume: boolean
+  nPings: number
+  lastPingAt: Date | null
+  lastDurationMs: number | null
+  lastStartAt: Date | null
+  lastStartRid: string | null
+  alertAfter: Date | null
+}
+
+export interface PingInput {
+  action: PingAction
+  at: Date
+  rid: string | null
+}
+
+export interface FlipChange {
+  oldStatus: StoredStatus
+  newStatus: StoredStatus
+  reason: string
+}
+
+export interface PingOutcome {
+  kind: StoredPingKind
+  durationMs: number | null
+  flip: FlipChange | null
+}
+
+/** A start older than this is not paired with its end (healthchecks: 72 h). */
+const MAX_RUN_MS = 72 * 3600 * 1000
+
+function setStatus(state: TokenState, next: StoredStatus, reason: string): FlipChange | null {
+  if (state.status === next) {
+    return null
+  }
+  const flip = { oldStatus: state.status, newStatus: next, reason }
+  state.status = next
+  return flip
+}
+
+function endRun(state: TokenState, ping: PingInput): number | null {
+  const start = state.lastStartAt
+  if (!start || (ping.rid !== null && ping.rid !== state.lastStartRid)) {
+    return null
+  }
+  state.lastStartAt = null
+  state.lastStartRid = null
+  const elapsed = ping.at.getTime() - start.getTime()
+  return elapsed >= 0 && elapsed <= MAX_RUN_MS ? elapsed : null
+}
+
+/**
+ * Applies one ping to the state (mutating it) and says how to store the Ping
+ * and which Flip to write.
+ */
+export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
+  state.nPings += 1
+  if (state.status === 'paused' && state.manualResume) {
+    return { kind: 'ign', durationMs: null, flip: null }
+  }
+
+  let flip: FlipChange | null = null
+  let durationMs: number | null = null
+  if (ping.action === 'start') {
+    state.lastStartAt = ping.at
+    state.lastStartRid = ping.rid
+    if (state.status === 'paused') {
+      flip = setStatus(state, state.lastPingAt ? 'up' : 'new', 'resumed')
+    }
+  } else if (ping.action === 'success' || ping.action === 'fail') {
+    durationMs = endRun(state, ping)
+    state.lastPingAt = ping.at
+    state.lastDurationMs = durationMs
+    flip = setStatus(state, ping.action === 'fail' ? 'down' : 'up', ping.action)
+  }
+  state.alertAfter = computeAlertAfter(state)
+  return { kind: ping.action, durationMs, flip }
+}
+
+/**
+ * The moment the schedule expects the next ping after `from`.
+ */
+export function nextExpected(
+  state: Pick<TokenState, 'kind' | 'timeout' | 'schedule' | 'tz'>,
+  from: Date
+): Date {
+  if (state.kind === 'cron') {
+    return CronExpressionParser.parse(state.schedule, { currentDate: from, tz: state.tz })
+      .next()
+      .toDate()
+  }
+  return new Date(from.getTime() + state.timeout * 1000)
+}
+
+/**
+ * When the Token goes down unless a ping arrives first; null when it cannot.
+ */
+export function computeAlertAfter(state: TokenState): Date | null {
+  if (state.status === 'paused' || state.status === 'down') {
+    return null
+  }
+  const candidates: number[] = []
+  if (state.lastStartAt) {
+    candidates.push(state.lastStartAt.getTime() + state.grace * 1000)
+  }
+  if (state.lastPingAt && state.status === 'up') {
+    candidates.push(nextExpected(state, state.lastPingAt).getTime() + state.grace * 1000)
+  }
+  return candidates.length > 0 ? new Date(Math.min(...candidates)) : null
+}
+
+/**
+ * The status a person sees: `started` while a run is open, `grace` once the
+ * expected moment has passed and until the Token goes down.
+ */
+export function displayStatus(state: TokenState, now: Date): DisplayStatus {
+  if (state.status === 'paused' || state.status === 'down') {
+    return state.status
+  }
+  if (state.lastStartAt) {
+    return 'started'
+  }
+  if (state.status === 'up' && state.alertAfter) {
+    const graceStart = state.alertAfter.getTime() - state.grace * 1000
+    return now.getTime() >= graceStart ? 'grace' : 'up'
+  }
+  return state.status
+}

@@ -1,0 +1,33 @@
+import type Token from '#models/token'
+import config from '@adonisjs/core/services/config'
+import { BaseTransformer } from '@adonisjs/core/transformers'
+
+export function pingUrlOf(token: Pick<Token, 'uuid'>) {
+  return `${config.get<string>('ngip.pingUrl')}/ping/${token.uuid}`
+}
+
+export default class TokenTransformer extends BaseTransformer<Token> {
+  toObject() {
+    const token = this.resource
+    return {
+      id: token.uuid,
+      name: token.name,
+      slug: token.slug,
+      tags: token.tags,
+      desc: token.desc,
+      kind: token.kind,
+      timeout: token.timeout,
+      grace: token.grace,
+      schedule: token.schedule,
+      tz: token.tz,
+      status: token.displayStatus(),
+      manual_resume: token.manualResume,
+      n_pings: token.nPings,
+      last_ping_at: token.lastPingAt?.toISO() ?? null,
+      last_duration_ms: token.lastDurationMs,
+      ping_url: pingUrlOf(token),
+      channels: token.$preloaded.channels ? token.channels.map((channel) => channel.id) : [],
+      created_at: token.createdAt.toISO(),
+    }
+  }
+}

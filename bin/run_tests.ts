@@ -1,0 +1,77 @@
+/*
+|--------------------------------------------------------------------------
+| `pnpm test`: every suite, then one plain summary line
+|--------------------------------------------------------------------------
+|
+| Makes sure what the suites need is there (Chromium for the browser suite),
+| runs `ace test` with any arguments given, and ends with
+| `tests: N passed, N failed`, the line CI reads.
+|
+*/
+
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { ensureEnvFile, codegen } from './prepare.ts'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+
+/**
+ * Debian packages a suite needs, installed when missing and we may (root).
+ */
+function ensureSystemPackages() {
+  const wanted = [{ bin: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium' }]
+  const missing = wanted.filter(({ bin }) => !existsSync(bin)).map(({ pkg }) => pkg)
+  if (missing.length === 0) {
+    return
+  }
+  if (process.getuid?.() !== 0) {
+    console.error(`ngip: missing system packages: ${missing.join(' ')} (apt-get install them)`)
+    return
+  }
+  console.log(`ngip: installing ${missing.join(' ')} with apt-get`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  })
+}
+
+function readSummary(path: string) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    return null
+  }
+}
+
+async function main() {
+  ensureEnvFile(root)
+  if (!existsSync(`${root}/.adonisjs/server/controllers.ts`)) {
+    codegen(root)
+  }
+  ensureSystemPackages()
+
+  const summaryPath = `${tmpdir()}/ngip-test-summary-${process.pid}.json`
+  rmSync(summaryPath, { force: true })
+  const child = spawn(process.execPath, ['ace', 'test', ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NGIP_TEST_SUMMARY: summaryPath },
+  })
+  const code: number = await new Promise((resolve) =>
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)))
+  )
+
+  const summary = readSummary(summaryPath)
+  rmSync(summaryPath, { force: true })
+  const passed = summary?.passed ?? 0
+  // A run that failed outside any test (a hook, the bootstrap) counts as one failure.
+  const failed = (summary?.failed ?? 0) || (code !== 0 ? 1 : 0)
+  console.log(`tests: ${passed} passed, ${failed} failed`)
+  process.exit(code !== 0 ? code : failed > 0 ? 1 : 0)
+}
+
+void main()

@@ -1,0 +1,152 @@
+/*
+|--------------------------------------------------------------------------
+| `pnpm start`: the whole platform in one terminal
+|--------------------------------------------------------------------------
+|
+| Prepares .env and the database (created, migrated, seeded once), starts the
+| four roles as children, restarts a child that dies, prints the ready block
+| once web and ping answer, and stops everything on Ctrl-C.
+|
+*/
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { codegen, ensureEnvFile } from './prepare.ts'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const node = process.execPath
+const tsExec = ['--import=@poppinss/ts-exec', '--enable-source-maps']
+
+interface Role {
+  name: string
+  args: string[]
+}
+
+const roles: Role[] = [
+  { name: 'web', args: [...tsExec, 'bin/server.ts'] },
+  { name: 'ping', args: [...tsExec, 'ping/main.ts'] },
+  { name: 'worker', args: ['ace', 'worker:run'] },
+  { name: 'scheduler', args: ['ace', 'scheduler:run'] },
+]
+
+const children = new Map<string, ChildProcess>()
+let stopping = false
+
+function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) {
+  let rest = ''
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n')
+    rest = lines.pop() ?? ''
+    for (const line of lines) {
+      out.write(`${name.padEnd(9)} | ${line}\n`)
+    }
+  })
+}
+
+function launch(role: Role) {
+  const child = spawn(node, role.args, {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.set(role.name, child)
+  prefixed(role.name, child.stdout!, process.stdout)
+  prefixed(role.name, child.stderr!, process.stderr)
+  child.on('exit', (code, signal) => {
+    children.delete(role.name)
+    if (!stopping) {
+      console.error(`${role.name.padEnd(9)} | exited (${signal ?? code}); restarting in 2 s`)
+      setTimeout(() => !stopping && launch(role), 2000)
+    }
+  })
+}
+
+function setup(): { email: string; password: string; apiKey: string; demoPingUrl: string } {
+  const result = spawnSync(node, ['ace', 'ngip:setup', '--json'], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  })
+  const last = result.stdout.trim().split('\n').pop() ?? ''
+  if (result.status !== 0 || !last.startsWith('{')) {
+    process.stderr.write(result.stdout)
+    throw new Error('database setup failed (is PostgreSQL running on DB_HOST:DB_PORT?)')
+  }
+  return JSON.parse(last)
+}
+
+async function waitFor(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false
+    )
+    if (ok) {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
+}
+
+function stop(code = 0) {
+  stopping = true
+  for (const child of children.values()) {
+    child.kill('SIGTERM')
+  }
+  const force = setTimeout(() => {
+    for (const child of children.values()) {
+      child.kill('SIGKILL')
+    }
+    process.exit(code)
+  }, 10_000)
+  force.unref()
+  const poll = setInterval(() => {
+    if (children.size === 0) {
+      clearInterval(poll)
+      process.exit(code)
+    }
+  }, 100)
+}
+
+async function main() {
+  if (ensureEnvFile(root)) {
+    console.log('ngip: wrote .env with a fresh APP_KEY')
+  }
+  process.loadEnvFile(`${root}/.env`)
+  if (!existsSync(`${root}/.adonisjs/server/controllers.ts`)) {
+    codegen(root)
+  }
+  console.log('ngip: preparing the database')
+  const credentials = setup()
+
+  process.on('SIGINT', () => stop(0))
+  process.on('SIGTERM', () => stop(0))
+  roles.forEach(launch)
+
+  const webUrl = (process.env.APP_URL || `http://127.0.0.1:${process.env.PORT || 3333}`).replace(
+    /\/+$/,
+    ''
+  )
+  const pingPort = process.env.PING_PORT || '3334'
+  await waitFor(`${webUrl}/health/live`, 60_000)
+  await waitFor(`http://127.0.0.1:${pingPort}/health`, 60_000)
+  console.log(
+    [
+      '',
+      `Admin UI: ${webUrl}`,
+      `Admin login: ${credentials.email} / ${credentials.password}`,
+      `API key: ${credentials.apiKey}`,
+      `Demo ping URL: ${credentials.demoPingUrl}`,
+      '',
+    ].join('\n')
+  )
+}
+
+main().catch((error) => {
+  console.error(`ngip: ${error.message}`)
+  stop(1)
+})

@@ -1,0 +1,42 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+import UserService from '#services/user_service'
+
+export default class UserCreate extends BaseCommand {
+  static commandName = 'user:create'
+  static description = 'Create a user who signs in to the admin UI'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.string({ description: 'Email address (the login)', required: true })
+  declare email: string
+
+  @flags.string({ description: 'Password (at least 8 characters)', required: true })
+  declare password: string
+
+  @flags.boolean({ description: 'Make the user an admin, who sees everything' })
+  declare admin: boolean
+
+  async run() {
+    if (!/^[^\s@]+@[^\s@]+$/.test(this.email)) {
+      this.logger.error(`"${this.email}" is not an email address`)
+      this.exitCode = 1
+      return
+    }
+    if (this.password.length < 8) {
+      this.logger.error('The password must have at least 8 characters')
+      this.exitCode = 1
+      return
+    }
+    if (await UserService.findByEmail(this.email)) {
+      this.logger.error(`A user with the email ${this.email} exists already`)
+      this.exitCode = 1
+      return
+    }
+    const user = await UserService.create({
+      email: this.email,
+      password: this.password,
+      isAdmin: this.admin,
+    })
+    this.logger.success(`Created ${user.isAdmin ? 'admin' : 'user'} ${user.email} (id ${user.id})`)
+  }
+}

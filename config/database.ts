@@ -1,0 +1,32 @@
+import env from '#start/env'
+import { defineConfig } from '@adonisjs/lucid'
+
+const dbConfig = defineConfig({
+  connection: 'pg',
+  prettyPrintDebugQueries: false,
+  connections: {
+    pg: {
+      client: 'pg',
+      connection: {
+        host: env.get('DB_HOST', '127.0.0.1'),
+        port: env.get('DB_PORT', 5432),
+        user: env.get('DB_USER', 'postgres'),
+        password: env.get('DB_PASSWORD', ''),
+        database: env.get('DB_DATABASE', 'ngip'),
+        ssl: env.get('DB_SSL', false) ? { rejectUnauthorized: false } : false,
+      },
+      pool: { min: 0, max: 10 },
+      migrations: {
+        naturalSort: true,
+        paths: ['database/migrations'],
+      },
+      /**
+       * Models declare their columns with decorators; no generated schema file.
+       */
+      schemaGeneration: { enabled: false },
+      debug: false,
+    },
+  },
+})
+
+export default dbConfig

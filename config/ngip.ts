@@ -1,0 +1,22 @@
+import env from '#start/env'
+
+/**
+ * Product settings of ngip itself.
+ */
+const ngipConfig = {
+  /** Public base URL of the ping edge, used to show each Token's ping URL */
+  pingUrl: env
+    .get('PING_URL', `http://127.0.0.1:${env.get('PING_PORT', 3334)}`)
+    .replace(/\/+$/, ''),
+  pingBodyLimit: env.get('PING_BODY_LIMIT', 10_000),
+  pingRateLimit: env.get('PING_RATE_LIMIT', 0),
+  pingLogLimit: env.get('PING_LOG_LIMIT', 1000),
+  integrationsAllowPrivateIps: env.get('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
+  ingest: {
+    batchSize: 500,
+    blockMs: 1000,
+    claimIdleMs: 30_000,
+  },
+}
+
+export default ngipConfig

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs'
+
+/**
+ * Settings of the ping edge, read from the environment (and from .env when
+ * run from the repository). The edge never imports the app's start/env.ts.
+ */
+export interface EdgeConfig {
+  host: string
+  port: number
+  bodyLimit: number
+  rateLimit: number
+  redis: {
+    host: string
+    port: number
+    password?: string
+    db: number
+    tls: boolean
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') {
+    return fallback
+  }
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`)
+  }
+  return value
+}
+
+export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
+  return {
+    host: env.PING_HOST || env.HOST || '127.0.0.1',
+    port: int(env, 'PING_PORT', 3334),
+    bodyLimit: int(env, 'PING_BODY_LIMIT', 10_000),
+    rateLimit: int(env, 'PING_RATE_LIMIT', 0),
+    redis: {
+      host: env.REDIS_HOST || '127.0.0.1',
+      port: int(env, 'REDIS_PORT', 6379),
+      password: env.REDIS_PASSWORD || undefined,
+      db: int(env, 'REDIS_DB', 0),
+      tls: env.REDIS_TLS === 'true',
+    },
+  }
+}
+
+/**
+ * Loads ./.env into process.env (existing variables win), as the app does.
+ */
+export function loadDotEnv(path = '.env') {
+  if (existsSync(path)) {
+    process.loadEnvFile(path)
+  }
+}

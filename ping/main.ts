@@ -1,0 +1,28 @@
+import { createEdgeServer } from './server.js'
+import { loadDotEnv, loadEdgeConfig } from './config.js'
+import { RedisPingStore } from './redis_store.js'
+
+/**
+ * Entry of the "ping" role: the edge as a node:http server.
+ */
+loadDotEnv()
+const config = loadEdgeConfig()
+const store = new RedisPingStore(config.redis)
+const server = createEdgeServer({ store, bodyLimit: config.bodyLimit })
+server.keepAliveTimeout = 65_000
+await store.ready()
+
+server.listen(config.port, config.host, () => {
+  console.log(`ping edge listening on http://${config.host}:${config.port}`)
+})
+
+function stop() {
+  server.close(() => {
+    void store.close()
+    process.exit(0)
+  })
+  server.closeIdleConnections()
+  setTimeout(() => process.exit(0), 5000).unref()
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)

@@ -1,0 +1,54 @@
+/*
+|--------------------------------------------------------------------------
+| Environment variables
+|--------------------------------------------------------------------------
+|
+| Every variable the app reads is declared and validated here; only config/*
+| reads them. Defaults suit one machine with PostgreSQL (user postgres, trust)
+| and Redis on 127.0.0.1. The ping edge (ping/) validates its own subset.
+|
+*/
+
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum.optional(['development', 'production', 'test'] as const),
+  HOST: Env.schema.string.optional({ format: 'host' }),
+  PORT: Env.schema.number.optional(),
+  APP_KEY: Env.schema.secret(),
+  APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  LOG_LEVEL: Env.schema.enum.optional([
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ] as const),
+
+  SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory', 'redis'] as const),
+  LIMITER_STORE: Env.schema.enum.optional(['redis', 'memory'] as const),
+  QUEUE_DRIVER: Env.schema.enum.optional(['redis', 'sync'] as const),
+
+  DB_HOST: Env.schema.string.optional({ format: 'host' }),
+  DB_PORT: Env.schema.number.optional(),
+  DB_USER: Env.schema.string.optional(),
+  DB_PASSWORD: Env.schema.string.optional(),
+  DB_DATABASE: Env.schema.string.optional(),
+  DB_SSL: Env.schema.boolean.optional(),
+
+  REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
+  REDIS_PORT: Env.schema.number.optional(),
+  REDIS_PASSWORD: Env.schema.string.optional(),
+  REDIS_DB: Env.schema.number.optional(),
+  REDIS_TLS: Env.schema.boolean.optional(),
+
+  PING_PORT: Env.schema.number.optional(),
+  PING_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  PING_BODY_LIMIT: Env.schema.number.optional(),
+  PING_RATE_LIMIT: Env.schema.number.optional(),
+  PING_LOG_LIMIT: Env.schema.number.optional(),
+
+  INTEGRATIONS_ALLOW_PRIVATE_IPS: Env.schema.boolean.optional(),
+})

@@ -1,0 +1,160 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
+import { flushRedis } from '#tests/helpers/redis'
+
+test.group('API v1 tokens', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('creates a Token with defaults and lists it', async ({ client, assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const created = await client
+      .post('/api/v1/tokens')
+      .header('x-api-key', key)
+      .json({ name: 'DB dump', tags: ['prod', 'db'], timeout: 3600, grace: 600 })
+    created.assertStatus(201)
+    assert.containSubset(created.body().data, {
+      name: 'DB dump',
+      tags: ['prod', 'db'],
+      kind: 'simple',
+      timeout: 3600,
+      grace: 600,
+      status: 'new',
+      n_pings: 0,
+      last_ping_at: null,
+    })
+    const list = await client.get('/api/v1/tokens').header('x-api-key', key)
+    list.assertStatus(200)
+    assert.deepEqual(
+      list.body().data.map((token: { id: string }) => token.id),
+      [created.body().data.id]
+    )
+    assert.property(list.body().meta, 'next_cursor')
+  })
+
+  test('another user gets 404 for a Token that is not theirs', async ({ client }) => {
+    const owner = await makeUser()
+    const token = await makeToken(owner)
+    const strangerKey = await makeApiKey(await makeUser())
+    const response = await client.get(`/api/v1/tokens/${token.uuid}`).bearerToken(strangerKey)
+    response.assertStatus(404)
+    response.assertBody({ errors: [{ code: 'E_NOT_FOUND', message: 'Token not found' }] })
+    const pings = await client.get(`/api/v1/tokens/${token.uuid}/pings`).bearerToken(strangerKey)
+    pings.assertStatus(404)
+  })
+
+  test('an admin reaches every Token', async ({ client, assert }) => {
+    const token = await makeToken(await makeUser())
+    const adminKey = await makeApiKey(await makeUser({ isAdmin: true }))
+    const response = await client.get(`/api/v1/tokens/${token.uuid}`).bearerToken(adminKey)
+    response.assertStatus(200)
+    assert.equal(response.body().data.id, token.uuid)
+  })
+
+  test('a user lists only their own Tokens', async ({ client, assert }) => {
+    const me = await makeUser()
+    const mine = await makeToken(me, { name: 'mine' })
+    await makeToken(await makeUser(), { name: 'theirs' })
+    const response = await client.get('/api/v1/tokens').bearerToken(await makeApiKey(me))
+    assert.deepEqual(
+      response.body().data.map((token: { id: string }) => token.id),
+      [mine.uuid]
+    )
+  })
+
+  test('answers 401 without a key and with a wrong one', async ({ client }) => {
+    const anonymous = await client.get('/api/v1/tokens')
+    anonymous.assertStatus(401)
+    anonymous.assertBodyContains({ errors: [{ code: 'E_UNAUTHORIZED' }] })
+    const wrong = await client.get('/api/v1/tokens').bearerToken('ngip_MQ.not-a-real-secret')
+    wrong.assertStatus(401)
+  })
+
+  test('a read-only key reads but may not write', async ({ client }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user, 'read-only')
+    const read = await client.get('/api/v1/tokens').bearerToken(key)
+    read.assertStatus(200)
+    const write = await client.post('/api/v1/tokens').bearerToken(key).json({ name: 'x' })
+    write.assertStatus(403)
+    write.assertBodyContains({ errors: [{ code: 'E_FORBIDDEN' }] })
+  })
+
+  test('malformed JSON answers 400', async ({ assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const response = await fetch(`http://${process.env.HOST}:${process.env.PORT}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'authorization': `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{"name": ',
+    })
+    assert.equal(response.status, 400)
+    assert.deepEqual(await response.json(), {
+      errors: [{ code: 'E_BAD_REQUEST', message: 'Malformed JSON body' }],
+    })
+  })
+
+  test('invalid fields answer 422 with each field named', async ({ client, assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const response = await client.post('/api/v1/tokens').bearerToken(key).json({
+      name: '',
+      slug: 'Not Valid',
+      timeout: 5,
+      kind: 'hourly',
+      tz: 'Mars/Olympus',
+      schedule: 'every day',
+    })
+    response.assertStatus(422)
+    const fields = response.body().errors.map((error: { field: string }) => error.field)
+    assert.includeMembers(fields, ['name', 'slug', 'timeout', 'kind', 'tz', 'schedule'])
+    for (const error of response.body().errors) {
+      assert.equal(error.code, 'E_VALIDATION_ERROR')
+      assert.isString(error.message)
+    }
+  })
+
+  test('an unknown Token id answers 404, a malformed one too', async ({ client }) => {
+    const key = await makeApiKey(await makeUser())
+    const unknown = await client
+      .get('/api/v1/tokens/6f1d9a52-54a4-4a55-8d5e-2c3a5d0a9b1e')
+      .bearerToken(key)
+    unknown.assertStatus(404)
+    const malformed = await client.get('/api/v1/tokens/not-a-uuid').bearerToken(key)
+    malformed.assertStatus(404)
+  })
+
+  test('pages through pings newest first without overlap', async ({ client, assert }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const token = await makeToken(user)
+    const { default: Ping } = await import('#models/ping')
+    const { DateTime } = await import('luxon')
+    for (let i = 0; i < 5; i++) {
+      await Ping.create({
+        tokenId: token.id,
+        kind: 'success',
+        createdAt: DateTime.now(),
+        method: 'GET',
+        remoteAddr: '',
+        userAgent: '',
+      })
+    }
+    const first = await client
+      .get(`/api/v1/tokens/${token.uuid}/pings`)
+      .qs({ limit: 3 })
+      .bearerToken(key)
+    const cursor = first.body().meta.next_cursor
+    assert.isString(cursor)
+    const second = await client
+      .get(`/api/v1/tokens/${token.uuid}/pings`)
+      .qs({ limit: 3, cursor })
+      .bearerToken(key)
+    const ids = [...first.body().data, ...second.body().data].map((ping: { id: number }) => ping.id)
+    assert.lengthOf(ids, 5)
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => b - a)
+    )
+    assert.isNull(second.body().meta.next_cursor)
+  })
+})

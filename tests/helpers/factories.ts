@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto'
+import type User from '#models/user'
+import UserService, { type ApiKeyAccess } from '#services/user_service'
+import TokenService, { type TokenInput } from '#services/token_service'
+
+let counter = 0
+
+export async function makeUser(
+  overrides: { isAdmin?: boolean; email?: string; password?: string } = {}
+) {
+  counter += 1
+  return UserService.create({
+    email: overrides.email ?? `user${counter}-${randomBytes(3).toString('hex')}@example.com`,
+    password: overrides.password ?? 'secret-password',
+    isAdmin: overrides.isAdmin ?? false,
+  })
+}
+
+export async function makeApiKey(user: User, access: ApiKeyAccess = 'read-write') {
+  return UserService.createApiKey(user, access, 'test')
+}
+
+export async function makeToken(user: User, input: Partial<TokenInput> = {}) {
+  return TokenService.create(user, { name: input.name ?? 'Backup', ...input })
+}

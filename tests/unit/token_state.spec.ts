@@ -1,0 +1,153 @@
+import { test } from '@japa/runner'
+import {
+  computeAlertAfter,
+  displayStatus,
+  nextExpected,
+  recordPing,
+  type TokenState,
+} from '#services/token_state'
+
+function state(overrides: Partial<TokenState> = {}): TokenState {
+  return {
+    kind: 'simple',
+    timeout: 3600,
+    grace: 600,
+    schedule: '* * * * *',
+    tz: 'UTC',
+    status: 'new',
+    manualResume: false,
+    nPings: 0,
+    lastPingAt: null,
+    lastDurationMs: null,
+    lastStartAt: null,
+    lastStartRid: null,
+    alertAfter: null,
+    ...overrides,
+  }
+}
+
+const at = (iso: string) => new Date(iso)
+
+test.group('Token state: recording pings', () => {
+  test('a success ping sets the Token up and its deadline to timeout + grace', ({ assert }) => {
+    const token = state()
+    const outcome = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T00:00:00Z'),
+      rid: null,
+    })
+    assert.equal(token.status, 'up')
+    assert.equal(token.nPings, 1)
+    assert.deepEqual(token.lastPingAt, at('2026-01-01T00:00:00Z'))
+    assert.deepEqual(token.alertAfter, at('2026-01-01T01:10:00Z'))
+    assert.deepEqual(outcome.flip, { oldStatus: 'new', newStatus: 'up', reason: 'success' })
+    assert.equal(outcome.kind, 'success')
+  })
+
+  test('a second success writes no Flip', ({ assert }) => {
+    const token = state({ status: 'up', lastPingAt: at('2026-01-01T00:00:00Z') })
+    const outcome = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T01:00:00Z'),
+      rid: null,
+    })
+    assert.isNull(outcome.flip)
+  })
+
+  test('a fail ping sets the Token down with a Flip and no deadline', ({ assert }) => {
+    const token = state({ status: 'up' })
+    const outcome = recordPing(token, { action: 'fail', at: at('2026-01-01T00:00:00Z'), rid: null })
+    assert.equal(token.status, 'down')
+    assert.isNull(token.alertAfter)
+    assert.deepEqual(outcome.flip, { oldStatus: 'up', newStatus: 'down', reason: 'fail' })
+  })
+
+  test('a log ping changes nothing but the count', ({ assert }) => {
+    const token = state()
+    recordPing(token, { action: 'success', at: at('2026-01-01T00:00:00Z'), rid: null })
+    const before = { ...token }
+    const outcome = recordPing(token, { action: 'log', at: at('2026-01-01T00:30:00Z'), rid: null })
+    assert.equal(outcome.kind, 'log')
+    assert.isNull(outcome.flip)
+    assert.deepEqual({ ...token, nPings: before.nPings }, before)
+    assert.equal(token.nPings, 2)
+  })
+
+  test('a start then a success with the same rid gives the run duration', ({ assert }) => {
+    const token = state({ status: 'up' })
+    const rid = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
+    recordPing(token, { action: 'start', at: at('2026-01-01T00:00:00Z'), rid })
+    assert.equal(displayStatus(token, at('2026-01-01T00:00:05Z')), 'started')
+    assert.deepEqual(token.alertAfter, at('2026-01-01T00:10:00Z'))
+    const end = recordPing(token, { action: 'success', at: at('2026-01-01T00:00:42Z'), rid })
+    assert.equal(end.durationMs, 42_000)
+    assert.equal(token.lastDurationMs, 42_000)
+    assert.isNull(token.lastStartAt)
+  })
+
+  test('an end with another rid does not close the run', ({ assert }) => {
+    const token = state({ status: 'up' })
+    recordPing(token, {
+      action: 'start',
+      at: at('2026-01-01T00:00:00Z'),
+      rid: '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60',
+    })
+    const end = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T00:00:42Z'),
+      rid: '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60',
+    })
+    assert.isNull(end.durationMs)
+    assert.isNotNull(token.lastStartAt)
+  })
+
+  test('a paused Token with manual resume stores pings as ign and stays paused', ({ assert }) => {
+    const token = state({ status: 'paused', manualResume: true })
+    const outcome = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T00:00:00Z'),
+      rid: null,
+    })
+    assert.equal(outcome.kind, 'ign')
+    assert.equal(token.status, 'paused')
+    assert.equal(token.nPings, 1)
+  })
+
+  test('a paused Token without manual resume is resumed by a ping', ({ assert }) => {
+    const token = state({ status: 'paused' })
+    const outcome = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T00:00:00Z'),
+      rid: null,
+    })
+    assert.equal(token.status, 'up')
+    assert.deepEqual(outcome.flip, { oldStatus: 'paused', newStatus: 'up', reason: 'success' })
+  })
+})
+
+test.group('Token state: schedules and display', () => {
+  test('a cron schedule expects the next run in its time zone', ({ assert }) => {
+    const next = nextExpected(
+      { kind: 'cron', timeout: 60, schedule: '30 2 * * *', tz: 'Europe/Berlin' },
+      at('2026-06-01T12:00:00Z')
+    )
+    assert.deepEqual(next, at('2026-06-02T00:30:00Z'))
+  })
+
+  test('new, paused and down Tokens have no deadline', ({ assert }) => {
+    assert.isNull(computeAlertAfter(state()))
+    assert.isNull(
+      computeAlertAfter(state({ status: 'paused', lastPingAt: at('2026-01-01T00:00:00Z') }))
+    )
+    assert.isNull(
+      computeAlertAfter(state({ status: 'down', lastPingAt: at('2026-01-01T00:00:00Z') }))
+    )
+  })
+
+  test('an up Token past its expected moment shows grace', ({ assert }) => {
+    const token = state()
+    recordPing(token, { action: 'success', at: at('2026-01-01T00:00:00Z'), rid: null })
+    assert.equal(displayStatus(token, at('2026-01-01T00:59:59Z')), 'up')
+    assert.equal(displayStatus(token, at('2026-01-01T01:00:00Z')), 'grace')
+  })
+})
