@@ -68,6 +68,16 @@ export default defineConfig({
         name: 'browser',
         timeout: 60_000,
       },
+      {
+        files: ['tests/pipelines/**/*.spec.{ts,js}'],
+        name: 'pipelines',
+        timeout: 600_000,
+      },
+      {
+        files: ['tests/infra/**/*.spec.{ts,js}'],
+        name: 'infra',
+        timeout: 300_000,
+      },
     ],
     forceExit: true,
   },
