@@ -12,10 +12,13 @@ const ngipConfig = {
   pingRateLimit: env.get('PING_RATE_LIMIT', 0),
   pingLogLimit: env.get('PING_LOG_LIMIT', 1000),
   integrationsAllowPrivateIps: env.get('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
+  /** REST API requests a minute per API key */
+  apiRateLimit: env.get('API_RATE_LIMIT', 600),
+  /** Stream entries per batch and how long a dead worker's entries wait before being claimed */
   ingest: {
-    batchSize: 500,
+    batchSize: env.get('INGEST_BATCH_SIZE', 2000),
     blockMs: 1000,
-    claimIdleMs: 30_000,
+    claimIdleMs: env.get('INGEST_CLAIM_IDLE_MS', 30_000),
   },
 }
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import router from '@adonisjs/core/services/router'
 import { controllers } from '#generated/controllers'
 import { middleware } from '#start/kernel'
+import { apiThrottle } from '#start/limiter'
 
 router.get('/health/live', [controllers.Health, 'live']).as('health.live')
 router.get('/health/ready', [controllers.Health, 'ready']).as('health.ready')
@@ -50,15 +51,34 @@ router
   .use(middleware.auth({ guards: ['web'] }))
 
 /*
-| REST API
+| REST API: the OpenAPI document and its reference page are public
 */
+router.get('/api/v1/openapi.json', [controllers.api.v1.Openapi, 'show']).as('api.v1.openapi')
+router.get('/docs/api', [controllers.api.v1.Openapi, 'reference']).as('api.reference')
+
 router
   .group(() => {
     router.get('/tokens', [controllers.api.v1.Tokens, 'index']).as('tokens.index')
     router.post('/tokens', [controllers.api.v1.Tokens, 'store']).as('tokens.store')
     router.get('/tokens/:id', [controllers.api.v1.Tokens, 'show']).as('tokens.show')
+    router.patch('/tokens/:id', [controllers.api.v1.Tokens, 'update']).as('tokens.update')
+    router.delete('/tokens/:id', [controllers.api.v1.Tokens, 'destroy']).as('tokens.destroy')
+    router.post('/tokens/:id/pause', [controllers.api.v1.Tokens, 'pause']).as('tokens.pause')
+    router.post('/tokens/:id/resume', [controllers.api.v1.Tokens, 'resume']).as('tokens.resume')
     router.get('/tokens/:id/pings', [controllers.api.v1.TokenPings, 'index']).as('tokens.pings')
+    router.get('/tokens/:id/flips', [controllers.api.v1.TokenPings, 'flips']).as('tokens.flips')
+
+    router.get('/pings', [controllers.api.v1.Pings, 'index']).as('pings.index')
+    router.post('/pings', [controllers.api.v1.Pings, 'store']).as('pings.store')
+    router.get('/pings/:id', [controllers.api.v1.Pings, 'show']).as('pings.show')
+    router.delete('/pings/:id', [controllers.api.v1.Pings, 'destroy']).as('pings.destroy')
+
+    router.get('/channels', [controllers.api.v1.Channels, 'index']).as('channels.index')
+    router.post('/channels', [controllers.api.v1.Channels, 'store']).as('channels.store')
+    router.get('/channels/:id', [controllers.api.v1.Channels, 'show']).as('channels.show')
+    router.patch('/channels/:id', [controllers.api.v1.Channels, 'update']).as('channels.update')
+    router.delete('/channels/:id', [controllers.api.v1.Channels, 'destroy']).as('channels.destroy')
   })
   .prefix('/api/v1')
   .as('api.v1')
-  .use([middleware.api(), middleware.auth({ guards: ['api'] }), middleware.apiWrite()])
+  .use([middleware.api(), middleware.auth({ guards: ['api'] }), apiThrottle, middleware.apiWrite()])

@@ -68,8 +68,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   async handle(error: unknown, ctx: HttpContext) {
     if (ctx.request.url().startsWith('/api/')) {
       const { status, errors } = toApiErrors(error)
-      if (status === 429 && (error as any)?.response?.headers) {
-        ctx.response.header('retry-after', (error as any).response.headers['retry-after'])
+      const limited = error as { getDefaultHeaders?: () => Record<string, unknown> }
+      if (status === 429 && limited.getDefaultHeaders) {
+        for (const [name, value] of Object.entries(limited.getDefaultHeaders())) {
+          ctx.response.header(name, String(value))
+        }
       }
       return ctx.response.status(status).send({ errors })
     }

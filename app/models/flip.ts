@@ -10,7 +10,7 @@ export default class Flip extends BaseModel {
   @column({ consume: (value) => Number(value) })
   declare tokenId: number
 
-  @column.dateTime()
+  @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
   @column()

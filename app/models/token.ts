@@ -14,15 +14,17 @@ import Ping from '#models/ping'
 import Flip from '#models/flip'
 import Channel from '#models/channel'
 import {
+  computeAlertAfter,
   displayStatus,
   type DisplayStatus,
   type StoredStatus,
   type TokenKind,
+  type FlipChange,
   type TokenState,
 } from '#services/token_state'
 
 export default class Token extends BaseModel {
-  @column({ isPrimary: true })
+  @column({ isPrimary: true, consume: (value) => Number(value) })
   declare id: number
 
   /** The ping UUID; the Token's id in the API and in ping URLs. */
@@ -124,8 +126,59 @@ export default class Token extends BaseModel {
     }
   }
 
+  /**
+   * Takes back the fields the status rules changed.
+   */
+  applyState(state: TokenState) {
+    const toDateTime = (date: Date | null) => (date ? DateTime.fromJSDate(date) : null)
+    this.status = state.status
+    this.nPings = state.nPings
+    this.lastPingAt = toDateTime(state.lastPingAt)
+    this.lastDurationMs = state.lastDurationMs
+    this.lastStartAt = toDateTime(state.lastStartAt)
+    this.lastStartRid = state.lastStartRid
+    this.alertAfter = toDateTime(state.alertAfter)
+  }
+
   displayStatus(now = new Date()): DisplayStatus {
     return displayStatus(this.toState(), now)
+  }
+
+  /**
+   * Stops monitoring: no deadline, no alerts, until resumed or pinged.
+   */
+  pause(): FlipChange | null {
+    return this.#moveTo('paused', 'paused')
+  }
+
+  /**
+   * Starts monitoring afresh, as healthchecks does: status new, no open run.
+   */
+  resume(): FlipChange | null {
+    if (this.status !== 'paused') {
+      return null
+    }
+    this.lastStartAt = null
+    this.lastStartRid = null
+    return this.#moveTo('new', 'resumed')
+  }
+
+  /**
+   * Recomputes the deadline after a schedule or grace change.
+   */
+  refreshAlertAfter() {
+    const at = computeAlertAfter(this.toState())
+    this.alertAfter = at ? DateTime.fromJSDate(at) : null
+  }
+
+  #moveTo(status: StoredStatus, reason: string): FlipChange | null {
+    if (this.status === status) {
+      return null
+    }
+    const flip = { oldStatus: this.status, newStatus: status, reason }
+    this.status = status
+    this.refreshAlertAfter()
+    return flip
   }
 
   @beforeCreate()

@@ -60,17 +60,13 @@ async function ensureApiKey(user: User, stored: string | undefined) {
 }
 
 async function ensureDemoToken(user: User) {
-  const token = await Token.query().where('user_id', user.id).where('slug', 'demo').first()
-  return (
-    token ??
-    TokenService.create(user, {
-      name: 'Demo',
-      slug: 'demo',
-      tags: ['demo'],
-      timeout: 3600,
-      grace: 300,
-    })
-  )
+  const existing = await Token.query().where('user_id', user.id).where('slug', 'demo').first()
+  if (existing) {
+    return existing
+  }
+  const demo = { name: 'Demo', slug: 'demo', tags: ['demo'], timeout: 3600, grace: 300 }
+  const { token } = await TokenService.create(user, demo)
+  return token
 }
 
 /**

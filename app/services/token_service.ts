@@ -1,124 +1,166 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
 import Token from '#models/token'
-import Ping from '#models/ping'
+import Flip from '#models/flip'
+import Channel from '#models/channel'
 import TokenRegistry from '#services/token_registry'
-import TokenPolicy from '#policies/token_policy'
-import NotFoundException from '#exceptions/not_found_exception'
-import type { HttpContext } from '@adonisjs/core/http'
-import { decodeCursor, page } from '#services/cursor'
+import { fieldError } from '#exceptions/field_error'
+import type { FlipChange } from '#services/token_state'
+import { normaliseTags } from '#validators/token'
 import type { Infer } from '@vinejs/vine/types'
-import type {
-  createTokenValidator,
-  listPingsValidator,
-  listTokensValidator,
-} from '#validators/token'
+import type { createTokenValidator, updateTokenValidator } from '#validators/token'
 
 export type TokenInput = Infer<typeof createTokenValidator>
-type TokenFilters = Infer<typeof listTokensValidator>
-type PingFilters = Infer<typeof listPingsValidator>
-
-const DEFAULT_LIMIT = 50
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export type TokenChanges = Infer<typeof updateTokenValidator>
 
 /**
- * The derived statuses of token_state.displayStatus, as SQL conditions.
- */
-const IN_GRACE = "alert_after - grace * interval '1 second' <= now()"
-const STATUS_SQL = {
-  paused: "status = 'paused'",
-  down: "status = 'down'",
-  started: "status IN ('new', 'up') AND last_start_at IS NOT NULL",
-  new: "status = 'new' AND last_start_at IS NULL",
-  grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
-  up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
-} as const
-
-/**
- * Token reads and writes shared by the REST API, the admin UI and commands.
+ * Token changes shared by the REST API, the admin UI and commands; each
+ * status change writes its Flip in the same transaction.
  */
 export default class TokenService {
+  /**
+   * Creates a Token, or with `unique` returns the user's existing Token with
+   * the same name or slug (`created: false`), as healthchecks does.
+   */
   static async create(user: User, input: TokenInput) {
-    const token = await Token.create({
-      userId: user.id,
-      name: input.name,
-      slug: input.slug ?? null,
-      tags: input.tags ?? [],
-      desc: input.desc ?? '',
-      kind: input.kind ?? 'simple',
-      timeout: input.timeout ?? 86400,
-      grace: input.grace ?? 3600,
-      schedule: input.schedule ?? '* * * * *',
-      tz: input.tz ?? 'UTC',
-      manualResume: input.manual_resume ?? false,
-      status: 'new',
-      nPings: 0,
+    const existing = await this.#findSame(user, input)
+    if (existing) {
+      return { token: existing, created: false }
+    }
+    const channelIds = await this.#ownedChannels(user, input.channels)
+    await this.#assertSlugFree(user, input.slug ?? null)
+    const token = await db.transaction(async (trx) => {
+      const created = await Token.create(
+        {
+          userId: user.id,
+          name: input.name,
+          slug: input.slug ?? null,
+          tags: normaliseTags(input.tags) ?? [],
+          desc: input.desc ?? '',
+          kind: input.kind ?? 'simple',
+          timeout: input.timeout ?? 86400,
+          grace: input.grace ?? 3600,
+          schedule: input.schedule ?? '* * * * *',
+          tz: input.tz ?? 'UTC',
+          manualResume: input.manual_resume ?? false,
+          status: 'new',
+          nPings: 0,
+        },
+        { client: trx }
+      )
+      if (channelIds) {
+        await created.related('channels').sync(channelIds, true, trx)
+      }
+      return created
     })
-    await TokenRegistry.add(token.uuid)
+    await TokenRegistry.track(token)
+    await token.load('channels')
+    return { token, created: true }
+  }
+
+  static async update(token: Token, changes: TokenChanges) {
+    const owner = await token.related('user').query().firstOrFail()
+    const channelIds = await this.#ownedChannels(owner, changes.channels)
+    if (changes.slug !== undefined && changes.slug !== token.slug) {
+      await this.#assertSlugFree(owner, changes.slug)
+    }
+    token.merge({
+      name: changes.name ?? token.name,
+      slug: changes.slug === undefined ? token.slug : changes.slug,
+      tags: normaliseTags(changes.tags) ?? token.tags,
+      desc: changes.desc ?? token.desc,
+      kind: changes.kind ?? token.kind,
+      timeout: changes.timeout ?? token.timeout,
+      grace: changes.grace ?? token.grace,
+      schedule: changes.schedule ?? token.schedule,
+      tz: changes.tz ?? token.tz,
+      manualResume: changes.manual_resume ?? token.manualResume,
+    })
+    token.refreshAlertAfter()
+    await db.transaction(async (trx) => {
+      token.useTransaction(trx)
+      await token.save()
+      if (channelIds) {
+        await token.related('channels').sync(channelIds, true, trx)
+      }
+    })
+    await TokenRegistry.track(token)
     await token.load('channels')
     return token
   }
 
-  static async find(uuid: string) {
-    if (!UUID_RE.test(uuid)) {
-      return null
-    }
-    return Token.query().where('uuid', uuid.toLowerCase()).preload('channels').first()
+  static async remove(token: Token) {
+    await token.delete()
+    await TokenRegistry.untrack(token)
+  }
+
+  static async pause(token: Token) {
+    return this.#changeStatus(token, (t) => t.pause())
+  }
+
+  static async resume(token: Token) {
+    return this.#changeStatus(token, (t) => t.resume())
   }
 
   /**
-   * The Token the bouncer lets this request act on; a 404 for a missing and a
-   * foreign Token alike, so ids cannot be probed.
+   * Writes a Flip for a status change, in the transaction of the change.
    */
-  static async findAuthorized(
-    bouncer: HttpContext['bouncer'],
-    uuid: string,
-    action: 'view' | 'update' | 'delete' = 'view'
-  ) {
-    const token = await this.find(uuid)
-    if (!token || (await bouncer.with(TokenPolicy).denies(action, token))) {
-      throw new NotFoundException('Token')
-    }
+  static async writeFlip(trx: TransactionClientContract, token: Token, flip: FlipChange) {
+    await Flip.create(
+      {
+        tokenId: token.id,
+        oldStatus: flip.oldStatus,
+        newStatus: flip.newStatus,
+        reason: flip.reason,
+      },
+      { client: trx }
+    )
+  }
+
+  static async #changeStatus(token: Token, change: (token: Token) => FlipChange | null) {
+    await db.transaction(async (trx) => {
+      const locked = await Token.query({ client: trx })
+        .where('id', token.id)
+        .forUpdate()
+        .firstOrFail()
+      const flip = change(locked)
+      if (flip) {
+        await locked.save()
+        await this.writeFlip(trx, locked, flip)
+      }
+      token.merge(locked.$attributes)
+    })
     return token
   }
 
-  static async list(user: User, filters: TokenFilters) {
-    const limit = filters.limit ?? DEFAULT_LIMIT
-    const query = Token.query()
-      .preload('channels')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-    if (!user.isAdmin) {
-      query.where('user_id', user.id)
+  static async #findSame(user: User, input: TokenInput) {
+    if (!input.unique?.length) {
+      return null
     }
-    if (filters.cursor) {
-      query.where('id', '<', decodeCursor(filters.cursor) ?? 0)
-    }
-    if (filters.tag) {
-      query.whereRaw('? = ANY(tags)', [filters.tag])
-    }
-    if (filters.q) {
-      const like = `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`
-      query.where((q) => q.whereILike('name', like).orWhereILike('slug', like))
-    }
-    if (filters.status) {
-      query.whereRaw(STATUS_SQL[filters.status])
-    }
-    return page(await query, limit)
+    const query = Token.query().where('user_id', user.id).preload('channels')
+    query.where((q) => {
+      for (const field of input.unique!) {
+        q.orWhere(field, field === 'name' ? input.name : (input.slug ?? ''))
+      }
+    })
+    return query.orderBy('id').first()
   }
 
-  static async pings(token: Token, filters: PingFilters) {
-    const limit = filters.limit ?? DEFAULT_LIMIT
-    const query = Ping.query()
-      .where('token_id', token.id)
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-    if (filters.cursor) {
-      query.where('id', '<', decodeCursor(filters.cursor) ?? 0)
+  static async #ownedChannels(user: User, ids: string[] | undefined) {
+    if (!ids) {
+      return null
     }
-    const rows = await query
-    for (const ping of rows) {
-      ping.$extras.token_uuid = token.uuid
+    const owned = await Channel.query().where('user_id', user.id).whereIn('id', ids).select('id')
+    if (owned.length !== ids.length) {
+      throw fieldError('channels', 'Every channel must be one of your Channels', 'exists')
     }
-    return page(rows, limit)
+    return ids
+  }
+
+  static async #assertSlugFree(user: User, slug: string | null) {
+    if (slug && (await Token.query().where('user_id', user.id).where('slug', slug).first())) {
+      throw fieldError('slug', 'You have a Token with this slug already', 'unique')
+    }
   }
 }

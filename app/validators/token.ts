@@ -2,6 +2,7 @@ import vine from '@vinejs/vine'
 import { CronExpressionParser } from 'cron-parser'
 
 const PERIOD = { min: 60, max: 31_536_000 }
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function isValidTimeZone(tz: string) {
   try {
@@ -13,9 +14,12 @@ export function isValidTimeZone(tz: string) {
 }
 
 export function isValidCron(expression: string) {
+  if (expression.trim().split(/\s+/).length !== 5) {
+    return false
+  }
   try {
     CronExpressionParser.parse(expression, { strict: false })
-    return expression.trim().split(/\s+/).length === 5
+    return true
   } catch {
     return false
   }
@@ -33,7 +37,17 @@ const timeZoneRule = vine.createRule((value, _, field) => {
   }
 })
 
-const fields = {
+/**
+ * Tags come as an array or, as healthchecks takes them, one space-separated string.
+ */
+const tags = vine.union([
+  vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(500)),
+  vine.union.else(
+    vine.array(vine.string().trim().minLength(1).maxLength(50).regex(/^\S+$/)).maxLength(20)
+  ),
+])
+
+const tokenFields = {
   slug: vine
     .string()
     .trim()
@@ -41,10 +55,7 @@ const fields = {
     .regex(/^[a-z0-9_-]+$/)
     .nullable()
     .optional(),
-  tags: vine
-    .array(vine.string().trim().minLength(1).maxLength(50).regex(/^\S+$/))
-    .maxLength(20)
-    .optional(),
+  tags: tags.optional(),
   desc: vine.string().trim().maxLength(5000).optional(),
   kind: vine.enum(['simple', 'cron'] as const).optional(),
   timeout: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
@@ -52,22 +63,43 @@ const fields = {
   schedule: vine.string().trim().maxLength(100).use(cronRule()).optional(),
   tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
   manual_resume: vine.boolean().optional(),
+  channels: vine.array(vine.string().trim().regex(UUID)).maxLength(50).distinct().optional(),
 }
 
 export const createTokenValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(100),
-  ...fields,
+  ...tokenFields,
+  unique: vine
+    .array(vine.enum(['name', 'slug'] as const))
+    .maxLength(2)
+    .optional(),
 })
+
+export const updateTokenValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100).optional(),
+  ...tokenFields,
+})
+
+const limit = vine.number().withoutDecimals().range([1, 100]).optional()
+const cursor = vine.string().maxLength(100).optional()
 
 export const listTokensValidator = vine.create({
   status: vine.enum(['new', 'up', 'grace', 'down', 'paused', 'started'] as const).optional(),
   tag: vine.string().trim().maxLength(50).optional(),
   q: vine.string().trim().maxLength(100).optional(),
-  limit: vine.number().withoutDecimals().range([1, 100]).optional(),
-  cursor: vine.string().maxLength(100).optional(),
+  limit,
+  cursor,
 })
 
-export const listPingsValidator = vine.create({
-  limit: vine.number().withoutDecimals().range([1, 100]).optional(),
-  cursor: vine.string().maxLength(100).optional(),
-})
+export const pageValidator = vine.create({ limit, cursor })
+
+/**
+ * Tags as stored: a de-duplicated array, whatever form they came in.
+ */
+export function normaliseTags(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) {
+    return undefined
+  }
+  const list = typeof value === 'string' ? value.split(/\s+/) : value
+  return [...new Set(list.map((tag) => tag.trim()).filter(Boolean))].slice(0, 20)
+}

@@ -21,5 +21,6 @@ export async function makeApiKey(user: User, access: ApiKeyAccess = 'read-write'
 }
 
 export async function makeToken(user: User, input: Partial<TokenInput> = {}) {
-  return TokenService.create(user, { name: input.name ?? 'Backup', ...input })
+  const { token } = await TokenService.create(user, { name: input.name ?? 'Backup', ...input })
+  return token
 }

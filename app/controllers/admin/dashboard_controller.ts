@@ -1,10 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenService from '#services/token_service'
+import TokenQueries from '#services/token_queries'
 import { pingUrlOf } from '#transformers/token_transformer'
 
 export default class DashboardController {
   async index({ auth, view }: HttpContext) {
-    const { items } = await TokenService.list(auth.getUserOrFail(), { limit: 100 })
+    const { items } = await TokenQueries.list(auth.getUserOrFail(), { limit: 100 })
     const tokens = items.map((token) => ({
       uuid: token.uuid,
       name: token.name,

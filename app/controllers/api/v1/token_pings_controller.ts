@@ -1,13 +1,26 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenService from '#services/token_service'
+import TokenQueries from '#services/token_queries'
+import PingService from '#services/ping_service'
 import PingTransformer from '#transformers/ping_transformer'
-import { listPingsValidator } from '#validators/token'
+import FlipTransformer from '#transformers/flip_transformer'
+import { listPingsValidator } from '#validators/ping'
+import { pageValidator } from '#validators/token'
 
+/**
+ * A Token's history: its Pings and its Flips, newest first.
+ */
 export default class TokenPingsController {
-  async index({ bouncer, params, request, serialize }: HttpContext) {
-    const token = await TokenService.findAuthorized(bouncer, params.id)
+  async index({ auth, bouncer, params, request, serialize }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id)
     const filters = await listPingsValidator.validate(request.qs())
-    const { items, meta } = await TokenService.pings(token, filters)
+    const { items, meta } = await PingService.list(auth.getUserOrFail(), filters, token)
     return serialize(PingTransformer.transform(items), meta)
+  }
+
+  async flips({ bouncer, params, request, serialize }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const filters = await pageValidator.validate(request.qs())
+    const { items, meta } = await TokenQueries.flips(token, filters)
+    return serialize(FlipTransformer.transform(items), meta)
   }
 }

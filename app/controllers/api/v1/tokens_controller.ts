@@ -1,23 +1,48 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenService from '#services/token_service'
+import TokenQueries from '#services/token_queries'
 import TokenTransformer from '#transformers/token_transformer'
-import { createTokenValidator, listTokensValidator } from '#validators/token'
+import { createTokenValidator, listTokensValidator, updateTokenValidator } from '#validators/token'
 
 export default class TokensController {
   async index({ auth, request, serialize }: HttpContext) {
     const filters = await listTokensValidator.validate(request.qs())
-    const { items, meta } = await TokenService.list(auth.getUserOrFail(), filters)
+    const { items, meta } = await TokenQueries.list(auth.getUserOrFail(), filters)
     return serialize(TokenTransformer.transform(items), meta)
   }
 
   async store({ auth, request, response, serialize }: HttpContext) {
     const input = await request.validateUsing(createTokenValidator)
-    const token = await TokenService.create(auth.getUserOrFail(), input)
-    return response.created(await serialize(TokenTransformer.transform(token)))
+    const { token, created } = await TokenService.create(auth.getUserOrFail(), input)
+    return response
+      .status(created ? 201 : 200)
+      .send(await serialize(TokenTransformer.transform(token)))
   }
 
   async show({ bouncer, params, serialize }: HttpContext) {
-    const token = await TokenService.findAuthorized(bouncer, params.id)
+    const token = await TokenQueries.findAuthorized(bouncer, params.id)
     return serialize(TokenTransformer.transform(token))
+  }
+
+  async update({ bouncer, params, request, serialize }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const changes = await request.validateUsing(updateTokenValidator)
+    return serialize(TokenTransformer.transform(await TokenService.update(token, changes)))
+  }
+
+  async destroy({ bouncer, params, response }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'delete')
+    await TokenService.remove(token)
+    return response.noContent()
+  }
+
+  async pause({ bouncer, params, serialize }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    return serialize(TokenTransformer.transform(await TokenService.pause(token)))
+  }
+
+  async resume({ bouncer, params, serialize }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    return serialize(TokenTransformer.transform(await TokenService.resume(token)))
   }
 }

@@ -157,4 +157,56 @@ test.group('API v1 tokens', (group) => {
     )
     assert.isNull(second.body().meta.next_cursor)
   })
+
+  test('lists Tokens page by page with no overlap or gap', async ({ client, assert }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const made = []
+    for (let i = 0; i < 7; i++) {
+      const token = await makeToken(user, { name: `job ${i}` })
+      made.push(token.uuid)
+    }
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const response = await client
+        .get('/api/v1/tokens')
+        .qs(cursor ? { limit: 3, cursor } : { limit: 3 })
+        .bearerToken(key)
+      response.assertStatus(200)
+      assert.isAtMost(response.body().data.length, 3)
+      seen.push(...response.body().data.map((token: { id: string }) => token.id))
+      cursor = response.body().meta.next_cursor
+    } while (cursor)
+    assert.deepEqual(seen, made.reverse())
+  })
+
+  test('filters by status, tag and name', async ({ client, assert }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const db = await makeToken(user, { name: 'Postgres dump', tags: ['db', 'prod'] })
+    const web = await makeToken(user, { name: 'Web deploy', tags: ['web'] })
+    await client.post(`/api/v1/tokens/${web.uuid}/pause`).bearerToken(key)
+    const ids = async (qs: Record<string, string>) => {
+      const response = await client.get('/api/v1/tokens').qs(qs).bearerToken(key)
+      response.assertStatus(200)
+      return response.body().data.map((token: { id: string }) => token.id)
+    }
+    assert.deepEqual(await ids({ tag: 'db' }), [db.uuid])
+    assert.deepEqual(await ids({ status: 'paused' }), [web.uuid])
+    assert.deepEqual(await ids({ status: 'new' }), [db.uuid])
+    assert.deepEqual(await ids({ q: 'postgres' }), [db.uuid])
+    assert.deepEqual(await ids({ q: '%' }), [])
+  })
+
+  test('a bad cursor or filter answers 422, never 5xx', async ({ client }) => {
+    const key = await makeApiKey(await makeUser())
+    const badCursor = await client.get('/api/v1/tokens').qs({ cursor: 'bm9wZQ' }).bearerToken(key)
+    badCursor.assertStatus(422)
+    badCursor.assertBodyContains({ errors: [{ field: 'cursor' }] })
+    const badStatus = await client.get('/api/v1/tokens').qs({ status: 'sideways' }).bearerToken(key)
+    badStatus.assertStatus(422)
+    const badLimit = await client.get('/api/v1/tokens').qs({ limit: 1000 }).bearerToken(key)
+    badLimit.assertStatus(422)
+  })
 })

@@ -1,0 +1,36 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ChannelService from '#services/channel_service'
+import ChannelTransformer from '#transformers/channel_transformer'
+import { createChannelValidator, updateChannelValidator } from '#validators/channel'
+import { pageValidator } from '#validators/token'
+
+export default class ChannelsController {
+  async index({ auth, request, serialize }: HttpContext) {
+    const filters = await pageValidator.validate(request.qs())
+    const { items, meta } = await ChannelService.list(auth.getUserOrFail(), filters)
+    return serialize(ChannelTransformer.transform(items), meta)
+  }
+
+  async store({ auth, request, response, serialize }: HttpContext) {
+    const input = await request.validateUsing(createChannelValidator)
+    const channel = await ChannelService.create(auth.getUserOrFail(), input)
+    return response.created(await serialize(ChannelTransformer.transform(channel)))
+  }
+
+  async show({ bouncer, params, serialize }: HttpContext) {
+    const channel = await ChannelService.findAuthorized(bouncer, params.id)
+    return serialize(ChannelTransformer.transform(channel))
+  }
+
+  async update({ bouncer, params, request, serialize }: HttpContext) {
+    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
+    const changes = await request.validateUsing(updateChannelValidator)
+    return serialize(ChannelTransformer.transform(await ChannelService.update(channel, changes)))
+  }
+
+  async destroy({ bouncer, params, response }: HttpContext) {
+    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'delete')
+    await channel.delete()
+    return response.noContent()
+  }
+}

@@ -1,0 +1,73 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { Infer } from '@vinejs/vine/types'
+import type User from '#models/user'
+import Channel from '#models/channel'
+import ChannelPolicy from '#policies/channel_policy'
+import NotFoundException from '#exceptions/not_found_exception'
+import { fieldError } from '#exceptions/field_error'
+import { decodeCursorKey, page } from '#services/cursor'
+import { channelConfigValidators, type ChannelKindName } from '#validators/channel'
+import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
+
+type ChannelInput = Infer<typeof createChannelValidator>
+type ChannelChanges = Infer<typeof updateChannelValidator>
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const CHANNEL_CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)\|[0-9a-f-]{36}$/
+
+/**
+ * Alert Channels: each kind validates its own config.
+ */
+export default class ChannelService {
+  static async validConfig(kind: ChannelKindName, config: unknown) {
+    if (!config || typeof config !== 'object') {
+      throw fieldError('config', 'The config field must be an object', 'object')
+    }
+    const { config: valid } = await channelConfigValidators[kind].validate({ config })
+    return valid as Record<string, unknown>
+  }
+
+  static async create(user: User, input: ChannelInput) {
+    const config = await this.validConfig(input.kind, input.config)
+    return Channel.create({ userId: user.id, kind: input.kind, name: input.name, config })
+  }
+
+  static async update(channel: Channel, changes: ChannelChanges) {
+    if (changes.config !== undefined) {
+      channel.config = await this.validConfig(channel.kind, changes.config)
+    }
+    channel.name = changes.name ?? channel.name
+    await channel.save()
+    return channel
+  }
+
+  /**
+   * Oldest first, paged on (created_at, id).
+   */
+  static async list(user: User, filters: { limit?: number; cursor?: string }) {
+    const limit = filters.limit ?? 50
+    const query = Channel.query()
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .limit(limit + 1)
+    if (!user.isAdmin) {
+      query.where('user_id', user.id)
+    }
+    if (filters.cursor) {
+      const [at, id] = decodeCursorKey(filters.cursor, CHANNEL_CURSOR).split('|')
+      query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', [at, id])
+    }
+    return page(await query, limit, (channel) => `${channel.createdAt.toISO()}|${channel.id}`)
+  }
+
+  static async findAuthorized(
+    bouncer: HttpContext['bouncer'],
+    id: string,
+    action: 'view' | 'update' | 'delete' = 'view'
+  ) {
+    const channel = UUID_RE.test(id) ? await Channel.find(id.toLowerCase()) : null
+    if (!channel || (await bouncer.with(ChannelPolicy).denies(action, channel))) {
+      throw new NotFoundException('Channel')
+    }
+    return channel
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Component schemas of the OpenAPI document: the JSON shapes of SPEC §6.
+ */
+const uuid = { type: 'string', format: 'uuid' }
+const dateTime = { type: 'string', format: 'date-time' }
+const nullable = (schema: Record<string, unknown>) => ({ oneOf: [schema, { type: 'null' }] })
+const period = { type: 'integer', minimum: 60, maximum: 31536000 }
+
+const tokenFields = {
+  slug: nullable({ type: 'string', pattern: '^[a-z0-9_-]+$', maxLength: 100 }),
+  tags: {
+    description: 'An array of tags, or one space-separated string',
+    oneOf: [
+      { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 20 },
+      { type: 'string' },
+    ],
+  },
+  desc: { type: 'string', maxLength: 5000 },
+  kind: { type: 'string', enum: ['simple', 'cron'] },
+  timeout: { ...period, description: 'Seconds between pings (simple schedule)' },
+  grace: { ...period, description: 'Seconds of lateness before the Token goes down' },
+  schedule: {
+    type: 'string',
+    description: 'Five-field cron expression (cron schedule)',
+    example: '0 3 * * *',
+  },
+  tz: {
+    type: 'string',
+    description: 'IANA time zone of the cron schedule',
+    example: 'Europe/Berlin',
+  },
+  manual_resume: {
+    type: 'boolean',
+    description: 'Pings to a paused Token are ignored until resumed by hand',
+  },
+  channels: { type: 'array', items: uuid, description: 'Ids of your Channels this Token alerts' },
+}
+
+const status = { type: 'string', enum: ['new', 'up', 'grace', 'down', 'paused', 'started'] }
+
+export const schemas = {
+  Token: {
+    type: 'object',
+    required: ['id', 'name', 'status', 'ping_url'],
+    properties: {
+      id: uuid,
+      name: { type: 'string' },
+      ...tokenFields,
+      tags: { type: 'array', items: { type: 'string' } },
+      status,
+      n_pings: { type: 'integer', description: 'Every Ping ever stored' },
+      last_ping_at: nullable(dateTime),
+      last_duration_ms: nullable({ type: 'integer' }),
+      ping_url: { type: 'string', format: 'uri' },
+      created_at: dateTime,
+    },
+  },
+  TokenInput: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      ...tokenFields,
+      unique: {
+        type: 'array',
+        items: { type: 'string', enum: ['name', 'slug'] },
+        description:
+          'Return your existing Token with the same name or slug (200) instead of a new one',
+      },
+    },
+  },
+  TokenChanges: {
+    type: 'object',
+    properties: { name: { type: 'string', maxLength: 100 }, ...tokenFields },
+  },
+  Ping: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      token: uuid,
+      kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
+      created_at: dateTime,
+      method: { type: 'string' },
+      remote_addr: { type: 'string' },
+      user_agent: { type: 'string' },
+      exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
+      rid: nullable(uuid),
+      duration_ms: nullable({ type: 'integer' }),
+      body: nullable({ type: 'string' }),
+    },
+  },
+  PingInput: {
+    type: 'object',
+    required: ['token'],
+    properties: {
+      token: uuid,
+      kind: { type: 'string', enum: ['success', 'start', 'fail', 'log'] },
+      exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
+      rid: nullable(uuid),
+      body: nullable({ type: 'string', maxLength: 100000 }),
+    },
+  },
+  Flip: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' },
+      created_at: dateTime,
+      old_status: { type: 'string' },
+      new_status: { type: 'string' },
+      reason: { type: 'string' },
+    },
+  },
+  Channel: {
+    type: 'object',
+    properties: {
+      id: uuid,
+      kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
+      name: { type: 'string' },
+      config: { $ref: '#/components/schemas/ChannelConfig' },
+      last_error: nullable({ type: 'string' }),
+      last_notify_at: nullable(dateTime),
+      created_at: dateTime,
+    },
+  },
+  ChannelConfig: {
+    description:
+      'webhook: url, method, headers, body (template); email: to; slack: url; ntfy: url, topic, token',
+    type: 'object',
+    additionalProperties: true,
+  },
+  ChannelInput: {
+    type: 'object',
+    required: ['kind', 'name', 'config'],
+    properties: {
+      kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
+      name: { type: 'string', maxLength: 100 },
+      config: { $ref: '#/components/schemas/ChannelConfig' },
+    },
+  },
+  ChannelChanges: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', maxLength: 100 },
+      config: { $ref: '#/components/schemas/ChannelConfig' },
+    },
+  },
+  PageMeta: {
+    type: 'object',
+    properties: { limit: { type: 'integer' }, next_cursor: nullable({ type: 'string' }) },
+  },
+  Errors: {
+    type: 'object',
+    required: ['errors'],
+    properties: {
+      errors: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { type: 'string' },
+            message: { type: 'string' },
+            field: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+}

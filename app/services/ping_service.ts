@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon'
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import type { Infer } from '@vinejs/vine/types'
+import type User from '#models/user'
+import Ping from '#models/ping'
+import Token from '#models/token'
+import TokenPolicy from '#policies/token_policy'
+import TokenService from '#services/token_service'
+import NotFoundException from '#exceptions/not_found_exception'
+import { decodeCursor, page } from '#services/cursor'
+import { recordPing } from '#services/token_state'
+import type { createPingValidator, listPingsValidator } from '#validators/ping'
+
+type PingFilters = Infer<typeof listPingsValidator>
+type PingInput = Infer<typeof createPingValidator>
+
+const DEFAULT_LIMIT = 50
+
+/**
+ * Pings across Tokens: lists, one by id, recorded by hand, deleted.
+ */
+export default class PingService {
+  /**
+   * Pings the user may see, newest first; `token` narrows to one Token.
+   */
+  static async list(user: User, filters: PingFilters, token?: Token) {
+    const limit = filters.limit ?? DEFAULT_LIMIT
+    const query = Ping.query()
+      .join('tokens', 'tokens.id', 'pings.token_id')
+      .select('pings.*', 'tokens.uuid as token_uuid')
+      .orderBy('pings.id', 'desc')
+      .limit(limit + 1)
+    if (token) {
+      query.where('pings.token_id', token.id)
+    } else if (!user.isAdmin) {
+      query.where('tokens.user_id', user.id)
+    }
+    if (filters.token) {
+      query.where('tokens.uuid', filters.token.toLowerCase())
+    }
+    if (filters.kind) {
+      query.where('pings.kind', filters.kind)
+    }
+    if (filters.since) {
+      query.where('pings.created_at', '>=', filters.since)
+    }
+    if (filters.until) {
+      query.where('pings.created_at', '<', filters.until)
+    }
+    if (filters.cursor) {
+      query.where('pings.id', '<', decodeCursor(filters.cursor))
+    }
+    return page(await query, limit)
+  }
+
+  /**
+   * One Ping, if the bouncer lets this request see its Token.
+   */
+  static async findAuthorized(
+    bouncer: HttpContext['bouncer'],
+    id: string,
+    action: 'view' | 'delete' = 'view'
+  ) {
+    const ping = /^\d{1,18}$/.test(id)
+      ? await Ping.query().where('id', id).preload('token').first()
+      : null
+    if (!ping || (await bouncer.with(TokenPolicy).denies(action, ping.token))) {
+      throw new NotFoundException('Ping')
+    }
+    ping.$extras.token_uuid = ping.token.uuid
+    return ping
+  }
+
+  /**
+   * Records a Ping through the same rules as one from the edge.
+   */
+  static async record(
+    token: Token,
+    input: PingInput,
+    source: { method: string; remoteAddr: string; userAgent: string }
+  ) {
+    const action = input.kind ?? (input.exit_status ? 'fail' : 'success')
+    return db.transaction(async (trx) => {
+      const locked = await Token.query({ client: trx })
+        .where('id', token.id)
+        .forUpdate()
+        .firstOrFail()
+      const now = new Date()
+      const state = locked.toState()
+      const outcome = recordPing(state, { action, at: now, rid: input.rid ?? null })
+      locked.applyState(state)
+      await locked.save()
+      if (outcome.flip) {
+        await TokenService.writeFlip(trx, locked, outcome.flip)
+      }
+      const ping = await Ping.create(
+        {
+          tokenId: locked.id,
+          kind: outcome.kind,
+          createdAt: DateTime.fromJSDate(now),
+          method: source.method,
+          remoteAddr: source.remoteAddr,
+          userAgent: source.userAgent.slice(0, 200),
+          exitStatus: input.exit_status ?? null,
+          rid: input.rid ?? null,
+          durationMs: outcome.durationMs,
+          body: input.body ? Buffer.from(input.body) : null,
+        },
+        { client: trx }
+      )
+      ping.$extras.token_uuid = locked.uuid
+      return ping
+    })
+  }
+}

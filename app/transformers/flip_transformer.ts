@@ -1,0 +1,15 @@
+import type Flip from '#models/flip'
+import { BaseTransformer } from '@adonisjs/core/transformers'
+
+export default class FlipTransformer extends BaseTransformer<Flip> {
+  toObject() {
+    const flip = this.resource
+    return {
+      id: flip.id,
+      created_at: flip.createdAt.toISO(),
+      old_status: flip.oldStatus,
+      new_status: flip.newStatus,
+      reason: flip.reason,
+    }
+  }
+}

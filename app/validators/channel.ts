@@ -1,0 +1,58 @@
+import vine from '@vinejs/vine'
+
+const url = () =>
+  vine
+    .string()
+    .trim()
+    .maxLength(2000)
+    .url({ require_protocol: true, protocols: ['http', 'https'] })
+
+/**
+ * The config shape of each kind of Channel.
+ */
+const configs = {
+  webhook: vine.object({
+    url: url(),
+    method: vine.enum(['GET', 'POST', 'PUT', 'PATCH'] as const).optional(),
+    headers: vine.record(vine.string().maxLength(1000)).optional(),
+    body: vine.string().maxLength(10_000).optional(),
+  }),
+  email: vine.object({
+    to: vine.string().trim().email().maxLength(254),
+  }),
+  slack: vine.object({
+    url: url(),
+  }),
+  ntfy: vine.object({
+    url: url(),
+    topic: vine
+      .string()
+      .trim()
+      .regex(/^[\w-]{1,64}$/),
+    token: vine.string().maxLength(200).optional(),
+  }),
+}
+
+export type ChannelKindName = keyof typeof configs
+export const CHANNEL_KINDS = Object.keys(configs) as ChannelKindName[]
+
+export const createChannelValidator = vine.create({
+  kind: vine.enum(CHANNEL_KINDS),
+  name: vine.string().trim().minLength(1).maxLength(100),
+  config: vine.object({}).allowUnknownProperties(),
+})
+
+export const updateChannelValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100).optional(),
+  config: vine.object({}).allowUnknownProperties().optional(),
+})
+
+/**
+ * Validators of `{ config }` per kind, so errors name `config.<field>`.
+ */
+export const channelConfigValidators = {
+  webhook: vine.create({ config: configs.webhook }),
+  email: vine.create({ config: configs.email }),
+  slack: vine.create({ config: configs.slack }),
+  ntfy: vine.create({ config: configs.ntfy }),
+}

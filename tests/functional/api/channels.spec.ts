@@ -1,0 +1,129 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { makeApiKey, makeUser } from '#tests/helpers/factories'
+
+const webhook = {
+  kind: 'webhook',
+  name: 'ops hook',
+  config: {
+    url: 'https://example.com/hook',
+    method: 'POST',
+    headers: { 'x-team': 'ops' },
+    body: '$NAME is $STATUS',
+  },
+}
+
+test.group('API v1 channels', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('creates, reads, changes and deletes a Channel', async ({ client, assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const created = await client.post('/api/v1/channels').bearerToken(key).json(webhook)
+    created.assertStatus(201)
+    const id = created.body().data.id
+    assert.containSubset(created.body().data, {
+      kind: 'webhook',
+      name: 'ops hook',
+      config: webhook.config,
+      last_error: null,
+      last_notify_at: null,
+    })
+
+    const list = await client.get('/api/v1/channels').bearerToken(key)
+    assert.deepEqual(
+      list.body().data.map((channel: { id: string }) => channel.id),
+      [id]
+    )
+
+    const changed = await client
+      .patch(`/api/v1/channels/${id}`)
+      .bearerToken(key)
+      .json({ name: 'renamed', config: { url: 'https://example.com/other' } })
+    changed.assertStatus(200)
+    assert.containSubset(changed.body().data, {
+      name: 'renamed',
+      config: { url: 'https://example.com/other' },
+    })
+
+    const removed = await client.delete(`/api/v1/channels/${id}`).bearerToken(key)
+    removed.assertStatus(204)
+    const gone = await client.get(`/api/v1/channels/${id}`).bearerToken(key)
+    gone.assertStatus(404)
+  })
+
+  test('validates the config of each kind', async ({ client, assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const cases = [
+      { kind: 'webhook', config: { url: 'ftp://example.com' }, field: 'config.url' },
+      {
+        kind: 'webhook',
+        config: { url: 'https://example.com', method: 'TRACE' },
+        field: 'config.method',
+      },
+      { kind: 'email', config: { to: 'not-an-address' }, field: 'config.to' },
+      { kind: 'slack', config: {}, field: 'config.url' },
+      {
+        kind: 'ntfy',
+        config: { url: 'https://ntfy.sh', topic: 'has spaces' },
+        field: 'config.topic',
+      },
+      { kind: 'pager', config: {}, field: 'kind' },
+    ]
+    for (const { kind, config, field } of cases) {
+      const response = await client
+        .post('/api/v1/channels')
+        .bearerToken(key)
+        .json({ kind, name: 'x', config })
+      response.assertStatus(422)
+      assert.include(
+        response.body().errors.map((error: { field: string }) => error.field),
+        field,
+        `${kind}: ${field}`
+      )
+    }
+  })
+
+  test('another user gets 404; an admin sees every Channel', async ({ client, assert }) => {
+    const ownerKey = await makeApiKey(await makeUser())
+    const created = await client.post('/api/v1/channels').bearerToken(ownerKey).json(webhook)
+    const id = created.body().data.id
+    const strangerKey = await makeApiKey(await makeUser())
+    const read = await client.get(`/api/v1/channels/${id}`).bearerToken(strangerKey)
+    read.assertStatus(404)
+    const change = await client
+      .patch(`/api/v1/channels/${id}`)
+      .bearerToken(strangerKey)
+      .json({ name: 'x' })
+    change.assertStatus(404)
+    const list = await client.get('/api/v1/channels').bearerToken(strangerKey)
+    assert.deepEqual(list.body().data, [])
+    const adminKey = await makeApiKey(await makeUser({ isAdmin: true }))
+    const asAdmin = await client.get(`/api/v1/channels/${id}`).bearerToken(adminKey)
+    asAdmin.assertStatus(200)
+  })
+
+  test('pages through Channels with no overlap or gap', async ({ client, assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const made: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const created = await client
+        .post('/api/v1/channels')
+        .bearerToken(key)
+        .json({ ...webhook, name: `hook ${i}` })
+      made.push(created.body().data.id)
+    }
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const response = await client
+        .get('/api/v1/channels')
+        .qs(cursor ? { limit: 2, cursor } : { limit: 2 })
+        .bearerToken(key)
+      response.assertStatus(200)
+      seen.push(...response.body().data.map((channel: { id: string }) => channel.id))
+      cursor = response.body().meta.next_cursor
+    } while (cursor)
+    assert.sameMembers(seen, made)
+    assert.lengthOf(seen, made.length)
+  })
+})

@@ -1,0 +1,96 @@
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
+
+const base = () => `http://${process.env.HOST}:${process.env.PORT}`
+
+test.group('API v1 limits and hostile input', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('an oversized body answers 413', async ({ assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const response = await fetch(`${base()}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'authorization': `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', desc: 'y'.repeat(200_000) }),
+    })
+    assert.equal(response.status, 413)
+    const payload = await response.json()
+    assert.equal(payload.errors[0].code, 'E_PAYLOAD_TOO_LARGE')
+  })
+
+  test('an API key past its rate limit gets 429 with Retry-After', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const previous = app.config.get('ngip.apiRateLimit')
+    app.config.set('ngip.apiRateLimit', 3)
+    cleanup(() => app.config.set('ngip.apiRateLimit', previous))
+    const key = await makeApiKey(await makeUser())
+    for (let i = 0; i < 3; i++) {
+      const ok = await client.get('/api/v1/tokens').bearerToken(key)
+      ok.assertStatus(200)
+    }
+    const limited = await client.get('/api/v1/tokens').bearerToken(key)
+    limited.assertStatus(429)
+    limited.assertBodyContains({ errors: [{ code: 'E_TOO_MANY_REQUESTS' }] })
+    assert.isAbove(Number(limited.header('retry-after')), 0)
+    const otherKey = await makeApiKey(await makeUser())
+    const other = await client.get('/api/v1/tokens').bearerToken(otherKey)
+    other.assertStatus(200)
+  })
+
+  test('hostile query strings and paths never answer 5xx', async ({ assert }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const token = await makeToken(user)
+    const paths = [
+      '/api/v1/tokens?limit[]=1&limit[]=2',
+      '/api/v1/tokens?status[$ne]=down',
+      '/api/v1/tokens?q=%00%27%22%3B--',
+      '/api/v1/tokens?tag=' + 'x'.repeat(5000),
+      '/api/v1/tokens?cursor=%ff%fe',
+      '/api/v1/tokens?limit=-1',
+      '/api/v1/tokens?limit=1e400',
+      `/api/v1/tokens/${token.uuid}/pings?since=yesterday`,
+      `/api/v1/tokens/${token.uuid}/pings?kind=../../etc`,
+      '/api/v1/pings?token=%27%20OR%201=1',
+      '/api/v1/pings/99999999999999999999999',
+      '/api/v1/pings/1;DROP TABLE pings',
+      '/api/v1/tokens/%2e%2e%2f%2e%2e',
+      '/api/v1/channels/%00',
+      '/api/v1/channels?cursor=' + Buffer.from('k:2026|x').toString('base64url'),
+    ]
+    for (const path of paths) {
+      const response = await fetch(`${base()}${path}`, {
+        headers: { authorization: `Bearer ${key}` },
+      })
+      assert.isBelow(response.status, 500, path)
+      assert.isAbove(response.status, 199, path)
+      assert.property(await response.json(), response.ok ? 'data' : 'errors', path)
+    }
+  })
+
+  test('bodies of the wrong type answer 4xx with the one error shape', async ({ assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const bodies = [
+      '[]',
+      '"text"',
+      '{"name": {"$gt": ""}}',
+      '{"name": "x", "tags": {"a": 1}}',
+      'null',
+    ]
+    for (const body of bodies) {
+      const response = await fetch(`${base()}/api/v1/tokens`, {
+        method: 'POST',
+        headers: { 'authorization': `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      })
+      assert.oneOf(response.status, [400, 422], body)
+      const payload = await response.json()
+      assert.isArray(payload.errors, body)
+    }
+  })
+})

@@ -1,0 +1,78 @@
+import { test } from '@japa/runner'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import app from '@adonisjs/core/services/app'
+import router from '@adonisjs/core/services/router'
+
+const run = promisify(execFile)
+
+/**
+ * Every /api/v1 route as "METHOD /path/{param}", the document itself aside.
+ */
+function apiRoutes(): string[] {
+  const routes = Object.values(router.toJSON()).flat()
+  return routes
+    .filter(
+      (route) => route.pattern.startsWith('/api/v1/') && route.pattern !== '/api/v1/openapi.json'
+    )
+    .flatMap((route) =>
+      route.methods
+        .filter((method) => method !== 'HEAD')
+        .map(
+          (method) =>
+            `${method} ${route.pattern.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}')}`
+        )
+    )
+    .sort()
+}
+
+test.group('API v1 OpenAPI document', () => {
+  test('describes exactly the routes that exist', async ({ client, assert }) => {
+    const response = await client.get('/api/v1/openapi.json')
+    response.assertStatus(200)
+    const documented = Object.entries(response.body().paths as Record<string, object>)
+      .flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)
+      )
+      .sort()
+    assert.deepEqual(documented, apiRoutes())
+  })
+
+  test('lints clean with @redocly/cli', async ({ client, assert }) => {
+    const response = await client.get('/api/v1/openapi.json')
+    const dir = await mkdtemp(join(tmpdir(), 'ngip-openapi-'))
+    try {
+      const file = join(dir, 'openapi.json')
+      await writeFile(file, JSON.stringify(response.body()))
+      const { stdout, stderr } = await run(
+        app.makePath('node_modules/.bin/redocly'),
+        ['lint', file, '--format', 'json'],
+        { cwd: dir }
+      )
+      const report = JSON.parse(stdout || stderr)
+      assert.deepEqual(report.totals, { errors: 0, warnings: 0, ignored: 0 })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('the API reference page renders every operation from local files', async ({
+    client,
+    assert,
+  }) => {
+    const response = await client.get('/docs/api')
+    response.assertStatus(200)
+    const html = response.text()
+    for (const route of apiRoutes()) {
+      assert.include(
+        html,
+        route.split(' ')[1].replace(/[{}]/g, (c) => (c === '{' ? '{' : '}')),
+        route
+      )
+    }
+    assert.notMatch(html, /(src|href)="https?:\/\//)
+  })
+})
