@@ -15,37 +15,33 @@ export default class WorkerRun extends BaseCommand {
       blockMs: number
       claimIdleMs: number
     }>('ngip.ingest')
-    // Blocking reads get a connection of their own.
-    const connection = redis.connection('main').ioConnection.duplicate()
-    const ingest = new PingIngest(connection, {
-      ...settings,
-      consumer: `${hostname()}-${process.pid}`,
-    })
+    // Blocking reads get a connection of their own; acks use the shared one.
+    const reader = redis.connection('main').ioConnection.duplicate()
+    const ingest = new PingIngest(
+      reader,
+      {
+        ...settings,
+        consumer: `${hostname()}-${process.pid}`,
+        pingLogLimit: this.app.config.get<number>('ngip.pingLogLimit'),
+        onError: (error) => this.logger.error(`worker: ${(error as Error).message}`),
+      },
+      redis.connection('main').ioConnection
+    )
     await ingest.ensureGroup()
 
     this.logger.info('worker: draining the ping stream')
-    const loop = this.drain(ingest)
+    const loop = ingest.run().catch((error) => {
+      this.logger.error(`worker: stopped with the batch unacknowledged: ${error.message}`)
+      this.exitCode = 1
+    })
     // SIGTERM terminates the app: let the batch in hand commit first.
     this.app.terminating(async () => {
       ingest.stop()
       await loop
     })
     await loop
-    connection.disconnect()
+    reader.disconnect()
     this.logger.info('worker: stopped')
     await this.app.terminate()
-  }
-
-  async drain(ingest: PingIngest) {
-    while (!ingest.stopping) {
-      try {
-        await ingest.runOnce()
-      } catch (error) {
-        if (!ingest.stopping) {
-          this.logger.error(`worker: ${(error as Error).message}`)
-          await new Promise((resolve) => setTimeout(resolve, 1000))
-        }
-      }
-    }
   }
 }

@@ -7,8 +7,19 @@ export const redisKeys = {
   tokens: 'ngip:tokens',
   /** Hash of "<ping_key>/<slug>" to Token UUID, for the slug ping form. */
   slugs: 'ngip:slugs',
+  /** Hash of Token UUID to its "<ping_key>/<slug>", to drop the old one on change. */
+  slugOf: 'ngip:slug_of',
+  /** Set of the Users' ping keys, so `?create=1` only provisions for a real User. */
+  pingKeys: 'ngip:ping_keys',
+  /** Prefix of the per-Token counters of PING_RATE_LIMIT (one key a Token, 60 s). */
+  ratePrefix: 'ngip:rate:',
   /** Stream of accepted pings, drained by the worker. */
   pings: 'ngip:pings',
   /** Consumer group of the ingest workers on the pings stream. */
   ingestGroup: 'ingest',
 } as const
+
+/** The field of a slug route in the `slugs` hash. */
+export function slugField(pingKey: string, slug: string) {
+  return `${pingKey}/${slug}`
+}

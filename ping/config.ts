@@ -9,6 +9,10 @@ export interface EdgeConfig {
   port: number
   bodyLimit: number
   rateLimit: number
+  /** A Redis command slower than this answers 503 (the client retries) */
+  redisTimeoutMs: number
+  /** Trust X-Forwarded-For for the stored source address (behind a proxy) */
+  trustProxy: boolean
   redis: {
     host: string
     port: number
@@ -36,6 +40,8 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     port: int(env, 'PING_PORT', 3334),
     bodyLimit: int(env, 'PING_BODY_LIMIT', 10_000),
     rateLimit: int(env, 'PING_RATE_LIMIT', 0),
+    redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', 100),
+    trustProxy: env.PING_TRUST_PROXY !== 'false',
     redis: {
       host: env.REDIS_HOST || '127.0.0.1',
       port: int(env, 'REDIS_PORT', 6379),

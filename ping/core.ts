@@ -1,4 +1,9 @@
 import type { PingMessage } from '#lib/ping_message'
+import { cleanText, FIELD_LIMITS } from '#lib/ping_message'
+import { parsePingUrl, type PingRoute, type PingTarget } from '#lib/ping_url'
+import { buildAnswers, type EdgeAnswers, type EdgeResponse } from './answers.js'
+
+export type { EdgeResponse } from './answers.js'
 
 /**
  * The ping edge as one function from request to answer. The node:http server
@@ -9,81 +14,119 @@ export interface EdgeRequest {
   /** Path without the query string */
   path: string
   query: URLSearchParams
-  headers: Record<string, string | undefined>
+  headers: Record<string, string | string[] | undefined>
+  /** The client's address as the adapter sees it (proxy headers applied) */
   remoteAddr: string
   body: Buffer | null
 }
 
-export interface EdgeResponse {
-  status: number
-  body: string
-  headers: Record<string, string>
+/** What became of a ping: `created` = its Token was provisioned by this very ping. */
+export type AcceptResult = 'accepted' | 'created' | 'limited' | 'unknown'
+
+export interface AcceptOptions {
+  /** Pings a minute per Token; 0 = no limit */
+  rateLimit: number
 }
 
 /**
- * Where accepted pings go. `accept` resolves "unknown" for a Token that does
- * not exist and throws when the store is unreachable.
+ * Where accepted pings go. `accept` throws when the store is unreachable.
  */
 export interface PingStore {
-  accept(message: PingMessage): Promise<'accepted' | 'unknown'>
+  accept(
+    target: PingTarget,
+    message: Omit<PingMessage, 'token'>,
+    options: AcceptOptions
+  ): Promise<AcceptResult>
   isHealthy(): Promise<boolean>
 }
 
 export interface EdgeDeps {
   store: PingStore
   bodyLimit: number
+  rateLimit?: number
   now?: () => number
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const answersByLimit = new Map<number, EdgeAnswers>()
 
-function answer(status: number, body: string, deps: EdgeDeps): EdgeResponse {
+function answersFor(bodyLimit: number) {
+  let answers = answersByLimit.get(bodyLimit)
+  if (!answers) {
+    answers = buildAnswers(bodyLimit)
+    answersByLimit.set(bodyLimit, answers)
+  }
+  return answers
+}
+
+function header(req: EdgeRequest, name: string) {
+  const value = req.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function toMessage(req: EdgeRequest, route: PingRoute, deps: EdgeDeps) {
+  let body = req.body && req.body.length > 0 ? req.body.subarray(0, deps.bodyLimit) : null
+  if (!body && route.message) {
+    body = Buffer.from(route.message).subarray(0, deps.bodyLimit)
+  }
+  const target = route.target
   return {
-    status,
+    action: route.action,
+    at: (deps.now ?? Date.now)(),
+    method: req.method,
+    remoteAddr: cleanText(req.remoteAddr, FIELD_LIMITS.remoteAddr),
+    userAgent: cleanText(header(req, 'user-agent'), FIELD_LIMITS.userAgent),
+    exitStatus: route.exitStatus,
+    rid: route.rid,
     body,
-    headers: {
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-cache, no-store',
-      'access-control-allow-origin': '*',
-      'ping-body-limit': String(deps.bodyLimit),
-    },
+    create: route.create && target.kind === 'slug' ? target : null,
   }
 }
 
+function answerFor(result: AcceptResult, route: PingRoute, answers: EdgeAnswers) {
+  switch (result) {
+    case 'accepted':
+      return answers.ok
+    case 'created':
+      return answers.created
+    case 'unknown':
+      return answers.notFound
+    case 'limited':
+      // healthchecks keeps 200 for UUID URLs so old clients never retry in a loop.
+      return route.target.kind === 'slug' ? answers.rateLimited : answers.okRateLimited
+  }
+}
+
+async function health(deps: EdgeDeps, answers: EdgeAnswers) {
+  const healthy = await deps.store.isHealthy().catch(() => false)
+  return healthy ? answers.ok : answers.unavailable
+}
+
 export async function handleEdgeRequest(req: EdgeRequest, deps: EdgeDeps): Promise<EdgeResponse> {
+  const answers = answersFor(deps.bodyLimit)
+  const method = req.method
+  if (method === 'OPTIONS') {
+    return answers.preflight
+  }
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    return answers.methodNotAllowed
+  }
   if (req.path === '/health') {
-    const healthy = await deps.store.isHealthy().catch(() => false)
-    return healthy ? answer(200, 'OK', deps) : answer(503, 'redis unavailable', deps)
+    return health(deps, answers)
   }
-
-  const match = /^\/ping\/([^/]+)$/.exec(req.path)
-  if (!match) {
-    return answer(404, 'not found', deps)
+  const parsed = parsePingUrl(req.path, req.query)
+  if (parsed.error === 'not_found') {
+    return answers.notFound
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') {
-    return answer(405, 'method not allowed', deps)
+  if (parsed.error) {
+    return parsed.error === 'invalid_uuid' ? answers.invalidUuid : answers.invalidUrl
   }
-  const token = match[1]
-  if (!UUID_RE.test(token)) {
-    return answer(404, 'not found', deps)
-  }
-
-  const message: PingMessage = {
-    token,
-    action: 'success',
-    at: (deps.now ?? Date.now)(),
-    method: req.method,
-    remoteAddr: req.remoteAddr,
-    userAgent: (req.headers['user-agent'] ?? '').slice(0, 200),
-    exitStatus: null,
-    rid: null,
-    body: req.body && req.body.length > 0 ? req.body.subarray(0, deps.bodyLimit) : null,
-  }
-
+  const route = parsed.route
   try {
-    const result = await deps.store.accept(message)
-    return result === 'accepted' ? answer(200, 'OK', deps) : answer(404, 'not found', deps)
+    const result = await deps.store.accept(route.target, toMessage(req, route, deps), {
+      rateLimit: deps.rateLimit ?? 0,
+    })
+    return answerFor(result, route, answers)
   } catch {
-    return answer(503, 'service unavailable, retry', deps)
+    return answers.unavailable
   }
 }

@@ -10,26 +10,49 @@ import { RedisPingStore } from './redis_store.js'
 const config = loadEdgeConfig()
 let store: RedisPingStore | undefined
 
+/**
+ * The path as the edge knows it: a named stage ("/prod/ping/…") is not part
+ * of the ping URL; the `$default` stage adds nothing.
+ */
+function edgePath(event: APIGatewayProxyEventV2) {
+  const stage = event.requestContext.stage
+  const path = event.rawPath || '/'
+  if (stage && stage !== '$default' && path.startsWith(`/${stage}/`)) {
+    return path.slice(stage.length + 1)
+  }
+  return path
+}
+
+function requestBody(event: APIGatewayProxyEventV2) {
+  if (!event.body) {
+    return null
+  }
+  const body = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8')
+  return body.subarray(0, config.bodyLimit)
+}
+
 export async function handler(
   event: APIGatewayProxyEventV2
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  store ??= new RedisPingStore(config.redis)
-  const raw = event.body ?? null
-  const body = raw === null ? null : Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8')
+  store ??= new RedisPingStore(config.redis, config.redisTimeoutMs)
+  // A cold start waits for its first connection; later outages answer 503 at once.
+  await store.ready(1000)
+  const method = event.requestContext.http.method
   const response = await handleEdgeRequest(
     {
-      method: event.requestContext.http.method,
-      path: event.rawPath,
+      method,
+      path: edgePath(event),
       query: new URLSearchParams(event.rawQueryString ?? ''),
       headers: event.headers ?? {},
-      remoteAddr: event.requestContext.http.sourceIp,
-      body,
+      remoteAddr: event.requestContext.http.sourceIp ?? '',
+      body: requestBody(event),
     },
-    { store, bodyLimit: config.bodyLimit }
+    { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit }
   )
   return {
     statusCode: response.status,
-    headers: response.headers,
-    body: event.requestContext.http.method === 'HEAD' ? '' : response.body,
+    headers: { ...response.headers },
+    body: method === 'HEAD' ? '' : response.body,
+    isBase64Encoded: false,
   }
 }

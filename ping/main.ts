@@ -7,8 +7,11 @@ import { RedisPingStore } from './redis_store.js'
  */
 loadDotEnv()
 const config = loadEdgeConfig()
-const store = new RedisPingStore(config.redis)
-const server = createEdgeServer({ store, bodyLimit: config.bodyLimit })
+const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
+const server = createEdgeServer(
+  { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
+  { trustProxy: config.trustProxy }
+)
 server.keepAliveTimeout = 65_000
 await store.ready()
 

@@ -1,28 +1,65 @@
 import { Redis } from 'ioredis'
-import { redisKeys } from '#lib/redis_keys'
-import { encodePingMessage, type PingMessage } from '#lib/ping_message'
-import type { PingStore } from './core.js'
+import { redisKeys, slugField } from '#lib/redis_keys'
+import { encodePingFields, type PingMessage } from '#lib/ping_message'
+import type { PingTarget } from '#lib/ping_url'
+import { autoTokenUuid } from '#lib/uuid'
+import type { AcceptOptions, AcceptResult, PingStore } from './core.js'
 import type { EdgeConfig } from './config.js'
 
 /**
- * Membership check and enqueue in one round trip, atomically: a Token deleted
- * a moment ago is never enqueued, and PostgreSQL is never asked.
+ * Resolve the Token, check the rate limit and enqueue, in one round trip and
+ * atomically: a Token deleted a moment ago is never enqueued, PostgreSQL is
+ * never asked.
+ *
+ * Auto-provisioning (`?create=1`): the edge cannot write PostgreSQL, so it
+ * registers the slug under a deterministic UUID (uuidv5 of ping key and slug)
+ * here, in the same script as the XADD, and puts the create request on the
+ * stream with the ping. Following pings resolve at once; the worker inserts
+ * the Token row when it stores the ping (idempotent: same UUID every time, so
+ * a retried or concurrent create, or one replayed after a crash, makes one
+ * Token). Only ping keys of real Users may provision.
+ *
+ * KEYS: tokens, slugs, slugOf, pingKeys, stream
+ * ARGV: uuid (UUID form) or "" · slug field · UUID to provision or "" ·
+ *       ping key · rate limit · rate key prefix · fields...
+ * Returns 0 unknown, 1 accepted, 2 rate limited, 3 created.
  */
 const ACCEPT_SCRIPT = `
-if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return false end
-return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+local uuid, created = ARGV[1], false
+if uuid == '' then
+  uuid = redis.call('HGET', KEYS[2], ARGV[2])
+  if not uuid then
+    if ARGV[3] == '' or redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 0 then return 0 end
+    uuid = ARGV[3]
+    redis.call('HSET', KEYS[2], ARGV[2], uuid)
+    redis.call('HSET', KEYS[3], uuid, ARGV[2])
+    redis.call('SADD', KEYS[1], uuid)
+    created = true
+  end
+elseif redis.call('SISMEMBER', KEYS[1], uuid) == 0 then
+  return 0
+end
+local limit = tonumber(ARGV[5])
+if limit > 0 and not created then
+  local counter = ARGV[6] .. uuid
+  local n = redis.call('INCR', counter)
+  if n == 1 then redis.call('PEXPIRE', counter, 60000) end
+  if n > limit then return 2 end
+end
+redis.call('XADD', KEYS[5], '*', 't', uuid, unpack(ARGV, 7))
+if created then return 3 end
+return 1
 `
 
-type AcceptCommand = (
-  tokens: string,
-  stream: string,
-  ...args: (string | Buffer)[]
-) => Promise<string | null>
+const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
+
+type AcceptCommand = (...args: (string | number | Buffer)[]) => Promise<number>
 
 export class RedisPingStore implements PingStore {
   readonly redis: Redis & { ngipAccept: AcceptCommand }
+  #connectedOnce = false
 
-  constructor(config: EdgeConfig['redis']) {
+  constructor(config: EdgeConfig['redis'], timeoutMs = 100) {
     this.redis = new Redis({
       host: config.host,
       port: config.port,
@@ -30,35 +67,48 @@ export class RedisPingStore implements PingStore {
       db: config.db,
       tls: config.tls ? {} : undefined,
       /**
-       * Fail at once while disconnected so the client gets a 503 and retries,
-       * instead of a request that hangs until Redis is back.
+       * Fail at once while disconnected, and give up on a Redis that stops
+       * answering, so the client gets a 503 and retries instead of hanging.
        */
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      commandTimeout: timeoutMs,
       connectTimeout: 1000,
       enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(times * 50, 500),
     }) as RedisPingStore['redis']
     this.redis.on('error', () => {})
-    this.redis.defineCommand('ngipAccept', { numberOfKeys: 2, lua: ACCEPT_SCRIPT })
+    this.redis.once('ready', () => (this.#connectedOnce = true))
+    this.redis.defineCommand('ngipAccept', { numberOfKeys: 5, lua: ACCEPT_SCRIPT })
   }
 
-  async accept(message: PingMessage) {
-    const id = await this.redis.ngipAccept(
+  async accept(target: PingTarget, message: Omit<PingMessage, 'token'>, options: AcceptOptions) {
+    const slug = target.kind === 'slug'
+    const create = slug && message.create ? autoTokenUuid(target.pingKey, target.slug) : ''
+    const result = await this.redis.ngipAccept(
       redisKeys.tokens,
+      redisKeys.slugs,
+      redisKeys.slugOf,
+      redisKeys.pingKeys,
       redisKeys.pings,
-      message.token,
-      ...encodePingMessage(message)
+      slug ? '' : target.uuid,
+      slug ? slugField(target.pingKey, target.slug) : '',
+      create,
+      slug ? target.pingKey : '',
+      options.rateLimit,
+      redisKeys.ratePrefix,
+      ...encodePingFields(message)
     )
-    return id ? ('accepted' as const) : ('unknown' as const)
+    return RESULTS[result] ?? 'unknown'
   }
 
   /**
    * Resolves once connected, or after `timeoutMs` (the edge then answers 503
-   * until Redis is reachable).
+   * until Redis is reachable). Waits only for the first connection: later
+   * outages must answer 503 at once.
    */
   async ready(timeoutMs = 2000) {
-    if (this.redis.status === 'ready') {
+    if (this.#connectedOnce || this.redis.status === 'ready') {
       return true
     }
     return new Promise<boolean>((resolve) => {

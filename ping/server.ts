@@ -1,35 +1,81 @@
+import { isIP } from 'node:net'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { handleEdgeRequest, type EdgeDeps } from './core.js'
+import { handleEdgeRequest, type EdgeDeps, type EdgeRequest } from './core.js'
+
+export interface ServerOptions {
+  /** Take the client address from X-Forwarded-For (as healthchecks does) */
+  trustProxy?: boolean
+}
+
+const NO_QUERY = new URLSearchParams()
 
 /**
- * node:http adapter of the ping edge (the "ping" role).
+ * The client address: the first X-Forwarded-For hop when trusted and valid.
  */
-export function createEdgeServer(deps: EdgeDeps) {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+function remoteAddr(req: IncomingMessage, trustProxy: boolean) {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined
+  if (typeof forwarded === 'string') {
+    const first = forwarded.split(',', 1)[0].trim()
+    if (isIP(first)) {
+      return first
+    }
+  }
+  return req.socket.remoteAddress ?? ''
+}
+
+function toEdgeRequest(req: IncomingMessage, body: Buffer | null, trustProxy: boolean) {
+  const url = req.url ?? '/'
+  const q = url.indexOf('?')
+  const edgeRequest: EdgeRequest = {
+    method: req.method ?? 'GET',
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? NO_QUERY : new URLSearchParams(url.slice(q + 1)),
+    headers: req.headers,
+    remoteAddr: remoteAddr(req, trustProxy),
+    body,
+  }
+  return edgeRequest
+}
+
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: EdgeDeps,
+  body: Buffer | null,
+  trustProxy: boolean
+) {
+  const response = await handleEdgeRequest(toEdgeRequest(req, body, trustProxy), deps)
+  res.writeHead(response.status, response.headers)
+  res.end(req.method === 'HEAD' || response.status === 204 ? undefined : response.body)
+}
+
+/**
+ * node:http adapter of the ping edge (the "ping" role). A body is read up to
+ * the limit and the rest drained, so a huge upload is cut, never refused.
+ */
+export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
+  const trustProxy = options.trustProxy ?? true
+  return createServer((req, res) => {
+    if (
+      req.headers['content-length'] === undefined &&
+      req.headers['transfer-encoding'] === undefined
+    ) {
+      // No body: answer without waiting for the end of the stream.
+      req.resume()
+      void answer(req, res, deps, null, trustProxy)
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
-      // Keep only what will be stored; read and drop the rest.
       if (size < deps.bodyLimit) {
         chunks.push(chunk)
       }
       size += chunk.length
     })
-    req.on('end', async () => {
-      const url = new URL(req.url ?? '/', 'http://edge')
-      const response = await handleEdgeRequest(
-        {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: url.searchParams,
-          headers: req.headers as Record<string, string | undefined>,
-          remoteAddr: req.socket.remoteAddress ?? '',
-          body: chunks.length > 0 ? Buffer.concat(chunks) : null,
-        },
-        deps
-      )
-      res.writeHead(response.status, response.headers)
-      res.end(req.method === 'HEAD' ? undefined : response.body)
+    req.on('error', () => res.destroy())
+    req.on('end', () => {
+      void answer(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trustProxy)
     })
   })
 }

@@ -1,139 +1,55 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import type { RawQueryBindings } from '@adonisjs/lucid/types/querybuilder'
-import { decodePingMessage } from '#lib/ping_message'
-import { recordPing, type TokenState } from '#services/token_state'
+import { decodePingMessage, type PingMessage } from '#lib/ping_message'
+import { recordPing } from '#services/token_state'
+import { copyBytea, copyIn, copyValue } from '#services/pg_copy'
+import { provisionTokens, type CreateRequest } from '#services/auto_tokens'
+import {
+  insertFlips,
+  lockTokens,
+  updateTokens,
+  type FlipRow,
+  type LockedToken,
+} from '#services/batch_tokens'
 
 /**
- * One stream entry as the worker reads it: its id and raw field list.
+ * One stream entry as the worker reads it: its id and raw field list, and
+ * once `preparePings` has seen it, its decoded ping (null: not a ping).
  */
 export interface StreamEntry {
   id: string
   fields: Buffer[]
-}
-
-interface LockedToken extends TokenState {
-  id: number
-  uuid: string
-}
-
-const TOKEN_COLUMNS = `id, uuid, kind, timeout, grace, schedule, tz, status, manual_resume,
-  n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after`
-
-function toState(row: Record<string, any>): LockedToken {
-  return {
-    id: Number(row.id),
-    uuid: row.uuid,
-    kind: row.kind,
-    timeout: row.timeout,
-    grace: row.grace,
-    schedule: row.schedule,
-    tz: row.tz,
-    status: row.status,
-    manualResume: row.manual_resume,
-    nPings: Number(row.n_pings),
-    lastPingAt: row.last_ping_at,
-    lastDurationMs: row.last_duration_ms,
-    lastStartAt: row.last_start_at,
-    lastStartRid: row.last_start_rid,
-    alertAfter: row.alert_after,
-  }
+  prepared?: PreparedPing | null
 }
 
 /**
- * Columns of the rows written by one batch, one array per column, so each
- * table gets a single INSERT ... SELECT FROM unnest(...) round trip.
+ * A decoded ping with the parts of its COPY row that do not depend on its
+ * Token's state, built before the transaction so it stays short.
  */
-class Columns<Names extends string> {
-  readonly data = {} as Record<Names, unknown[]>
-  constructor(readonly names: readonly Names[]) {
-    for (const name of names) {
-      this.data[name] = []
-    }
-  }
-  push(row: Record<Names, unknown>) {
-    for (const name of this.names) {
-      this.data[name].push(row[name])
-    }
-  }
-  get length() {
-    return this.data[this.names[0]].length
-  }
+export interface PreparedPing {
+  id: string
+  message: PingMessage
+  /** created_at, method, remote_addr, user_agent, exit_status, rid */
+  middle: string
+  /** body, stream_id */
+  tail: string
+}
+
+export interface BatchOptions {
   /**
-   * One array per column; pg sends each as a PostgreSQL array.
+   * Look up which entries are stored already. Needed for re-delivered
+   * entries only: an entry read for the first time cannot be stored yet.
    */
-  bindings() {
-    return this.names.map((name) => this.data[name]) as unknown as RawQueryBindings
-  }
+  checkStored: boolean
 }
 
-/**
- * Stores a batch of stream entries in one transaction: the Pings, the Tokens'
- * new state and their Flips. Entries already stored (re-delivered after a
- * crash) and entries for deleted Tokens are skipped. Returns the Pings stored.
- */
-export async function storePingBatch(trx: TransactionClientContract, entries: StreamEntry[]) {
-  const messages = entries.map((entry) => ({
-    id: entry.id,
-    message: decodePingMessage(entry.fields),
-  }))
-  const uuids = [...new Set(messages.flatMap(({ message }) => (message ? [message.token] : [])))]
-  if (uuids.length === 0) {
-    return 0
-  }
-
-  // Row locks, taken in id order, serialise workers that share Tokens.
-  const tokenRows = await trx.rawQuery(
-    `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE uuid = ANY(?::uuid[]) ORDER BY id FOR UPDATE`,
-    [uuids]
-  )
-  const tokens = new Map<string, LockedToken>()
-  for (const row of tokenRows.rows) {
-    tokens.set(row.uuid, toState(row))
-  }
-  const stored = await trx.rawQuery('SELECT stream_id FROM pings WHERE stream_id = ANY(?)', [
-    messages.map(({ id }) => id),
-  ])
-  const seen = new Set<string>(stored.rows.map((row: { stream_id: string }) => row.stream_id))
-
-  const pings = new Columns(PING_COLUMNS)
-  const flips = new Columns(FLIP_COLUMNS)
-  const touched = new Set<LockedToken>()
-  for (const { id, message } of messages) {
-    const token = message ? tokens.get(message.token) : undefined
-    if (!message || !token || seen.has(id)) {
-      continue
-    }
-    const at = new Date(message.at)
-    const outcome = recordPing(token, { action: message.action, at, rid: message.rid })
-    touched.add(token)
-    pings.push({
-      token_id: token.id,
-      kind: outcome.kind,
-      created_at: at,
-      method: message.method,
-      remote_addr: message.remoteAddr,
-      user_agent: message.userAgent,
-      exit_status: message.exitStatus,
-      rid: message.rid,
-      duration_ms: outcome.durationMs,
-      body: message.body,
-      stream_id: id,
-    })
-    if (outcome.flip) {
-      flips.push({
-        token_id: token.id,
-        created_at: at,
-        old_status: outcome.flip.oldStatus,
-        new_status: outcome.flip.newStatus,
-        reason: outcome.flip.reason,
-      })
-    }
-  }
-
-  await insertRows(trx, 'pings', pings, PING_TYPES)
-  await insertRows(trx, 'flips', flips, FLIP_TYPES)
-  await updateTokens(trx, [...touched])
-  return pings.length
+export interface BatchResult {
+  stored: number
+  /** The Tokens that got Pings, with their new count (for pruning) */
+  touched: { id: number; nPings: number }[]
+  /** Slug routes the edge should know (provisioned or found again) */
+  slugRoutes: CreateRequest[]
+  /** UUIDs the edge registered for a create that named an existing Token */
+  strayUuids: string[]
 }
 
 const PING_COLUMNS = [
@@ -149,73 +65,118 @@ const PING_COLUMNS = [
   'body',
   'stream_id',
 ] as const
-const PING_TYPES = [
-  'bigint',
-  'text',
-  'timestamptz',
-  'text',
-  'text',
-  'text',
-  'smallint',
-  'uuid',
-  'integer',
-  'bytea',
-  'text',
-]
 
-const FLIP_COLUMNS = ['token_id', 'created_at', 'old_status', 'new_status', 'reason'] as const
-const FLIP_TYPES = ['bigint', 'timestamptz', 'text', 'text', 'text']
-
-async function insertRows(
-  trx: TransactionClientContract,
-  table: string,
-  columns: Columns<string>,
-  types: string[]
-) {
-  if (columns.length === 0) {
-    return
-  }
-  const casts = types.map((type) => `?::${type}[]`).join(', ')
-  await trx.rawQuery(
-    `INSERT INTO ${table} (${columns.names.join(', ')}) SELECT * FROM unnest(${casts})`,
-    columns.bindings()
-  )
+function prepare(id: string, message: PingMessage): PreparedPing {
+  const middle = `\t${new Date(message.at).toISOString()}\t${copyValue(message.method)}\t${copyValue(
+    message.remoteAddr
+  )}\t${copyValue(message.userAgent)}\t${copyValue(message.exitStatus)}\t${copyValue(message.rid)}\t`
+  return { id, message, middle, tail: `\t${copyBytea(message.body)}\t${id}\n` }
 }
 
-async function updateTokens(trx: TransactionClientContract, tokens: LockedToken[]) {
-  if (tokens.length === 0) {
-    return
+/**
+ * Decodes entries and builds their rows; the worker does it for the next
+ * batch while PostgreSQL stores the current one.
+ */
+export function preparePings(entries: StreamEntry[]): PreparedPing[] {
+  const pings: PreparedPing[] = []
+  for (const entry of entries) {
+    if (entry.prepared === undefined) {
+      const message = decodePingMessage(entry.fields)
+      entry.prepared = message ? prepare(entry.id, message) : null
+    }
+    if (entry.prepared) {
+      pings.push(entry.prepared)
+    }
   }
-  const columns = new Columns([
-    'id',
-    'status',
-    'n_pings',
-    'last_ping_at',
-    'last_duration_ms',
-    'last_start_at',
-    'last_start_rid',
-    'alert_after',
-  ] as const)
-  for (const token of tokens) {
-    columns.push({
-      id: token.id,
-      status: token.status,
-      n_pings: token.nPings,
-      last_ping_at: token.lastPingAt,
-      last_duration_ms: token.lastDurationMs,
-      last_start_at: token.lastStartAt,
-      last_start_rid: token.lastStartRid,
-      alert_after: token.alertAfter,
-    })
+  return pings
+}
+
+async function storedIds(trx: TransactionClientContract, pings: PreparedPing[]) {
+  const result = await trx.rawQuery('SELECT stream_id FROM pings WHERE stream_id = ANY(?)', [
+    pings.map((ping) => ping.id),
+  ])
+  return new Set<string>(result.rows.map((row: { stream_id: string }) => row.stream_id))
+}
+
+/**
+ * Locks the batch's Tokens, provisioning those that `?create=1` pings ask for.
+ */
+async function resolveTokens(
+  trx: TransactionClientContract,
+  pings: PreparedPing[],
+  result: BatchResult
+) {
+  const tokens = await lockTokens(trx, [...new Set(pings.map(({ message }) => message.token))])
+  const requests = new Map<string, CreateRequest>()
+  for (const { message } of pings) {
+    if (message.create && !tokens.has(message.token)) {
+      requests.set(message.token, { uuid: message.token, ...message.create })
+    }
   }
-  await trx.rawQuery(
-    `UPDATE tokens AS t SET status = v.status, n_pings = v.n_pings, last_ping_at = v.last_ping_at,
-       last_duration_ms = v.last_duration_ms, last_start_at = v.last_start_at,
-       last_start_rid = v.last_start_rid, alert_after = v.alert_after, updated_at = now()
-     FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::timestamptz[], ?::integer[],
-       ?::timestamptz[], ?::uuid[], ?::timestamptz[])
-       AS v(id, status, n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after)
-     WHERE t.id = v.id`,
-    columns.bindings()
-  )
+  if (requests.size === 0) {
+    return tokens
+  }
+  const aliases = await provisionTokens(trx, [...requests.values()])
+  const found = await lockTokens(trx, [...requests.keys(), ...aliases.values()])
+  for (const request of requests.values()) {
+    const uuid = aliases.get(request.uuid) ?? request.uuid
+    const token = found.get(uuid)
+    if (token) {
+      tokens.set(request.uuid, token)
+      result.slugRoutes.push({ ...request, uuid })
+    }
+    if (uuid !== request.uuid) {
+      result.strayUuids.push(request.uuid)
+    }
+  }
+  return tokens
+}
+
+/**
+ * Stores a batch of stream entries in one transaction: the Pings (with COPY),
+ * the Tokens' new state and their Flips. Entries for deleted Tokens are
+ * skipped, and with `checkStored` so are entries stored before. Without it a
+ * stored entry fails the COPY on the unique stream id (the caller then
+ * retries with it), so a Ping is never stored twice.
+ */
+export async function storePingBatch(
+  trx: TransactionClientContract,
+  entries: StreamEntry[],
+  options: BatchOptions = { checkStored: true }
+): Promise<BatchResult> {
+  const result: BatchResult = { stored: 0, touched: [], slugRoutes: [], strayUuids: [] }
+  let pings = preparePings(entries)
+  if (pings.length === 0) {
+    return result
+  }
+  const tokens = await resolveTokens(trx, pings, result)
+  if (options.checkStored) {
+    const stored = await storedIds(trx, pings)
+    pings = pings.filter((ping) => !stored.has(ping.id))
+  }
+
+  let rows = ''
+  const flips: FlipRow[] = []
+  const touched = new Set<LockedToken>()
+  for (const ping of pings) {
+    const token = tokens.get(ping.message.token)
+    if (!token) {
+      continue
+    }
+    const at = new Date(ping.message.at)
+    const outcome = recordPing(token, { action: ping.message.action, at, rid: ping.message.rid })
+    touched.add(token)
+    rows += `${token.id}\t${outcome.kind}${ping.middle}${copyValue(outcome.durationMs)}${ping.tail}`
+    result.stored += 1
+    if (outcome.flip) {
+      flips.push({ tokenId: token.id, at, ...outcome.flip })
+    }
+  }
+  if (result.stored > 0) {
+    await copyIn(trx, 'pings', PING_COLUMNS, Buffer.from(rows))
+  }
+  await insertFlips(trx, flips)
+  await updateTokens(trx, [...touched])
+  result.touched = [...touched].map((token) => ({ id: token.id, nPings: token.nPings }))
+  return result
 }

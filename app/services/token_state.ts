@@ -114,6 +114,19 @@ export function nextExpected(
 }
 
 /**
+ * nextExpected, or null for a schedule that cannot say (a cron line or time
+ * zone the parser rejects): one odd Token must never fail a whole batch.
+ */
+function safeNextExpected(state: TokenState, from: Date): Date | null {
+  try {
+    const next = nextExpected(state, from)
+    return Number.isFinite(next.getTime()) ? next : null
+  } catch {
+    return null
+  }
+}
+
+/**
  * When the Token goes down unless a ping arrives first; null when it cannot.
  */
 export function computeAlertAfter(state: TokenState): Date | null {
@@ -125,7 +138,10 @@ export function computeAlertAfter(state: TokenState): Date | null {
     candidates.push(state.lastStartAt.getTime() + state.grace * 1000)
   }
   if (state.lastPingAt && state.status === 'up') {
-    candidates.push(nextExpected(state, state.lastPingAt).getTime() + state.grace * 1000)
+    const next = safeNextExpected(state, state.lastPingAt)
+    if (next) {
+      candidates.push(next.getTime() + state.grace * 1000)
+    }
   }
   return candidates.length > 0 ? new Date(Math.min(...candidates)) : null
 }

@@ -15,6 +15,7 @@ test.group('Ping message on the stream', () => {
       exitStatus: 3,
       rid: '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60',
       body: Buffer.from([0, 255, 10, 65]),
+      create: { pingKey: 'key_-A1', slug: 'nightly-backup' },
     }
     assert.deepEqual(decodePingMessage(toBuffers(encodePingMessage(message))), message)
   })
@@ -30,6 +31,7 @@ test.group('Ping message on the stream', () => {
       exitStatus: null,
       rid: null,
       body: null,
+      create: null,
     }
     const fields = encodePingMessage(message)
     assert.lengthOf(fields, 12)
