@@ -1,4 +1,5 @@
 import User from '#models/user'
+import TokenRegistry from '#services/token_registry'
 
 export type ApiKeyAccess = 'read-only' | 'read-write'
 
@@ -7,12 +8,15 @@ export type ApiKeyAccess = 'read-only' | 'read-write'
  */
 export default class UserService {
   static async create(input: { email: string; password: string; isAdmin?: boolean }) {
-    return User.create({
+    const user = await User.create({
       email: input.email.trim().toLowerCase(),
       password: input.password,
       isAdmin: input.isAdmin ?? false,
       isDisabled: false,
     })
+    // The edge lets this ping key provision Tokens (`?create=1`).
+    await TokenRegistry.trackUser(user)
+    return user
   }
 
   static findByEmail(email: string) {
