@@ -1,0 +1,206 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
+import Token from '#models/token'
+import Ping from '#models/ping'
+import Flip from '#models/flip'
+import Channel from '#models/channel'
+import TokenService from '#services/token_service'
+import { redisKeys, slugField } from '#lib/redis_keys'
+import { autoTokenUuid } from '#lib/uuid'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { flushRedis } from '#tests/helpers/redis'
+import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
+import { send } from '#tests/helpers/ping'
+
+const RID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
+
+async function pingsOf(token: Token) {
+  return Ping.query().where('token_id', token.id).orderBy('id')
+}
+
+test.group('Ping ingest: what the worker stores', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('a runitor-style run: start and end paired by rid give its duration', async ({ assert }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      assert.equal((await send(edge.url, `/ping/${token.uuid}/start?rid=${RID}`)).status, 200)
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      assert.equal((await send(edge.url, `/ping/${token.uuid}/0?rid=${RID}`)).status, 200)
+      await drain(await makeIngest())
+      const [start, end] = await pingsOf(token)
+      assert.containSubset(start.serialize(), { kind: 'start', rid: RID, exitStatus: null })
+      assert.containSubset(end.serialize(), { kind: 'success', rid: RID, exitStatus: 0 })
+      assert.isAtLeast(end.durationMs!, 30)
+      await token.refresh()
+      assert.equal(token.status, 'up')
+      assert.equal(token.lastDurationMs, end.durationMs)
+      assert.isNull(token.lastStartAt)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('an exit status is stored; 1..255 sets the Token down with a Flip', async ({ assert }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      await send(edge.url, `/ping/${token.uuid}`)
+      await send(edge.url, `/${token.uuid}/3`, { method: 'POST', body: 'disk full' })
+      await send(edge.url, `/ping/${token.uuid}/log`)
+      await drain(await makeIngest())
+      const pings = await pingsOf(token)
+      assert.deepEqual(
+        pings.map((ping) => [ping.kind, ping.exitStatus]),
+        [
+          ['success', null],
+          ['fail', 3],
+          ['log', null],
+        ]
+      )
+      assert.equal(pings[1].body!.toString(), 'disk full')
+      await token.refresh()
+      assert.equal(token.status, 'down')
+      assert.equal(token.nPings, 3)
+      const flips = await Flip.query().where('token_id', token.id).orderBy('id')
+      assert.deepEqual(
+        flips.map((flip) => [flip.oldStatus, flip.newStatus]),
+        [
+          ['new', 'up'],
+          ['up', 'down'],
+        ]
+      )
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('a paused Token with manual resume stores pings as ign', async ({ assert }) => {
+    const token = await makeToken(await makeUser(), { manual_resume: true })
+    await TokenService.pause(token)
+    const edge = await startEdge()
+    try {
+      await send(edge.url, `/ping/${token.uuid}`)
+      await drain(await makeIngest())
+      const [ping] = await pingsOf(token)
+      assert.equal(ping.kind, 'ign')
+      await token.refresh()
+      assert.equal(token.status, 'paused')
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('?create=1 answers 201 once, then 200, and the worker creates the Token', async ({
+    assert,
+  }) => {
+    const user = await makeUser()
+    const channel = await Channel.create({
+      userId: user.id,
+      kind: 'webhook',
+      name: 'hook',
+      config: {},
+    })
+    const edge = await startEdge()
+    try {
+      const first = await send(edge.url, `/ping/${user.pingKey}/db-dump?create=1`)
+      assert.deepEqual([first.status, first.text], [201, 'Created'])
+      const again = await send(edge.url, `/ping/${user.pingKey}/db-dump/start?create=1`)
+      assert.deepEqual([again.status, again.text], [200, 'OK'])
+      await drain(await makeIngest())
+      const token = await Token.query().where('slug', 'db-dump').firstOrFail()
+      assert.containSubset(token.serialize(), { userId: user.id, name: 'db-dump', nPings: 2 })
+      assert.equal(token.uuid, autoTokenUuid(user.pingKey, 'db-dump'))
+      const attached = await db.from('token_channels').where('token_id', token.id)
+      assert.deepEqual(
+        attached.map((row) => row.channel_id),
+        [channel.id]
+      )
+      assert.lengthOf(await pingsOf(token), 2)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('?create=1 for a slug that Redis forgot pings the existing Token', async ({ assert }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { slug: 'nightly' })
+    await redis.del(redisKeys.slugs)
+    const edge = await startEdge()
+    try {
+      assert.equal((await send(edge.url, `/ping/${user.pingKey}/nightly?create=1`)).status, 201)
+      await drain(await makeIngest())
+      assert.lengthOf(await pingsOf(token), 1)
+      assert.equal((await Token.query().where('user_id', user.id)).length, 1)
+      assert.equal(
+        await redis.hget(redisKeys.slugs, slugField(user.pingKey, 'nightly')),
+        token.uuid
+      )
+      const stray = autoTokenUuid(user.pingKey, 'nightly')
+      assert.equal(await redis.sismember(redisKeys.tokens, stray), 0)
+      assert.equal((await send(edge.url, `/ping/${user.pingKey}/nightly`)).status, 200)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('a slug change moves the route; a deleted Token answers 404', async ({ assert }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { slug: 'old-name' })
+    const edge = await startEdge()
+    try {
+      await TokenService.update(token, { slug: 'new-name' })
+      assert.equal((await send(edge.url, `/ping/${user.pingKey}/old-name`)).status, 404)
+      assert.equal((await send(edge.url, `/ping/${user.pingKey}/new-name`)).status, 200)
+      await TokenService.remove(token)
+      assert.equal((await send(edge.url, `/ping/${user.pingKey}/new-name`)).status, 404)
+      assert.equal((await send(edge.url, `/ping/${token.uuid}`)).status, 404)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('past the rate limit: 200 "OK (rate limited)" by UUID, 429 by slug, nothing queued', async ({
+    assert,
+  }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { slug: 'busy' })
+    const edge = await startEdge(10_000, { rateLimit: 2 })
+    try {
+      const answers = []
+      for (const path of [`/ping/${token.uuid}`, `/${token.uuid}/fail`, `/ping/${token.uuid}`]) {
+        answers.push((await send(edge.url, path)).text)
+      }
+      assert.deepEqual(answers, ['OK', 'OK', 'OK (rate limited)'])
+      const bySlug = await send(edge.url, `/ping/${user.pingKey}/busy`)
+      assert.deepEqual([bySlug.status, bySlug.text], [429, 'rate limited'])
+      assert.equal(await drain(await makeIngest()), 2)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('each Token keeps its last ping_log_limit Pings', async ({ assert }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      for (let i = 0; i < 12; i++) {
+        await send(edge.url, `/ping/${token.uuid}`, { method: 'POST', body: `run ${i}` })
+      }
+      await drain(await makeIngest('pruning-worker', { pingLogLimit: 5 }))
+      const kept = await pingsOf(token)
+      assert.deepEqual(
+        kept.map((ping) => ping.body!.toString()),
+        ['run 7', 'run 8', 'run 9', 'run 10', 'run 11']
+      )
+      await token.refresh()
+      assert.equal(token.nPings, 12)
+    } finally {
+      await edge.close()
+    }
+  })
+})

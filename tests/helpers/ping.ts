@@ -1,0 +1,27 @@
+import redis from '@adonisjs/redis/services/main'
+import { decodePingMessage, type PingMessage } from '#lib/ping_message'
+import { redisKeys } from '#lib/redis_keys'
+
+/**
+ * The pings waiting on the stream, oldest first, as the worker will read them.
+ */
+export async function queuedPings(): Promise<PingMessage[]> {
+  const entries = (await redis
+    .connection('main')
+    .ioConnection.xrangeBuffer(redisKeys.pings, '-', '+')) as [Buffer, Buffer[]][]
+  return entries.map(([, fields]) => decodePingMessage(fields)!)
+}
+
+export interface Sent {
+  status: number
+  text: string
+  headers: Headers
+}
+
+/**
+ * One request to the edge; a hung edge fails the test instead of hanging it.
+ */
+export async function send(base: string, path: string, init: RequestInit = {}): Promise<Sent> {
+  const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5000), ...init })
+  return { status: response.status, text: await response.text(), headers: response.headers }
+}
