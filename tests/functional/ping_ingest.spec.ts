@@ -12,7 +12,7 @@ import { autoTokenUuid } from '#lib/uuid'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
-import { send } from '#tests/helpers/ping'
+import { send, statusOf, textOf } from '#tests/helpers/ping'
 
 const RID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 
@@ -28,9 +28,9 @@ test.group('Ping ingest: what the worker stores', (group) => {
     const token = await makeToken(await makeUser())
     const edge = await startEdge()
     try {
-      assert.equal((await send(edge.url, `/ping/${token.uuid}/start?rid=${RID}`)).status, 200)
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}/start?rid=${RID}`), 200)
       await new Promise((resolve) => setTimeout(resolve, 30))
-      assert.equal((await send(edge.url, `/ping/${token.uuid}/0?rid=${RID}`)).status, 200)
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}/0?rid=${RID}`), 200)
       await drain(await makeIngest())
       const [start, end] = await pingsOf(token)
       assert.containSubset(start.serialize(), { kind: 'start', rid: RID, exitStatus: null })
@@ -132,17 +132,17 @@ test.group('Ping ingest: what the worker stores', (group) => {
     await redis.del(redisKeys.slugs)
     const edge = await startEdge()
     try {
-      assert.equal((await send(edge.url, `/ping/${user.pingKey}/nightly?create=1`)).status, 201)
+      assert.equal(await statusOf(edge.url, `/ping/${user.pingKey}/nightly?create=1`), 201)
       await drain(await makeIngest())
       assert.lengthOf(await pingsOf(token), 1)
-      assert.equal((await Token.query().where('user_id', user.id)).length, 1)
+      assert.lengthOf(await Token.query().where('user_id', user.id), 1)
       assert.equal(
         await redis.hget(redisKeys.slugs, slugField(user.pingKey, 'nightly')),
         token.uuid
       )
       const stray = autoTokenUuid(user.pingKey, 'nightly')
       assert.equal(await redis.sismember(redisKeys.tokens, stray), 0)
-      assert.equal((await send(edge.url, `/ping/${user.pingKey}/nightly`)).status, 200)
+      assert.equal(await statusOf(edge.url, `/ping/${user.pingKey}/nightly`), 200)
     } finally {
       await edge.close()
     }
@@ -154,11 +154,11 @@ test.group('Ping ingest: what the worker stores', (group) => {
     const edge = await startEdge()
     try {
       await TokenService.update(token, { slug: 'new-name' })
-      assert.equal((await send(edge.url, `/ping/${user.pingKey}/old-name`)).status, 404)
-      assert.equal((await send(edge.url, `/ping/${user.pingKey}/new-name`)).status, 200)
+      assert.equal(await statusOf(edge.url, `/ping/${user.pingKey}/old-name`), 404)
+      assert.equal(await statusOf(edge.url, `/ping/${user.pingKey}/new-name`), 200)
       await TokenService.remove(token)
-      assert.equal((await send(edge.url, `/ping/${user.pingKey}/new-name`)).status, 404)
-      assert.equal((await send(edge.url, `/ping/${token.uuid}`)).status, 404)
+      assert.equal(await statusOf(edge.url, `/ping/${user.pingKey}/new-name`), 404)
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}`), 404)
     } finally {
       await edge.close()
     }
@@ -173,7 +173,7 @@ test.group('Ping ingest: what the worker stores', (group) => {
     try {
       const answers = []
       for (const path of [`/ping/${token.uuid}`, `/${token.uuid}/fail`, `/ping/${token.uuid}`]) {
-        answers.push((await send(edge.url, path)).text)
+        answers.push(await textOf(edge.url, path))
       }
       assert.deepEqual(answers, ['OK', 'OK', 'OK (rate limited)'])
       const bySlug = await send(edge.url, `/ping/${user.pingKey}/busy`)

@@ -25,3 +25,13 @@ export async function send(base: string, path: string, init: RequestInit = {}): 
   const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5000), ...init })
   return { status: response.status, text: await response.text(), headers: response.headers }
 }
+
+export async function statusOf(base: string, path: string, init: RequestInit = {}) {
+  const { status } = await send(base, path, init)
+  return status
+}
+
+export async function textOf(base: string, path: string, init: RequestInit = {}) {
+  const { text } = await send(base, path, init)
+  return text
+}
