@@ -1,0 +1,69 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs'
+import type * as rds from 'aws-cdk-lib/aws-rds'
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
+import type { NgipConfig } from './config.js'
+import { PING_QUEUE_METRIC } from './metrics.js'
+
+export interface AppRuntimeProps {
+  config: NgipConfig
+  database: rds.DatabaseInstance
+  redis: { host: string; port: string; authToken: secretsmanager.ISecret }
+  appKey: secretsmanager.ISecret
+}
+
+export const WEB_PORT = 3333
+
+/** The commands the one app image accepts, one per role. */
+export const APP_COMMANDS = {
+  web: ['node', 'bin/server.js'],
+  worker: ['node', 'ace.js', 'worker:run'],
+  scheduler: ['node', 'ace.js', 'scheduler:run'],
+  migrate: ['node', 'ace.js', 'migration:run', '--force'],
+} as const
+
+export type AppRole = keyof typeof APP_COMMANDS
+
+/**
+ * Plain environment shared by web, worker, scheduler and migrations; the
+ * names are the ones the app declares in start/env.ts.
+ */
+export function appEnvironment(props: AppRuntimeProps): Record<string, string> {
+  const { config, database, redis } = props
+  return {
+    NODE_ENV: 'production',
+    HOST: '0.0.0.0',
+    PORT: String(WEB_PORT),
+    APP_URL: `https://${config.dns.appHost}`,
+    PING_URL: `https://${config.dns.pingHost}`,
+    DB_HOST: database.dbInstanceEndpointAddress,
+    DB_PORT: database.dbInstanceEndpointPort,
+    DB_DATABASE: 'ngip',
+    DB_SSL: 'true',
+    REDIS_HOST: redis.host,
+    REDIS_PORT: redis.port,
+    REDIS_TLS: 'true',
+    SESSION_DRIVER: 'redis',
+    LIMITER_STORE: 'redis',
+    QUEUE_DRIVER: 'redis',
+    PING_BODY_LIMIT: String(config.ping.bodyLimit),
+    PING_RATE_LIMIT: String(config.ping.rateLimit),
+    METRICS_NAMESPACE: PING_QUEUE_METRIC.namespace,
+    METRICS_ENVIRONMENT: config.envName,
+  }
+}
+
+/**
+ * Secrets injected by ECS from Secrets Manager when a task starts.
+ */
+export function appSecrets(props: AppRuntimeProps): Record<string, ecs.Secret> {
+  const dbSecret = props.database.secret
+  if (!dbSecret) {
+    throw new Error('The database has no generated secret')
+  }
+  return {
+    DB_USER: ecs.Secret.fromSecretsManager(dbSecret, 'username'),
+    DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, 'password'),
+    REDIS_PASSWORD: ecs.Secret.fromSecretsManager(props.redis.authToken),
+    APP_KEY: ecs.Secret.fromSecretsManager(props.appKey),
+  }
+}

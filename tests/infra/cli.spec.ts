@@ -1,0 +1,69 @@
+import { test } from '@japa/runner'
+import { cdkArgs, parseCliArgs } from '../../infra/cli/args.js'
+
+const APP = 'node --import tsx bin/app.ts'
+
+test.group('infra cli', () => {
+  test('synth defaults to stage and stays quiet', ({ assert }) => {
+    const options = parseCliArgs(['synth'])
+    assert.equal(options.env, 'stage')
+    assert.deepEqual(cdkArgs(options, 'abc1234', APP), [
+      'synth',
+      '--app',
+      APP,
+      '--output',
+      'cdk.out',
+      '--no-notices',
+      '-c',
+      'env=stage',
+      '-c',
+      'imageTag=abc1234',
+      '--quiet',
+    ])
+  })
+
+  test('deploy takes every stack unless some are named, and --yes skips approval', ({ assert }) => {
+    const all = cdkArgs(parseCliArgs(['deploy', '--env', 'prod', '--yes']), 'abc', APP)
+    assert.includeMembers(all, ['-c', 'env=prod', '--require-approval', 'never', '--all'])
+    const one = cdkArgs(parseCliArgs(['deploy', 'ngip-prod-app', '--env=prod']), 'abc', APP)
+    assert.notInclude(one, '--all')
+    assert.notInclude(one, '--require-approval')
+    assert.equal(one.at(-1), 'ngip-prod-app')
+  })
+
+  test('passes the image tag and extra context on to the app', ({ assert }) => {
+    const options = parseCliArgs([
+      'diff',
+      '--image-tag',
+      'f00ba47',
+      '-c',
+      'alarmEmail=ops@example.com',
+    ])
+    const args = cdkArgs(options, options.imageTag!, APP)
+    assert.includeMembers(args, ['imageTag=f00ba47', 'alarmEmail=ops@example.com'])
+    assert.notInclude(args, '--all')
+  })
+
+  test('rejects {case}')
+    .with([
+      {
+        case: 'a missing command',
+        argv: [],
+        message: /command must be one of synth, diff, deploy/,
+      },
+      { case: 'destroy', argv: ['destroy'], message: /command must be one of/ },
+      {
+        case: 'an unknown env',
+        argv: ['synth', '--env', 'dev'],
+        message: /--env must be one of stage, prod, got "dev"/,
+      },
+      {
+        case: 'context without a value',
+        argv: ['synth', '-c', 'novalue'],
+        message: /context must be key=value/,
+      },
+    ])
+    .run(({ assert }, { argv, message }) => {
+      assert.throws(() => parseCliArgs(argv), message)
+    })
+})
