@@ -15,6 +15,7 @@ export default defineConfig({
     () => import('@adonisjs/bouncer/commands'),
     () => import('@adonisjs/queue/commands'),
     () => import('adonisjs-scheduler/commands'),
+    () => import('@adonisjs/mail/commands'),
   ],
 
   providers: [
@@ -36,6 +37,7 @@ export default defineConfig({
     () => import('@adonisjs/limiter/limiter_provider'),
     () => import('#providers/queue_provider'),
     () => import('#providers/api_provider'),
+    () => import('@adonisjs/mail/mail_provider'),
     {
       file: () => import('adonisjs-scheduler/scheduler_provider'),
       environment: ['console'],

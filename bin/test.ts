@@ -28,6 +28,9 @@ async function freePort(): Promise<number> {
 
 process.env.HOST = '127.0.0.1'
 process.env.PORT = process.env.TEST_PORT ?? String(await freePort())
+// Email tests run a local SMTP server on this port.
+process.env.SMTP_HOST = '127.0.0.1'
+process.env.SMTP_PORT = String(await freePort())
 
 const APP_ROOT = new URL('../', import.meta.url)
 

@@ -3,10 +3,12 @@ import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import redis from '@adonisjs/redis/services/main'
 import { PingIngest } from '#services/ping_ingest'
+import NotificationWorker from '#services/notification_worker'
 
 export default class WorkerRun extends BaseCommand {
   static commandName = 'worker:run'
-  static description = 'The worker role: drain the ping stream into PostgreSQL'
+  static description =
+    'The worker role: drain the ping stream into PostgreSQL, queue and send notifications'
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   async run() {
@@ -34,12 +36,19 @@ export default class WorkerRun extends BaseCommand {
       this.logger.error(`worker: stopped with the batch unacknowledged: ${error.message}`)
       this.exitCode = 1
     })
+    const notifications = new NotificationWorker(this.app, this.logger)
+    const alerting = notifications.start().catch((error) => {
+      this.logger.error(`worker: notifications stopped: ${error.message}`)
+    })
     // SIGTERM terminates the app: let the batch in hand commit first.
     this.app.terminating(async () => {
       ingest.stop()
-      await loop
+      await notifications.stop()
+      await Promise.all([loop, alerting])
     })
     await loop
+    await notifications.stop()
+    await alerting
     reader.disconnect()
     this.logger.info('worker: stopped')
     await this.app.terminate()

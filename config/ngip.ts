@@ -12,6 +12,10 @@ const ngipConfig = {
   pingRateLimit: env.get('PING_RATE_LIMIT', 0),
   pingLogLimit: env.get('PING_LOG_LIMIT', 1000),
   integrationsAllowPrivateIps: env.get('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
+  notifications: {
+    /** First retry delay of a failed delivery; doubles on each retry */
+    retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
+  },
   /** REST API requests a minute per API key */
   apiRateLimit: env.get('API_RATE_LIMIT', 600),
   /** Stream entries per batch and how long a dead worker's entries wait before being claimed */

@@ -16,7 +16,7 @@ test.group('API v1 limits and hostile input', (group) => {
       body: JSON.stringify({ name: 'x', desc: 'y'.repeat(200_000) }),
     })
     assert.equal(response.status, 413)
-    const payload = await response.json()
+    const payload = (await response.json()) as { errors: { code: string }[] }
     assert.equal(payload.errors[0].code, 'E_PAYLOAD_TOO_LARGE')
   })
 
@@ -89,7 +89,7 @@ test.group('API v1 limits and hostile input', (group) => {
         body,
       })
       assert.oneOf(response.status, [400, 422], body)
-      const payload = await response.json()
+      const payload = (await response.json()) as { errors: { code: string }[] }
       assert.isArray(payload.errors, body)
     }
   })

@@ -1,0 +1,31 @@
+import { Job, exponentialBackoff } from '@adonisjs/queue'
+import type { JobOptions } from '@adonisjs/queue/types'
+import config from '@adonisjs/core/services/config'
+import NotificationService from '#services/notification_service'
+
+interface SendNotificationPayload {
+  flipId: number
+  channelId: string
+}
+
+/**
+ * Delivers one Flip to one Channel; a failure is recorded on the Channel and
+ * retried with exponential backoff.
+ */
+export default class SendNotification extends Job<SendNotificationPayload> {
+  static options: JobOptions = {
+    queue: 'default',
+    retry: {
+      maxRetries: 5,
+      backoff: () =>
+        exponentialBackoff({
+          baseDelay: config.get<number>('ngip.notifications.retryBaseDelayMs'),
+          maxDelay: '10m',
+        })(),
+    },
+  }
+
+  async execute() {
+    await NotificationService.deliverFlip(this.payload.flipId, this.payload.channelId)
+  }
+}

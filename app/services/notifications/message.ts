@@ -1,0 +1,116 @@
+import db from '@adonisjs/lucid/services/db'
+import config from '@adonisjs/core/services/config'
+
+/**
+ * What every Channel kind says about one Flip.
+ */
+export interface AlertMessage {
+  uuid: string
+  name: string
+  slug: string | null
+  tags: string[]
+  desc: string
+  pingUrl: string
+  /** The status the Token flipped to ("up" or "down") */
+  status: string
+  oldStatus: string
+  reason: string
+  at: Date
+  /** The body and exit status of the Token's latest Ping, if any */
+  body: string
+  exitStatus: number | null
+  test: boolean
+}
+
+const REASONS: Record<string, string> = {
+  timeout: 'no ping arrived in time',
+  start_timeout: 'a run started and did not finish within its grace time',
+  fail: 'a failure ping arrived',
+  success: 'a success ping arrived',
+  resumed: 'it was resumed',
+  paused: 'it was paused',
+  test: 'this is a test notification',
+}
+
+export function describeReason(reason: string) {
+  return REASONS[reason] ?? reason
+}
+
+export function subjectOf(message: AlertMessage) {
+  const prefix = message.test ? '[test] ' : ''
+  return `${prefix}${message.name} is ${message.status.toUpperCase()}`
+}
+
+/**
+ * One plain-text paragraph, for email, Slack and ntfy.
+ */
+export function textOf(message: AlertMessage) {
+  const lines = [
+    `${subjectOf(message)}: ${describeReason(message.reason)} (${message.at.toISOString()}).`,
+    `Ping URL: ${message.pingUrl}`,
+  ]
+  if (message.tags.length > 0) {
+    lines.push(`Tags: ${message.tags.join(' ')}`)
+  }
+  if (message.exitStatus !== null) {
+    lines.push(`Exit status: ${message.exitStatus}`)
+  }
+  if (message.body) {
+    lines.push('', message.body.slice(0, 1000))
+  }
+  return lines.join('\n')
+}
+
+/**
+ * The message of a Flip, or null when the Flip or its Token is gone.
+ */
+export async function flipMessage(flipId: number): Promise<AlertMessage | null> {
+  const result = await db.rawQuery(
+    `SELECT f.old_status, f.new_status, f.reason, f.created_at, t.uuid, t.name, t.slug, t.tags, t."desc",
+       p.body, p.exit_status
+     FROM flips f JOIN tokens t ON t.id = f.token_id
+     LEFT JOIN LATERAL (SELECT body, exit_status FROM pings WHERE token_id = t.id ORDER BY id DESC LIMIT 1) p ON true
+     WHERE f.id = ?`,
+    [flipId]
+  )
+  const row = result.rows[0]
+  if (!row) {
+    return null
+  }
+  return {
+    uuid: row.uuid,
+    name: row.name,
+    slug: row.slug,
+    tags: row.tags,
+    desc: row.desc,
+    pingUrl: `${config.get<string>('ngip.pingUrl')}/ping/${row.uuid}`,
+    status: row.new_status,
+    oldStatus: row.old_status,
+    reason: row.reason,
+    at: row.created_at,
+    body: row.body ? Buffer.from(row.body).toString('utf8') : '',
+    exitStatus: row.exit_status,
+    test: false,
+  }
+}
+
+/**
+ * A made-up "down" message for the "send test notification" action.
+ */
+export function testMessage(): AlertMessage {
+  return {
+    uuid: '00000000-0000-4000-8000-000000000000',
+    name: 'Test notification',
+    slug: 'test',
+    tags: ['test'],
+    desc: '',
+    pingUrl: `${config.get<string>('ngip.pingUrl')}/ping/00000000-0000-4000-8000-000000000000`,
+    status: 'down',
+    oldStatus: 'up',
+    reason: 'test',
+    at: new Date(),
+    body: '',
+    exitStatus: null,
+    test: true,
+  }
+}

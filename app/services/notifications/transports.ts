@@ -1,0 +1,93 @@
+import mail from '@adonisjs/mail/services/main'
+import type Channel from '#models/channel'
+import { safeRequest, type SafeResponse } from '#services/notifications/safe_http'
+import { renderTemplate } from '#services/notifications/template'
+import { subjectOf, textOf, type AlertMessage } from '#services/notifications/message'
+
+export interface TransportOptions {
+  allowPrivate: boolean
+}
+
+function expectOk(response: SafeResponse, what: string) {
+  if (response.status < 200 || response.status >= 300) {
+    const detail = response.body ? `: ${response.body.slice(0, 200)}` : ''
+    throw new Error(`${what} answered ${response.status}${detail}`)
+  }
+}
+
+async function webhook(
+  config: Record<string, any>,
+  message: AlertMessage,
+  options: TransportOptions
+) {
+  const headers: Record<string, string> = {}
+  for (const [name, value] of Object.entries<string>(config.headers ?? {})) {
+    headers[name.toLowerCase()] = renderTemplate(value, message)
+  }
+  const method = config.method ?? 'POST'
+  let body: string | undefined
+  if (method !== 'GET') {
+    headers['content-type'] ??= config.body ? 'text/plain; charset=utf-8' : 'application/json'
+    const escape = headers['content-type'].includes('json') ? 'json' : 'none'
+    body = config.body
+      ? renderTemplate(config.body, message, escape)
+      : JSON.stringify({ ...message, at: message.at.toISOString(), text: subjectOf(message) })
+  }
+  const url = renderTemplate(config.url, message, 'url')
+  const response = await safeRequest({ method, url, headers, body, ...options })
+  expectOk(response, 'The webhook')
+}
+
+async function slack(
+  config: Record<string, any>,
+  message: AlertMessage,
+  options: TransportOptions
+) {
+  const body = JSON.stringify({ text: textOf(message) })
+  const headers = { 'content-type': 'application/json' }
+  const response = await safeRequest({ method: 'POST', url: config.url, headers, body, ...options })
+  expectOk(response, 'Slack')
+}
+
+async function ntfy(config: Record<string, any>, message: AlertMessage, options: TransportOptions) {
+  const headers: Record<string, string> = {
+    'title': subjectOf(message),
+    'priority': message.status === 'down' ? 'high' : 'default',
+    'tags': message.status === 'down' ? 'rotating_light' : 'white_check_mark',
+    'content-type': 'text/plain; charset=utf-8',
+  }
+  if (config.token) {
+    headers.authorization = `Bearer ${config.token}`
+  }
+  const url = `${String(config.url).replace(/\/+$/, '')}/${config.topic}`
+  const response = await safeRequest({
+    method: 'POST',
+    url,
+    headers,
+    body: textOf(message),
+    ...options,
+  })
+  expectOk(response, 'ntfy')
+}
+
+async function email(config: Record<string, any>, message: AlertMessage) {
+  await mail.send((mailMessage) => {
+    mailMessage.to(config.to).subject(subjectOf(message)).text(textOf(message))
+  })
+}
+
+/**
+ * Sends a message through a Channel; throws with a readable reason on failure.
+ */
+export async function deliver(channel: Channel, message: AlertMessage, options: TransportOptions) {
+  switch (channel.kind) {
+    case 'webhook':
+      return webhook(channel.config, message, options)
+    case 'slack':
+      return slack(channel.config, message, options)
+    case 'ntfy':
+      return ntfy(channel.config, message, options)
+    case 'email':
+      return email(channel.config, message)
+  }
+}

@@ -1,0 +1,93 @@
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import testUtils from '@adonisjs/core/services/test_utils'
+import ChannelService from '#services/channel_service'
+import NotificationService from '#services/notification_service'
+import { isPrivateAddress, safeRequest } from '#services/notifications/safe_http'
+import { makeUser } from '#tests/helpers/factories'
+import { startHttpReceiver } from '#tests/helpers/receivers'
+
+test.group('Alerts: webhooks never reach private addresses unless allowed', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('private, loopback, link-local and mapped addresses are recognised', ({ assert }) => {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '224.0.0.1',
+    ]) {
+      assert.isTrue(isPrivateAddress(address), address)
+    }
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {
+      assert.isFalse(isPrivateAddress(address), address)
+    }
+  })
+
+  test('refuses loopback and link-local IPs and names that resolve to them', async ({ assert }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      for (const url of [
+        receiver.url,
+        `http://localhost:${receiver.port}/`,
+        'http://169.254.169.254/latest/meta-data',
+        `http://[::1]:${receiver.port}/`,
+        'http://10.0.0.1/',
+      ]) {
+        const error = await safeRequest({
+          method: 'POST',
+          url,
+          allowPrivate: false,
+          timeoutMs: 2000,
+        }).then(
+          () => null,
+          (reason: Error) => reason
+        )
+        assert.match(error?.message ?? 'delivered', /private or loopback/, url)
+      }
+      assert.lengthOf(receiver.requests, 0)
+      const allowed = await safeRequest({
+        method: 'POST',
+        url: `http://localhost:${receiver.port}/`,
+        allowPrivate: true,
+      })
+      assert.equal(allowed.status, 200)
+      assert.lengthOf(receiver.requests, 1)
+    } finally {
+      await receiver.close()
+    }
+  })
+
+  test('a test notification to a loopback webhook fails with the reason recorded', async ({
+    assert,
+    cleanup,
+  }) => {
+    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
+    app.config.set('ngip.integrationsAllowPrivateIps', false)
+    cleanup(() => app.config.set('ngip.integrationsAllowPrivateIps', previous))
+    const receiver = await startHttpReceiver()
+    try {
+      const channel = await ChannelService.create(await makeUser(), {
+        kind: 'webhook',
+        name: 'x',
+        config: { url: receiver.url },
+      })
+      const result = await NotificationService.sendTest(channel)
+      assert.isFalse(result.ok)
+      await channel.refresh()
+      assert.match(channel.lastError ?? '', /INTEGRATIONS_ALLOW_PRIVATE_IPS/)
+      assert.lengthOf(receiver.requests, 0)
+    } finally {
+      await receiver.close()
+    }
+  })
+})

@@ -1,0 +1,74 @@
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+
+export interface ReceivedRequest {
+  method: string
+  url: string
+  headers: IncomingMessage['headers']
+  body: string
+}
+
+/**
+ * A real HTTP server that records what it receives and answers with the
+ * statuses it is given, one per request (the last one repeats).
+ */
+export async function startHttpReceiver(statuses: number[] = [200]) {
+  const requests: ReceivedRequest[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      })
+      const status = statuses[Math.min(requests.length - 1, statuses.length - 1)]
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'broken')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  }
+}
+
+export interface ReceivedMail {
+  from: string
+  to: string[]
+  data: string
+}
+
+/**
+ * A real SMTP server (smtp-server from npm) on the port the app's mailer uses.
+ */
+export async function startSmtpReceiver() {
+  const mails: ReceivedMail[] = []
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('end', () => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          data: Buffer.concat(chunks).toString(),
+        })
+        callback()
+      })
+    },
+  })
+  await new Promise<void>((resolve) =>
+    server.listen(Number(process.env.SMTP_PORT), '127.0.0.1', resolve)
+  )
+  return { mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}

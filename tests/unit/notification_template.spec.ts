@@ -1,0 +1,46 @@
+import { test } from '@japa/runner'
+import { renderTemplate } from '#services/notifications/template'
+import type { AlertMessage } from '#services/notifications/message'
+
+const message: AlertMessage = {
+  uuid: '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60',
+  name: 'db "dump"',
+  slug: 'db-dump',
+  tags: ['prod', 'db'],
+  desc: '',
+  pingUrl: 'http://127.0.0.1:3334/ping/0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60',
+  status: 'down',
+  oldStatus: 'up',
+  reason: 'timeout',
+  at: new Date('2026-01-01T00:00:00Z'),
+  body: 'line1\nline2',
+  exitStatus: 2,
+  test: false,
+}
+
+test.group('Notification templates', () => {
+  test('fills every placeholder', ({ assert }) => {
+    assert.equal(
+      renderTemplate(
+        '$NAME/$SLUG/$STATUS/$OLD_STATUS/$REASON/$NOW/$TAGS/$EXIT_STATUS/$UUID',
+        message
+      ),
+      'db "dump"/db-dump/down/up/timeout/2026-01-01T00:00:00.000Z/prod db/2/0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
+    )
+  })
+
+  test('escapes for JSON strings and URLs', ({ assert }) => {
+    assert.equal(
+      renderTemplate('{"n":"$NAME","b":"$BODY"}', message, 'json'),
+      '{"n":"db \\"dump\\"","b":"line1\\nline2"}'
+    )
+    assert.equal(
+      renderTemplate('https://x.test/?n=$NAME', message, 'url'),
+      'https://x.test/?n=db%20%22dump%22'
+    )
+  })
+
+  test('leaves unknown dollar words alone', ({ assert }) => {
+    assert.equal(renderTemplate('costs $5 and $UNKNOWN', message), 'costs $5 and $UNKNOWN')
+  })
+})
