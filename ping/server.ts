@@ -23,13 +23,29 @@ function remoteAddr(req: IncomingMessage, trustProxy: boolean) {
   return req.socket.remoteAddress ?? ''
 }
 
-function toEdgeRequest(req: IncomingMessage, body: Buffer | null, trustProxy: boolean) {
-  const url = req.url ?? '/'
+/**
+ * Path and query of the request target; an absolute-form target (from a
+ * proxy) is read like its origin form.
+ */
+function target(url: string): { path: string; query: URLSearchParams } {
+  if (url[0] !== '/') {
+    try {
+      const parsed = new URL(url)
+      return { path: parsed.pathname, query: parsed.searchParams }
+    } catch {
+      return { path: '', query: NO_QUERY }
+    }
+  }
   const q = url.indexOf('?')
+  return q < 0
+    ? { path: url, query: NO_QUERY }
+    : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) }
+}
+
+function toEdgeRequest(req: IncomingMessage, body: Buffer | null, trustProxy: boolean) {
   const edgeRequest: EdgeRequest = {
     method: req.method ?? 'GET',
-    path: q < 0 ? url : url.slice(0, q),
-    query: q < 0 ? NO_QUERY : new URLSearchParams(url.slice(q + 1)),
+    ...target(req.url ?? '/'),
     headers: req.headers,
     remoteAddr: remoteAddr(req, trustProxy),
     body,

@@ -1,0 +1,186 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
+import env from '#start/env'
+import type Token from '#models/token'
+import type User from '#models/user'
+import { redisKeys } from '#lib/redis_keys'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { flushRedis } from '#tests/helpers/redis'
+import { startEdge } from '#tests/helpers/edge'
+import { send, statusOf } from '#tests/helpers/ping'
+import { FaultProxy } from '#tests/helpers/fault_proxy'
+import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
+
+/**
+ * What SPEC §4 promises under faults, with real processes: no global
+ * transaction here, the workers are children that commit for real.
+ */
+async function acceptPings(token: Token, count: number, from = 0) {
+  const edge = await startEdge()
+  try {
+    let accepted = 0
+    for (let start = 0; start < count; start += 1000) {
+      const results = await Promise.all(
+        Array.from({ length: Math.min(1000, count - start) }, (_, i) =>
+          edge.store.accept(
+            { kind: 'uuid', uuid: token.uuid },
+            {
+              action: 'success',
+              at: Date.now(),
+              method: 'POST',
+              remoteAddr: '127.0.0.1',
+              userAgent: 'fault-test',
+              exitStatus: null,
+              rid: null,
+              body: Buffer.from(`ping ${from + start + i}`),
+            },
+            { rateLimit: 0 }
+          )
+        )
+      )
+      accepted += results.filter((result) => result === 'accepted').length
+    }
+    return accepted
+  } finally {
+    await edge.close()
+  }
+}
+
+async function storedCounts(token: Token) {
+  const [row] = await db
+    .from('pings')
+    .where('token_id', token.id)
+    .select(db.raw('count(*)::int AS total'), db.raw('count(DISTINCT stream_id)::int AS distinct'))
+  const tokenRow = await db.from('tokens').where('id', token.id).select('n_pings').first()
+  return { total: row.total, distinct: row.distinct, nPings: Number(tokenRow.n_pings) }
+}
+
+async function streamLeft() {
+  const pending = (await redis.xpending(redisKeys.pings, redisKeys.ingestGroup)) as [number]
+  return { length: await redis.xlen(redisKeys.pings), pending: Number(pending[0]) }
+}
+
+test.group('Ping path under faults', (group) => {
+  let user: User
+  let token: Token
+  group.each.setup(async () => {
+    await flushRedis()
+    user = await makeUser()
+    token = await makeToken(user, { name: 'Fault test' })
+    return () => user.delete()
+  })
+
+  test('a worker killed with SIGKILL mid-batch loses nothing and stores nothing twice', async ({
+    assert,
+  }) => {
+    const total = 30_000
+    assert.equal(await acceptPings(token, total), total)
+    const first = spawnWorker({ INGEST_BATCH_SIZE: '200' })
+    try {
+      await first.ready
+      await waitFor(
+        'the first Pings',
+        () => storedCounts(token),
+        (counts) => counts.total > 0
+      )
+      first.child.kill('SIGKILL')
+      await first.exited
+      const before = await storedCounts(token)
+      assert.isBelow(before.total, total, 'killed before the end of the stream')
+
+      const second = spawnWorker({ INGEST_CLAIM_IDLE_MS: '300' })
+      try {
+        await second.ready
+        await waitFor(
+          'every Ping',
+          () => storedCounts(token),
+          (counts) => counts.total >= total
+        )
+        await waitFor('an empty stream', streamLeft, (left) => left.length + left.pending === 0)
+        assert.deepEqual(await storedCounts(token), { total, distinct: total, nPings: total })
+        second.child.kill('SIGTERM')
+        assert.equal(await second.exited, 0)
+      } finally {
+        await second.kill()
+      }
+    } finally {
+      await first.kill()
+    }
+  }).timeout(90_000)
+
+  test('PostgreSQL down for seconds: the worker waits, retries, acknowledges nothing early', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(env.get('DB_PORT', 5432))
+    const worker = spawnWorker({ DB_PORT: String(proxy.port), INGEST_BATCH_SIZE: '100' })
+    try {
+      await worker.ready
+      assert.equal(await acceptPings(token, 1000), 1000)
+      await waitFor(
+        'the first Pings',
+        () => storedCounts(token),
+        (counts) => counts.total > 0
+      )
+      await proxy.cut()
+      assert.equal(await acceptPings(token, 1000, 1000), 1000)
+      const during = await storedCounts(token)
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      assert.deepEqual(await storedCounts(token), during, 'nothing reaches a database that is down')
+      const left = await streamLeft()
+      assert.isAbove(left.length, 0, 'what was not stored is still on the stream')
+      assert.equal(left.length, 2000 - during.total)
+
+      await proxy.restore()
+      await waitFor(
+        'every Ping',
+        () => storedCounts(token),
+        (counts) => counts.total >= 2000
+      )
+      await waitFor('an empty stream', streamLeft, (rest) => rest.length + rest.pending === 0)
+      assert.deepEqual(await storedCounts(token), { total: 2000, distinct: 2000, nPings: 2000 })
+      worker.child.kill('SIGTERM')
+      assert.equal(await worker.exited, 0)
+    } finally {
+      await worker.kill()
+      await proxy.close()
+    }
+  }).timeout(90_000)
+
+  test('Redis down: the edge answers 503 at once, never hangs, and recovers by itself', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(env.get('REDIS_PORT', 6379))
+    const edge = await startEdge(10_000, { redisPort: proxy.port })
+    const url = `/ping/${token.uuid}`
+    try {
+      assert.equal(await statusOf(edge.url, url), 200)
+      await proxy.cut()
+      const down = await send(edge.url, url)
+      assert.deepEqual([down.status, down.text], [503, 'service unavailable, retry'])
+      assert.equal(await statusOf(edge.url, '/health'), 503)
+
+      await proxy.restore()
+      await waitFor(
+        'the edge to recover',
+        () => send(edge.url, url),
+        (r) => r.status === 200,
+        10_000
+      )
+
+      // A Redis that stalls without closing: answered by the command timeout.
+      proxy.freeze()
+      assert.equal(await statusOf(edge.url, url), 503)
+      proxy.thaw()
+      await waitFor(
+        'the edge to recover',
+        () => send(edge.url, url),
+        (r) => r.status === 200,
+        10_000
+      )
+    } finally {
+      await edge.close()
+      await proxy.close()
+    }
+  }).timeout(30_000)
+})

@@ -1,0 +1,114 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import type { APIGatewayProxyEventV2 } from 'aws-lambda'
+import env from '#start/env'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { flushRedis } from '#tests/helpers/redis'
+import { queuedPings } from '#tests/helpers/ping'
+
+/**
+ * An API Gateway HTTP API (payload 2.0) event as AWS delivers it.
+ */
+function event(
+  method: string,
+  rawPath: string,
+  options: { query?: string; body?: string; base64?: boolean; stage?: string } = {}
+): APIGatewayProxyEventV2 {
+  const stage = options.stage ?? '$default'
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: options.query ?? '',
+    headers: {
+      'accept': '*/*',
+      'content-length': String(options.body?.length ?? 0),
+      'host': 'abc123.execute-api.eu-central-1.amazonaws.com',
+      'user-agent': 'curl/8.5.0',
+      'x-amzn-trace-id': 'Root=1-65f0c0de-0123456789abcdef01234567',
+      'x-forwarded-for': '198.51.100.7',
+      'x-forwarded-port': '443',
+      'x-forwarded-proto': 'https',
+    },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.eu-central-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '198.51.100.7',
+        userAgent: 'curl/8.5.0',
+      },
+      requestId: 'JKJaXmPLvHcESHA=',
+      routeKey: '$default',
+      stage,
+      time: '29/Nov/2026:05:00:00 +0000',
+      timeEpoch: 1_795_928_400_000,
+    },
+    body: options.body,
+    isBase64Encoded: options.base64 ?? false,
+  }
+}
+
+async function lambda() {
+  // The handler reads its settings from the environment, as on AWS.
+  process.env.REDIS_DB = String(env.get('REDIS_DB', 0))
+  process.env.PING_BODY_LIMIT = '16'
+  const { handler } = await import('#ping/lambda')
+  return handler
+}
+
+test.group('Ping edge on AWS Lambda (API Gateway HTTP API, payload 2.0)', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('a ping by UUID is queued and answered like the server does', async ({ assert }) => {
+    const handler = await lambda()
+    const token = await makeToken(await makeUser())
+    const result = await handler(event('GET', `/ping/${token.uuid}/start`))
+    assert.containSubset(result, { statusCode: 200, body: 'OK' })
+    assert.equal(result.headers!['access-control-allow-origin'], '*')
+    assert.equal(result.headers!['ping-body-limit'], '16')
+    const [ping] = await queuedPings()
+    assert.containSubset(ping, {
+      token: token.uuid,
+      action: 'start',
+      remoteAddr: '198.51.100.7',
+      userAgent: 'curl/8.5.0',
+    })
+  })
+
+  test('a base64 body is decoded and cut at the limit; a named stage is ignored', async ({
+    assert,
+  }) => {
+    const handler = await lambda()
+    const token = await makeToken(await makeUser())
+    const body = Buffer.from('exit status 3, output follows').toString('base64')
+    const result = await handler(
+      event('POST', `/prod/ping/${token.uuid}/3`, { body, base64: true, stage: 'prod' })
+    )
+    assert.equal(result.statusCode, 200)
+    const [ping] = await queuedPings()
+    assert.containSubset(ping, { action: 'fail', exitStatus: 3 })
+    assert.equal(ping.body!.toString(), 'exit status 3, o')
+  })
+
+  test('the slug form, errors and HEAD answer as on the server', async ({ assert }) => {
+    const handler = await lambda()
+    const user = await makeUser()
+    const created = await handler(event('GET', `/ping/${user.pingKey}/etl`, { query: 'create=1' }))
+    assert.containSubset(created, { statusCode: 201, body: 'Created' })
+    const head = await handler(event('HEAD', `/ping/${user.pingKey}/etl`))
+    assert.containSubset(head, { statusCode: 200, body: '' })
+    const bad = await handler(event('GET', `/ping/${user.pingKey}/etl`, { query: 'rid=nope' }))
+    assert.containSubset(bad, { statusCode: 400, body: 'invalid uuid format' })
+    const unknown = await handler(event('GET', '/ping/2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'))
+    assert.containSubset(unknown, { statusCode: 404, body: 'not found' })
+    const put = await handler(event('PUT', `/ping/${user.pingKey}/etl`))
+    assert.equal(put.statusCode, 405)
+    assert.lengthOf(await queuedPings(), 2)
+  })
+})
