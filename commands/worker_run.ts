@@ -4,6 +4,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import redis from '@adonisjs/redis/services/main'
 import { PingIngest } from '#services/ping_ingest'
 import NotificationWorker from '#services/notification_worker'
+import { emfLine, pingQueueDepth } from '#services/queue_depth_metric'
 
 export default class WorkerRun extends BaseCommand {
   static commandName = 'worker:run'
@@ -40,17 +41,39 @@ export default class WorkerRun extends BaseCommand {
     const alerting = notifications.start().catch((error) => {
       this.logger.error(`worker: notifications stopped: ${error.message}`)
     })
+    const metrics = this.reportQueueDepth()
     // SIGTERM terminates the app: let the batch in hand commit first.
     this.app.terminating(async () => {
+      clearInterval(metrics)
       ingest.stop()
       await notifications.stop()
       await Promise.all([loop, alerting])
     })
     await loop
+    clearInterval(metrics)
     await notifications.stop()
     await alerting
     reader.disconnect()
     this.logger.info('worker: stopped')
     await this.app.terminate()
+  }
+
+  /**
+   * Every minute, the ping-queue depth as a CloudWatch metric (when
+   * METRICS_NAMESPACE is set), zero included, so a silent worker raises the alarm.
+   */
+  reportQueueDepth() {
+    const { namespace, environment } = this.app.config.get<{
+      namespace: string
+      environment: string
+    }>('ngip.metrics')
+    return setInterval(async () => {
+      if (namespace) {
+        const depth = await pingQueueDepth().catch(() => null)
+        if (depth !== null) {
+          console.log(emfLine(depth, namespace, environment))
+        }
+      }
+    }, 60_000)
   }
 }

@@ -16,6 +16,11 @@ const ngipConfig = {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
   },
+  /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */
+  metrics: {
+    namespace: env.get('METRICS_NAMESPACE', ''),
+    environment: env.get('METRICS_ENVIRONMENT', 'local'),
+  },
   /** REST API requests a minute per API key */
   apiRateLimit: env.get('API_RATE_LIMIT', 600),
   /** Stream entries per batch and how long a dead worker's entries wait before being claimed */

@@ -62,4 +62,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMTP_PASSWORD: Env.schema.string.optional(),
   SMTP_SECURE: Env.schema.boolean.optional(),
   MAIL_FROM: Env.schema.string.optional(),
+
+  METRICS_NAMESPACE: Env.schema.string.optional(),
+  METRICS_ENVIRONMENT: Env.schema.string.optional(),
 })
