@@ -1,0 +1,18 @@
+#!/bin/sh
+# Starts one ngip role in the foreground (exec, so signals reach Node):
+#   web | ping | worker | scheduler | migrate | setup [--json] | ace <command> | any command
+set -e
+role="${1:-web}"
+[ "$#" -gt 0 ] && shift
+# docker/healthcheck.mjs reads the role to know what to probe.
+echo "$role" > /tmp/ngip-role 2>/dev/null || true
+case "$role" in
+  web) exec node bin/server.js "$@" ;;
+  ping) exec node ping/main.js "$@" ;;
+  worker) exec node ace.js worker:run "$@" ;;
+  scheduler) exec node ace.js scheduler:run "$@" ;;
+  migrate) exec node ace.js migration:run --force "$@" ;;
+  setup) exec node ace.js ngip:setup "$@" ;;
+  ace) exec node ace.js "$@" ;;
+  *) exec "$role" "$@" ;;
+esac

@@ -1,0 +1,125 @@
+import type Docker from 'dockerode'
+import type { ContainerRequest, ContainerState, DockerPort } from './docker_port.ts'
+
+type ContainerOps = Pick<
+  DockerPort,
+  | 'createNetwork'
+  | 'run'
+  | 'inspect'
+  | 'wait'
+  | 'logs'
+  | 'remove'
+  | 'removeLabelled'
+  | 'pruneDanglingImages'
+>
+
+/** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: Buffer[] = []
+  let offset = 0
+  while (
+    offset + 8 <= buffer.length &&
+    buffer[offset] <= 2 &&
+    buffer.readUInt16BE(offset + 1) === 0
+  ) {
+    const size = buffer.readUInt32BE(offset + 4)
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size))
+    offset += 8 + size
+  }
+  return offset === 0 ? buffer.toString() : Buffer.concat(parts).toString()
+}
+
+function createOptions(request: ContainerRequest): Docker.ContainerCreateOptions {
+  const publish = request.publish ?? []
+  return {
+    name: request.name,
+    Image: request.image,
+    Cmd: request.command,
+    Env: Object.entries(request.env).map(([key, value]) => `${key}=${value}`),
+    Labels: request.labels,
+    ExposedPorts: Object.fromEntries(publish.map((port) => [`${port}/tcp`, {}])),
+    Healthcheck: request.healthcheck && {
+      Test: ['CMD', ...request.healthcheck],
+      Interval: 1e9,
+      Timeout: 5e9,
+      Retries: 60,
+    },
+    HostConfig: {
+      Init: true,
+      NetworkMode: request.network,
+      PortBindings: Object.fromEntries(
+        publish.map((port) => [`${port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])
+      ),
+    },
+    NetworkingConfig: { EndpointsConfig: { [request.network]: { Aliases: [request.alias] } } },
+  }
+}
+
+function ignoreMissing(error: unknown) {
+  if (![404, 409].includes((error as { statusCode?: number }).statusCode ?? 0)) {
+    throw error
+  }
+}
+
+/** The container and network half of the dockerode DockerPort. */
+export function containerOps(docker: Docker): ContainerOps {
+  return {
+    async createNetwork(name, internal, labels) {
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Internal: internal,
+        Labels: labels,
+      })
+    },
+    async run(request) {
+      const container = await docker.createContainer(createOptions(request))
+      for (const network of request.extraNetworks ?? []) {
+        await docker
+          .getNetwork(network)
+          .connect({ Container: container.id, EndpointConfig: { Aliases: [request.alias] } })
+      }
+      await container.start()
+    },
+    async inspect(name): Promise<ContainerState> {
+      const info = await docker.getContainer(name).inspect()
+      const ports: Record<number, number> = {}
+      for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+        if (bindings?.[0]) {
+          ports[Number.parseInt(key)] = Number(bindings[0].HostPort)
+        }
+      }
+      const health = info.State.Health?.Status ?? 'none'
+      return { running: info.State.Running, exitCode: info.State.ExitCode, health, ports }
+    },
+    async wait(name) {
+      const result = await docker.getContainer(name).wait()
+      return result.StatusCode as number
+    },
+    async logs(name, tail = 200) {
+      const buffer = await docker.getContainer(name).logs({ stdout: true, stderr: true, tail })
+      return demuxLogs(buffer as unknown as Buffer)
+    },
+    async remove(names, networks) {
+      for (const name of names) {
+        await docker.getContainer(name).remove({ force: true, v: true }).catch(ignoreMissing)
+      }
+      for (const network of networks) {
+        await docker.getNetwork(network).remove().catch(ignoreMissing)
+      }
+    },
+    async removeLabelled(label) {
+      const containers = await docker.listContainers({ all: true, filters: { label: [label] } })
+      const networks = await docker.listNetworks({ filters: { label: [label] } })
+      await this.remove(
+        containers.map((container) => container.Id),
+        networks.map((network) => network.Id)
+      )
+      return containers.length + networks.length
+    },
+    async pruneDanglingImages() {
+      const result = await docker.pruneImages({ filters: { dangling: ['true'] } })
+      return result.ImagesDeleted?.length ?? 0
+    },
+  }
+}

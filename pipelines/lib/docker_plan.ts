@@ -1,0 +1,82 @@
+import type { DockerPort } from './docker_port.ts'
+import type { Plan } from './plan.ts'
+
+function args(values: Record<string, string> | undefined, flag: string) {
+  return Object.entries(values ?? {})
+    .map(([key, value]) => ` ${flag} ${key}=${value}`)
+    .join('')
+}
+
+/**
+ * The dry run's DockerPort: records each call as a `docker ...` line and
+ * answers as an engine on which everything succeeds (no image present yet,
+ * every container healthy, exit code 0).
+ */
+export function dockerPlan(plan: Plan): DockerPort {
+  const say = (line: string) => plan.record(`docker ${line}`)
+  return {
+    async hasImage(ref) {
+      say(`image inspect ${ref}`)
+      return false
+    },
+    async pull(ref) {
+      say(`pull ${ref}`)
+      return true
+    },
+    async build(request) {
+      const flags = args(request.buildargs, '--build-arg')
+      say(`build -t ${request.tag} -f ${request.dockerfile}${flags} ${request.contextLabel}`)
+    },
+    async importImage(tarPath, ref) {
+      say(`import ${tarPath} ${ref}`)
+    },
+    async tag(ref, repo, tag) {
+      say(`tag ${ref} ${repo}:${tag}`)
+    },
+    async push(repo, tag, auth) {
+      say(`push ${repo}:${tag} (as ${auth.username} on ${auth.serveraddress})`)
+      return 'sha256:(dry run)'
+    },
+    async createNetwork(name, internal) {
+      say(`network create${internal ? ' --internal' : ''} ${name}`)
+    },
+    async run(request) {
+      const networks = [request.network, ...(request.extraNetworks ?? [])].join(',')
+      const publish = (request.publish ?? []).map((port) => ` -p 127.0.0.1::${port}`).join('')
+      const command = request.command ? ` ${request.command.join(' ')}` : ''
+      say(
+        `run -d --name ${request.name} --network ${networks}${publish} ${request.image}${command}`
+      )
+    },
+    async inspect(name) {
+      say(`inspect ${name}`)
+      return { running: true, exitCode: 0, health: 'healthy', ports: { 3333: 3333, 3334: 3334 } }
+    },
+    async wait(name) {
+      say(`wait ${name}`)
+      return 0
+    },
+    async logs(name) {
+      say(`logs ${name}`)
+      return ''
+    },
+    async remove(names, networks) {
+      if (names.length > 0) {
+        say(`rm -f ${names.join(' ')}`)
+      }
+      if (networks.length > 0) {
+        say(`network rm ${networks.join(' ')}`)
+      }
+    },
+    async removeLabelled(label) {
+      say(
+        `rm -f $(docker ps -aq --filter label=${label}); docker network prune --filter label=${label}`
+      )
+      return 0
+    },
+    async pruneDanglingImages() {
+      say('image prune --force (dangling)')
+      return 0
+    },
+  }
+}

@@ -1,0 +1,45 @@
+import type { Writable } from 'node:stream'
+import type { Secrets } from './secrets.ts'
+
+/** Seconds with one decimal, as the headings and the summary show them. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+/**
+ * The pipeline's output: one place that writes, so that every line is masked.
+ */
+export class Log {
+  readonly secrets: Secrets
+  readonly #out: Writable
+
+  constructor(secrets: Secrets, out: Writable = process.stdout) {
+    this.secrets = secrets
+    this.#out = out
+  }
+
+  /** Writes raw text (a command's output), masked. */
+  write(text: string) {
+    this.#out.write(this.secrets.mask(text))
+  }
+
+  line(text = '') {
+    this.write(`${text}\n`)
+  }
+
+  heading(title: string) {
+    this.line(`\n== ${title}`)
+  }
+
+  table(rows: string[][]) {
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
+    for (const row of rows) {
+      this.line(
+        row
+          .map((cell, column) => cell.padEnd(widths[column]))
+          .join('  ')
+          .trimEnd()
+      )
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import type { SmokeTarget } from '../config.ts'
+import type { Log } from '../lib/log.ts'
+
+/**
+ * The smoke test of a running ngip, local containers or the stage: the web is
+ * ready, the sign-in page answers, and a ping to a Token made through the API
+ * shows up in that Token's pings. Throws one line saying what did not work.
+ */
+export interface SmokeOptions {
+  /** How long each wait may take. */
+  timeoutMs?: number
+}
+
+/** Calls `probe` until it returns a value; its last error explains a timeout. */
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) {
+  const deadline = Date.now() + timeoutMs
+  let last = 'no answer'
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe()
+      if (value !== undefined) {
+        return value
+      }
+    } catch (error) {
+      last = (error as Error).message
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`${what} within ${timeoutMs / 1000} s (last: ${last})`)
+}
+
+class Client {
+  readonly web: string
+  readonly #apiKey: string
+
+  constructor(target: SmokeTarget) {
+    this.web = target.webUrl.replace(/\/+$/, '')
+    this.#apiKey = target.apiKey
+  }
+
+  async api(path: string, body?: unknown) {
+    const response = await fetch(`${this.web}/api/v1${path}`, {
+      method: body ? 'POST' : 'GET',
+      body: body ? JSON.stringify(body) : undefined,
+      headers: { 'authorization': `Bearer ${this.#apiKey}`, 'content-type': 'application/json' },
+    })
+    const text = await response.text()
+    return { status: response.status, text, json: () => JSON.parse(text) }
+  }
+}
+
+async function signInPage(client: Client, log: Log) {
+  const answer = await fetch(`${client.web}/login`)
+  const page = await answer.text()
+  if (!answer.ok || !page.includes('name="password"')) {
+    throw new Error(`the sign-in page answered ${answer.status} without a password field`)
+  }
+  log.line(`smoke: ${client.web}/login shows the sign-in form`)
+}
+
+async function createToken(client: Client, log: Log): Promise<string> {
+  const created = await client.api('/tokens', { name: `smoke ${new Date().toISOString()}` })
+  if (created.status !== 201) {
+    throw new Error(`creating a Token through the API answered ${created.status}: ${created.text}`)
+  }
+  const id: string = created.json().data.id
+  log.line(`smoke: created Token ${id} through the API`)
+  return id
+}
+
+async function pingIt(pingBase: string, token: string, timeoutMs: number, log: Log) {
+  const url = `${pingBase.replace(/\/+$/, '')}/ping/${token}`
+  await until('the ping edge did not accept a ping', timeoutMs, async () => {
+    const answer = await fetch(url, { headers: { 'user-agent': 'ngip-smoke' } })
+    const text = await answer.text()
+    return answer.status === 200 ? text : Promise.reject(new Error(`${answer.status} ${text}`))
+  })
+  log.line(`smoke: ${url} answered OK`)
+}
+
+export async function smokeTest(target: SmokeTarget, log: Log, options: SmokeOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const client = new Client(target)
+  await until('the web was not ready', timeoutMs, async () => {
+    const answer = await fetch(`${client.web}/health/ready`)
+    return answer.ok ? true : Promise.reject(new Error(`/health/ready answered ${answer.status}`))
+  })
+  await signInPage(client, log)
+  const token = await createToken(client, log)
+  await pingIt(target.pingUrl, token, timeoutMs, log)
+  await until('the ping did not show up in the API', timeoutMs, async () => {
+    const pings = await client.api(`/tokens/${token}/pings`)
+    return pings.status === 200 && pings.json().data?.length > 0 ? true : undefined
+  })
+  log.line('smoke: the ping is visible in the API')
+}

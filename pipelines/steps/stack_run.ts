@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto'
+import type { SmokeTarget } from '../config.ts'
+import type { ContainerState } from '../lib/docker_port.ts'
+import { type StackService, stackServices } from '../lib/stack.ts'
+import type { Tools } from '../lib/tools.ts'
+
+export interface StackConfig {
+  /** Prefix of every container and network name of this run. */
+  name: string
+  images: Record<StackService['image'], string>
+  timeoutMs: number
+}
+
+export const STACK_LABEL = 'ngip.pipeline'
+
+interface Running {
+  config: StackConfig
+  containers: string[]
+  networks: { internal: string; edge: string }
+  /** What the one-shot setup printed: the API key the smoke test uses. */
+  apiKey?: string
+  /** Each service's readiness, awaited once however many services depend on it. */
+  readiness: Map<string, Promise<void>>
+}
+
+/** Reads the credentials the setup container printed as JSON and masks them at once. */
+async function readCredentials(tools: Tools, run: Running, name: string) {
+  const output = await tools.docker.logs(name, 1000)
+  const line = output.split('\n').find((text) => text.startsWith('{"email"'))
+  const credentials = line ? (JSON.parse(line) as { apiKey: string; password: string }) : undefined
+  tools.log.secrets.add(credentials?.apiKey, credentials?.password)
+  run.apiKey = credentials?.apiKey ?? (tools.plan && '(dry run)')
+}
+
+async function waitFor(
+  tools: Tools,
+  name: string,
+  timeoutMs: number,
+  done: (s: ContainerState) => boolean
+) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const state = await tools.docker.inspect(name)
+    if (done(state)) {
+      return state
+    }
+    if (!state.running || state.health === 'unhealthy' || Date.now() > deadline) {
+      const why = state.running
+        ? `${state.health} after ${timeoutMs / 1000} s`
+        : `exited with ${state.exitCode}`
+      throw new Error(`container ${name} is not ready: ${why}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
+/** Ready as compose's depends_on means it: healthy, running, or (one-shots) done with 0. */
+function ready(tools: Tools, run: Running, service: StackService): Promise<void> {
+  if (!run.readiness.has(service.name)) {
+    run.readiness.set(service.name, becomeReady(tools, run, service))
+  }
+  return run.readiness.get(service.name)!
+}
+
+async function becomeReady(tools: Tools, run: Running, service: StackService) {
+  const name = `${run.config.name}-${service.name}`
+  if (service.oneShot) {
+    const code = await tools.docker.wait(name)
+    if (code !== 0) {
+      throw new Error(`container ${name} exited with ${code}`)
+    }
+    return readCredentials(tools, run, name)
+  }
+  const healthy = (state: ContainerState) =>
+    service.healthcheck ? state.health === 'healthy' : state.running
+  await waitFor(tools, name, run.config.timeoutMs, healthy)
+}
+
+async function start(tools: Tools, run: Running, service: StackService) {
+  const name = `${run.config.name}-${service.name}`
+  const published = Boolean(service.publish?.length)
+  run.containers.push(name)
+  await tools.docker.run({
+    name,
+    image: run.config.images[service.image],
+    command: service.command,
+    env: service.env,
+    network: published ? run.networks.edge : run.networks.internal,
+    extraNetworks: published ? [run.networks.internal] : [],
+    alias: service.name,
+    publish: service.publish,
+    labels: { [STACK_LABEL]: run.config.name },
+    healthcheck: service.healthcheck,
+  })
+}
+
+/**
+ * Brings the stack up on its own networks (the data services on an internal
+ * one; web and ping also on one that publishes to 127.0.0.1), service by
+ * service in dependency order, and returns a handle to use and tear it down.
+ */
+export async function upStack(tools: Tools, config: StackConfig) {
+  const secrets = {
+    dbPassword: randomBytes(18).toString('base64url'),
+    appKey: randomBytes(32).toString('base64url'),
+  }
+  tools.log.secrets.add(secrets.dbPassword, secrets.appKey)
+  const networks = { internal: `${config.name}-internal`, edge: `${config.name}-edge` }
+  const run: Running = { config, containers: [], networks, readiness: new Map() }
+  const services = stackServices(secrets)
+  const labels = { [STACK_LABEL]: config.name }
+  const down = () => tools.docker.remove(run.containers, Object.values(networks))
+  try {
+    await tools.docker.createNetwork(networks.internal, true, labels)
+    await tools.docker.createNetwork(networks.edge, false, labels)
+    for (const service of services) {
+      for (const dependency of service.after) {
+        await ready(
+          tools,
+          run,
+          services.find((s) => s.name === dependency)!
+        )
+      }
+      await start(tools, run, service)
+    }
+    for (const service of services.filter((s) => !s.oneShot)) {
+      await ready(tools, run, service)
+    }
+  } catch (error) {
+    await showLogs(tools, run.containers).finally(down)
+    throw error
+  }
+  return { containers: run.containers, down, target: () => stackTarget(tools, run) }
+}
+
+export async function showLogs(tools: Tools, containers: string[]) {
+  for (const name of containers) {
+    const text = await tools.docker.logs(name, 40).catch((error) => `(no logs: ${error.message})`)
+    tools.log.line(`--- logs of ${name} (last 40 lines)`)
+    tools.log.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
+  }
+}
+
+/** The URLs and API key of a stack that is up. */
+async function stackTarget(tools: Tools, run: Running): Promise<SmokeTarget> {
+  if (!run.apiKey) {
+    throw new Error('the setup container printed no credentials')
+  }
+  const web = await tools.docker.inspect(`${run.config.name}-web`)
+  const ping = await tools.docker.inspect(`${run.config.name}-ping`)
+  return {
+    webUrl: `http://127.0.0.1:${web.ports[3333]}`,
+    pingUrl: `http://127.0.0.1:${ping.ports[3334]}`,
+    apiKey: run.apiKey,
+  }
+}
