@@ -3,8 +3,9 @@
 | `pnpm test`: every suite, then one plain summary line
 |--------------------------------------------------------------------------
 |
-| Makes sure what the suites need is there (Chromium for the browser suite),
-| runs `ace test` with any arguments given, and ends with
+| Makes sure what the suites need is there (Chromium for the browser suite,
+| a Docker engine for the pipelines suite), runs `ace test` with any
+| arguments given, and ends with
 | `tests: N passed, N failed`, the line CI reads.
 |
 */
@@ -14,6 +15,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { ensureEnvFile, codegen } from './prepare.ts'
+import { ensureDockerEngine } from '../pipelines/lib/engine.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 
@@ -53,6 +55,9 @@ async function main() {
     codegen(root)
   }
   ensureSystemPackages()
+  await ensureDockerEngine((line) => console.log(`ngip: ${line}`)).catch((error) =>
+    console.error(`ngip: no Docker engine, the pipelines suite will fail: ${error.message}`)
+  )
 
   const summaryPath = `${tmpdir()}/ngip-test-summary-${process.pid}.json`
   rmSync(summaryPath, { force: true })

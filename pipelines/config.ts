@@ -1,3 +1,5 @@
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AwsSettings } from './lib/aws_port.ts'
 
@@ -51,7 +53,13 @@ export interface PipelineConfig {
   /** The stage URLs and API key that stage-test uses; set by the stage environment. */
   stageTarget?: SmokeTarget
   destroyStage: boolean
-  idle: { minutes: number; stateDir: string; stopWith: 'shutdown' | 'ec2'; instanceId?: string }
+  idle: {
+    minutes: number
+    stateDir: string
+    stopWith: 'shutdown' | 'ec2' | 'asg'
+    instanceId?: string
+    group?: string
+  }
 }
 
 /** Facts about the checkout and this process, read once by the entry file. */
@@ -64,7 +72,8 @@ export interface Facts {
 }
 
 export const USAGE = `usage: pnpm run pipeline <${[...STAGES, 'all', 'idle-check'].join('|')}> [--dry-run] [--branch B]
-  [--base-images auto|registry|local] [--destroy-stage] [--idle-minutes N] [--stop-with shutdown|ec2]`
+  [--base-images auto|registry|local] [--destroy-stage]
+  idle-check [--idle-minutes N] [--stop-with shutdown|ec2|asg]`
 
 function oneOf<T extends string>(
   value: string | undefined,
@@ -95,41 +104,47 @@ function cliOptions(argv: string[]) {
       'branch': { type: 'string' },
       'base-images': { type: 'string', default: 'auto' },
       'destroy-stage': { type: 'boolean', default: false },
-      'idle-minutes': { type: 'string', default: '30' },
-      'stop-with': { type: 'string', default: 'shutdown' },
+      'idle-minutes': { type: 'string' },
+      'stop-with': { type: 'string' },
     },
   })
 }
 
-/**
- * Arguments and environment → the typed configuration every step gets.
- * Throws a one-line error on bad input.
- */
-export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, facts: Facts): PipelineConfig {
-  const { values, positionals } = cliOptions(argv)
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'eu-west-1'
-  const minutes = Number(values['idle-minutes'])
-  if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(
-      `--idle-minutes must be a whole number of minutes, got "${values['idle-minutes']}"`
-    )
-  }
+type Options = ReturnType<typeof cliOptions>['values']
+
+function imageConfig(options: Options, env: NodeJS.ProcessEnv, facts: Facts) {
   return {
-    command: oneOf(positionals[0], [...STAGES, 'all', 'idle-check'] as const, 'the stage'),
-    dryRun: values['dry-run'],
-    branch: values.branch || facts.branch,
-    commit: facts.commit,
-    root: facts.root,
-    image: {
-      name: env.NGIP_IMAGE_NAME || 'ngip',
-      tag: facts.commit,
-      bases: oneOf(values['base-images'], ['auto', 'registry', 'local'] as const, '--base-images'),
-      nodeBinary: facts.nodeBinary,
-      npmDir: facts.npmDir,
-      buildCa: env.NODE_EXTRA_CA_CERTS || undefined,
-      workDir: env.NGIP_WORK_DIR || '/var/tmp/ngip-pipeline',
-      debianMirror: env.NGIP_DEBIAN_MIRROR || 'http://deb.debian.org/debian',
-    },
+    name: env.NGIP_IMAGE_NAME || 'ngip',
+    tag: facts.commit,
+    bases: oneOf(options['base-images'], ['auto', 'registry', 'local'] as const, '--base-images'),
+    nodeBinary: facts.nodeBinary,
+    npmDir: facts.npmDir,
+    buildCa: env.NODE_EXTRA_CA_CERTS || undefined,
+    workDir: env.NGIP_WORK_DIR || join(tmpdir(), 'ngip-pipeline'),
+    debianMirror: env.NGIP_DEBIAN_MIRROR || 'http://deb.debian.org/debian',
+  }
+}
+
+/** The build host's settings come from its systemd unit (IDLE_MINUTES, BUILD_HOST_GROUP). */
+function idleConfig(options: Options, env: NodeJS.ProcessEnv): PipelineConfig['idle'] {
+  const raw = options['idle-minutes'] ?? env.IDLE_MINUTES ?? '30'
+  const minutes = Number(raw)
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`--idle-minutes must be a whole number of minutes, got "${raw}"`)
+  }
+  const stopWith = options['stop-with'] ?? (env.BUILD_HOST_GROUP ? 'asg' : 'shutdown')
+  return {
+    minutes,
+    stateDir: env.NGIP_PIPELINE_STATE_DIR || join(homedir(), '.local/state/ngip-pipeline'),
+    stopWith: oneOf(stopWith, ['shutdown', 'ec2', 'asg'] as const, '--stop-with'),
+    instanceId: env.NGIP_INSTANCE_ID || undefined,
+    group: env.BUILD_HOST_GROUP || undefined,
+  }
+}
+
+function awsConfig(env: NodeJS.ProcessEnv) {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'eu-west-1'
+  return {
     aws: {
       region,
       s3Endpoint: env.NGIP_S3_ENDPOINT || undefined,
@@ -143,13 +158,25 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, facts: Facts
       staticBucket: env.NGIP_STATIC_BUCKET || 'ngip-static',
       artifactsBucket: env.NGIP_ARTIFACTS_BUCKET || 'ngip-artifacts',
     },
+  }
+}
+
+/**
+ * Arguments and environment → the typed configuration every step gets.
+ * Throws a one-line error on bad input.
+ */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, facts: Facts): PipelineConfig {
+  const { values, positionals } = cliOptions(argv)
+  return {
+    command: oneOf(positionals[0], [...STAGES, 'all', 'idle-check'] as const, 'the stage'),
+    dryRun: values['dry-run'],
+    branch: values.branch || facts.branch,
+    commit: facts.commit,
+    root: facts.root,
+    image: imageConfig(values, env, facts),
+    ...awsConfig(env),
     stageTarget: stageTarget(env),
     destroyStage: values['destroy-stage'],
-    idle: {
-      minutes,
-      stateDir: env.NGIP_PIPELINE_STATE_DIR || '/var/lib/ngip-pipeline',
-      stopWith: oneOf(values['stop-with'], ['shutdown', 'ec2'] as const, '--stop-with'),
-      instanceId: env.NGIP_INSTANCE_ID || undefined,
-    },
+    idle: idleConfig(values, env),
   }
 }

@@ -19,5 +19,8 @@ export function awsPlan(plan: Plan, region: string, registry: string): AwsPort {
     async stopInstance(instanceId) {
       say(`ec2 StopInstances ${instanceId} (${region})`)
     },
+    async scaleIn(group) {
+      say(`autoscaling SetDesiredCapacity ${group} 0 (${region})`)
+    },
   }
 }

@@ -1,6 +1,7 @@
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2'
+import { AutoScalingClient, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling'
 import type { RegistryAuth } from './docker_port.ts'
 import type { Secrets } from './secrets.ts'
 
@@ -30,6 +31,8 @@ export interface AwsPort {
   ): Promise<void>
   instanceId(): Promise<string>
   stopInstance(instanceId: string): Promise<void>
+  /** Scales an Auto Scaling group in to zero (its warm pool keeps the instance stopped). */
+  scaleIn(group: string): Promise<void>
 }
 
 /** `base64(user:password)` + proxy endpoint → Docker's auth config; the password is masked. */
@@ -88,6 +91,11 @@ export function awsClients(settings: AwsSettings, secrets: Secrets): AwsPort {
     },
     async stopInstance(instanceId) {
       await new EC2Client({ region }).send(new StopInstancesCommand({ InstanceIds: [instanceId] }))
+    },
+    async scaleIn(group) {
+      await new AutoScalingClient({ region }).send(
+        new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: 0 })
+      )
     },
   }
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import Docker from 'dockerode'
 import type { BuildRequest, ContainerRequest, DockerPort, RegistryAuth } from './docker_port.ts'
 import { followProgress } from './docker_progress.ts'
+import { ensureDockerEngine } from './engine.ts'
 import { containerOps } from './docker_containers.ts'
 import type { Log } from './log.ts'
 
@@ -15,6 +16,10 @@ function isNotFound(error: unknown) {
  */
 export function dockerEngine(log: Log, docker = new Docker()): DockerPort {
   return {
+    async ready() {
+      await ensureDockerEngine((line) => log.line(line))
+      await docker.ping()
+    },
     async hasImage(ref) {
       return docker
         .getImage(ref)

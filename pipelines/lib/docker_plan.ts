@@ -15,6 +15,9 @@ function args(values: Record<string, string> | undefined, flag: string) {
 export function dockerPlan(plan: Plan): DockerPort {
   const say = (line: string) => plan.record(`docker ${line}`)
   return {
+    async ready() {
+      say('version')
+    },
     async hasImage(ref) {
       say(`image inspect ${ref}`)
       return false

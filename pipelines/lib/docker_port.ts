@@ -48,6 +48,8 @@ export interface RegistryAuth {
  * (docker_engine.ts); the dry run records each call instead (docker_plan.ts).
  */
 export interface DockerPort {
+  /** An engine answers (on this machine: installed and started when missing). */
+  ready(): Promise<void>
   hasImage(ref: string): Promise<boolean>
   /** Pulls an image; false when the registry cannot be reached or has no such image. */
   pull(ref: string): Promise<boolean>

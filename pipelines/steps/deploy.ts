@@ -36,6 +36,7 @@ export interface CleanupConfig {
 
 /** cleanup: this host's test containers and networks, dangling images; the stage stacks when asked. */
 export async function cleanup(tools: Tools, label: string, config: CleanupConfig) {
+  await tools.docker.ready()
   const removed = await tools.docker.removeLabelled(label)
   const images = await tools.docker.pruneDanglingImages()
   tools.log.line(`cleanup: ${removed} containers and networks, ${images} dangling images removed`)

@@ -22,6 +22,7 @@ export function baseImageConfig(config: PipelineConfig): BaseImageConfig {
 
 /** docker-build: the Node base (pulled or made here), then the ngip image on it. */
 export async function dockerBuild(tools: Tools, config: PipelineConfig, state: RunState) {
+  await tools.docker.ready()
   const { node } = await baseImages(tools, baseImageConfig(config), ['node'])
   state.appImage = await buildAppImage(tools, { root: config.root, ...config.image }, node!)
   return state.appImage
@@ -29,6 +30,7 @@ export async function dockerBuild(tools: Tools, config: PipelineConfig, state: R
 
 /** The image of this commit: built earlier in this run, present already, or built now. */
 export async function appImage(tools: Tools, config: PipelineConfig, state: RunState) {
+  await tools.docker.ready()
   const ref = appImageRef({ root: config.root, ...config.image })
   if (state.appImage || (await tools.docker.hasImage(ref))) {
     return ref
@@ -42,6 +44,7 @@ export async function appImage(tools: Tools, config: PipelineConfig, state: RunS
  * logs on failure, everything removed in any case.
  */
 export async function dockerTest(tools: Tools, config: PipelineConfig, state: RunState) {
+  await tools.docker.ready()
   const app = state.appImage ?? (await dockerBuild(tools, config, state))
   const { postgres, redis } = await baseImages(tools, baseImageConfig(config), [
     'postgres',

@@ -3,8 +3,10 @@ import type { Tools } from '../lib/tools.ts'
 
 export interface IdleConfig {
   minutes: number
-  stopWith: 'shutdown' | 'ec2'
+  stopWith: 'shutdown' | 'ec2' | 'asg'
   instanceId?: string
+  /** The build host's Auto Scaling group, for `asg`. */
+  group?: string
 }
 
 export interface IdleDeps {
@@ -37,7 +39,9 @@ function verdict(config: IdleConfig, deps: IdleDeps): { verdict: IdleVerdict; wh
  * idle-check, run every few minutes on the build host: stops the host only
  * when no pipeline runs, the last activity is older than N minutes and the
  * host has been up N minutes. `shutdown -h` stops an EC2 instance whose
- * shutdown behaviour is "stop"; `--stop-with ec2` calls StopInstances.
+ * shutdown behaviour is "stop"; `--stop-with ec2` calls StopInstances;
+ * `--stop-with asg` scales the build host's Auto Scaling group in to zero
+ * (its warm pool keeps the instance stopped).
  */
 export async function idleCheck(
   tools: Tools,
@@ -51,10 +55,21 @@ export async function idleCheck(
   if (result.verdict !== 'stopped') {
     return result.verdict
   }
+  await stop(tools, config)
+  return result.verdict
+}
+
+async function stop(tools: Tools, config: IdleConfig) {
   if (config.stopWith === 'shutdown') {
     await tools.$`shutdown -h now`
+  } else if (config.stopWith === 'asg') {
+    if (!config.group) {
+      throw new Error(
+        '--stop-with asg needs BUILD_HOST_GROUP, the Auto Scaling group of the build host'
+      )
+    }
+    await tools.aws.scaleIn(config.group)
   } else {
     await tools.aws.stopInstance(config.instanceId ?? (await tools.aws.instanceId()))
   }
-  return result.verdict
 }
