@@ -1,7 +1,6 @@
-import { homedir, tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { AwsSettings } from './lib/aws_port.ts'
+import { awsConfig, idleConfig, imageConfig } from './lib/settings.ts'
 
 /** The stages of `all`, in order. */
 export const STAGES = [
@@ -75,7 +74,7 @@ export const USAGE = `usage: pnpm run pipeline <${[...STAGES, 'all', 'idle-check
   [--base-images auto|registry|local] [--destroy-stage]
   idle-check [--idle-minutes N] [--stop-with shutdown|ec2|asg]`
 
-function oneOf<T extends string>(
+export function oneOf<T extends string>(
   value: string | undefined,
   allowed: readonly T[],
   what: string
@@ -95,7 +94,7 @@ function stageTarget(env: NodeJS.ProcessEnv): SmokeTarget | undefined {
   return webUrl && pingUrl && apiKey ? { webUrl, pingUrl, apiKey } : undefined
 }
 
-function cliOptions(argv: string[]) {
+export function cliOptions(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
@@ -108,57 +107,6 @@ function cliOptions(argv: string[]) {
       'stop-with': { type: 'string' },
     },
   })
-}
-
-type Options = ReturnType<typeof cliOptions>['values']
-
-function imageConfig(options: Options, env: NodeJS.ProcessEnv, facts: Facts) {
-  return {
-    name: env.NGIP_IMAGE_NAME || 'ngip',
-    tag: facts.commit,
-    bases: oneOf(options['base-images'], ['auto', 'registry', 'local'] as const, '--base-images'),
-    nodeBinary: facts.nodeBinary,
-    npmDir: facts.npmDir,
-    buildCa: env.NODE_EXTRA_CA_CERTS || undefined,
-    workDir: env.NGIP_WORK_DIR || join(tmpdir(), 'ngip-pipeline'),
-    debianMirror: env.NGIP_DEBIAN_MIRROR || 'http://deb.debian.org/debian',
-  }
-}
-
-/** The build host's settings come from its systemd unit (IDLE_MINUTES, BUILD_HOST_GROUP). */
-function idleConfig(options: Options, env: NodeJS.ProcessEnv): PipelineConfig['idle'] {
-  const raw = options['idle-minutes'] ?? env.IDLE_MINUTES ?? '30'
-  const minutes = Number(raw)
-  if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(`--idle-minutes must be a whole number of minutes, got "${raw}"`)
-  }
-  const stopWith = options['stop-with'] ?? (env.BUILD_HOST_GROUP ? 'asg' : 'shutdown')
-  return {
-    minutes,
-    stateDir: env.NGIP_PIPELINE_STATE_DIR || join(homedir(), '.local/state/ngip-pipeline'),
-    stopWith: oneOf(stopWith, ['shutdown', 'ec2', 'asg'] as const, '--stop-with'),
-    instanceId: env.NGIP_INSTANCE_ID || undefined,
-    group: env.BUILD_HOST_GROUP || undefined,
-  }
-}
-
-function awsConfig(env: NodeJS.ProcessEnv) {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'eu-west-1'
-  return {
-    aws: {
-      region,
-      s3Endpoint: env.NGIP_S3_ENDPOINT || undefined,
-      imdsEndpoint: env.NGIP_IMDS_ENDPOINT || 'http://169.254.169.254',
-    },
-    push: {
-      repository: env.NGIP_ECR_REPOSITORY || 'ngip',
-      registryHint: env.NGIP_ECR_REGISTRY || `<account>.dkr.ecr.${region}.amazonaws.com`,
-    },
-    upload: {
-      staticBucket: env.NGIP_STATIC_BUCKET || 'ngip-static',
-      artifactsBucket: env.NGIP_ARTIFACTS_BUCKET || 'ngip-artifacts',
-    },
-  }
 }
 
 /**

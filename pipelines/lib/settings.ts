@@ -1,0 +1,55 @@
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type cliOptions, type Facts, oneOf, type PipelineConfig } from '../config.ts'
+
+/** The parts of the configuration that come from the environment, with their defaults. */
+type Options = ReturnType<typeof cliOptions>['values']
+
+export function imageConfig(options: Options, env: NodeJS.ProcessEnv, facts: Facts) {
+  return {
+    name: env.NGIP_IMAGE_NAME || 'ngip',
+    tag: facts.commit,
+    bases: oneOf(options['base-images'], ['auto', 'registry', 'local'] as const, '--base-images'),
+    nodeBinary: facts.nodeBinary,
+    npmDir: facts.npmDir,
+    buildCa: env.NODE_EXTRA_CA_CERTS || undefined,
+    workDir: env.NGIP_WORK_DIR || join(tmpdir(), 'ngip-pipeline'),
+    debianMirror: env.NGIP_DEBIAN_MIRROR || 'http://deb.debian.org/debian',
+  }
+}
+
+/** The build host's settings come from its systemd unit (IDLE_MINUTES, BUILD_HOST_GROUP). */
+export function idleConfig(options: Options, env: NodeJS.ProcessEnv): PipelineConfig['idle'] {
+  const raw = options['idle-minutes'] ?? env.IDLE_MINUTES ?? '30'
+  const minutes = Number(raw)
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(`--idle-minutes must be a whole number of minutes, got "${raw}"`)
+  }
+  const stopWith = options['stop-with'] ?? (env.BUILD_HOST_GROUP ? 'asg' : 'shutdown')
+  return {
+    minutes,
+    stateDir: env.NGIP_PIPELINE_STATE_DIR || join(homedir(), '.local/state/ngip-pipeline'),
+    stopWith: oneOf(stopWith, ['shutdown', 'ec2', 'asg'] as const, '--stop-with'),
+    instanceId: env.NGIP_INSTANCE_ID || undefined,
+    group: env.BUILD_HOST_GROUP || undefined,
+  }
+}
+
+export function awsConfig(env: NodeJS.ProcessEnv) {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'eu-west-1'
+  return {
+    aws: {
+      region,
+      s3Endpoint: env.NGIP_S3_ENDPOINT || undefined,
+      imdsEndpoint: env.NGIP_IMDS_ENDPOINT || 'http://169.254.169.254',
+    },
+    push: {
+      repository: env.NGIP_ECR_REPOSITORY || 'ngip',
+      registryHint: env.NGIP_ECR_REGISTRY || `<account>.dkr.ecr.${region}.amazonaws.com`,
+    },
+    upload: {
+      staticBucket: env.NGIP_STATIC_BUCKET || 'ngip-static',
+      artifactsBucket: env.NGIP_ARTIFACTS_BUCKET || 'ngip-artifacts',
+    },
+  }
+}
