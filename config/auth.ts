@@ -1,6 +1,7 @@
 import { defineConfig } from '@adonisjs/auth'
 import { sessionGuard, sessionUserProvider } from '@adonisjs/auth/session'
-import { tokensGuard, tokensUserProvider } from '@adonisjs/auth/access_tokens'
+import { tokensGuard } from '@adonisjs/auth/access_tokens'
+import { CachedApiKeyUserProvider } from '#services/api_key_cache'
 import type { InferAuthenticators, InferAuthEvents, Authenticators } from '@adonisjs/auth/types'
 
 const authConfig = defineConfig({
@@ -20,7 +21,7 @@ const authConfig = defineConfig({
      * Scripts on the REST API, with API keys (hashed at rest).
      */
     api: tokensGuard({
-      provider: tokensUserProvider({
+      provider: new CachedApiKeyUserProvider({
         tokens: 'apiKeys',
         model: () => import('#models/user'),
       }),

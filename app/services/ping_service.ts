@@ -27,17 +27,21 @@ export default class PingService {
   static async list(user: User, filters: PingFilters, token?: Token) {
     const limit = filters.limit ?? DEFAULT_LIMIT
     const query = Ping.query()
-      .join('tokens', 'tokens.id', 'pings.token_id')
-      .select('pings.*', 'tokens.uuid as token_uuid')
       .orderBy('pings.id', 'desc')
       .limit(limit + 1)
     if (token) {
+      // One Token's page reads the pings index alone.
       query.where('pings.token_id', token.id)
-    } else if (!user.isAdmin) {
-      query.where('tokens.user_id', user.id)
-    }
-    if (filters.token) {
-      query.where('tokens.uuid', filters.token.toLowerCase())
+    } else {
+      query
+        .join('tokens', 'tokens.id', 'pings.token_id')
+        .select('pings.*', 'tokens.uuid as token_uuid')
+      if (!user.isAdmin) {
+        query.where('tokens.user_id', user.id)
+      }
+      if (filters.token) {
+        query.where('tokens.uuid', filters.token.toLowerCase())
+      }
     }
     if (filters.kind) {
       query.where('pings.kind', filters.kind)
@@ -51,7 +55,11 @@ export default class PingService {
     if (filters.cursor) {
       query.where('pings.id', '<', decodeCursor(filters.cursor))
     }
-    return page(await query, limit)
+    const rows = await query
+    if (token) {
+      rows.forEach((ping) => (ping.$extras.token_uuid = token.uuid))
+    }
+    return page(rows, limit)
   }
 
   /**

@@ -31,11 +31,12 @@ const STATUS_SQL = {
  * Token reads: one Token by UUID (authorised), lists with filters, Flips.
  */
 export default class TokenQueries {
-  static async find(uuid: string) {
+  static async find(uuid: string, withChannels = true) {
     if (!UUID_RE.test(uuid)) {
       return null
     }
-    return Token.query().where('uuid', uuid.toLowerCase()).preload('channels').first()
+    const query = Token.query().where('uuid', uuid.toLowerCase())
+    return withChannels ? query.preload('channels').first() : query.first()
   }
 
   /**
@@ -45,9 +46,10 @@ export default class TokenQueries {
   static async findAuthorized(
     bouncer: HttpContext['bouncer'],
     uuid: string,
-    action: 'view' | 'update' | 'delete' = 'view'
+    action: 'view' | 'update' | 'delete' = 'view',
+    withChannels = true
   ) {
-    const token = await this.find(uuid)
+    const token = await this.find(uuid, withChannels)
     if (!token || (await bouncer.with(TokenPolicy).denies(action, token))) {
       throw new NotFoundException('Token')
     }

@@ -209,4 +209,29 @@ test.group('API v1 tokens', (group) => {
     const badLimit = await client.get('/api/v1/tokens').qs({ limit: 1000 }).bearerToken(key)
     badLimit.assertStatus(422)
   })
+
+  test('API calls start no session (no cookie, nothing stored in Redis)', async ({
+    client,
+    assert,
+  }) => {
+    const key = await makeApiKey(await makeUser())
+    const response = await client.get('/api/v1/tokens').bearerToken(key)
+    response.assertStatus(200)
+    assert.notProperty(response.headers(), 'set-cookie')
+  })
+
+  test('a revoked key stops working at once in this process', async ({ client }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const first = await client.get('/api/v1/tokens').bearerToken(key)
+    first.assertStatus(200)
+    const { default: User } = await import('#models/user')
+    const { forgetApiKeys } = await import('#services/api_key_cache')
+    for (const apiKey of await User.apiKeys.all(user)) {
+      await User.apiKeys.delete(user, apiKey.identifier)
+    }
+    forgetApiKeys()
+    const after = await client.get('/api/v1/tokens').bearerToken(key)
+    after.assertStatus(401)
+  })
 })

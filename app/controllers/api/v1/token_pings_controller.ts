@@ -11,14 +11,14 @@ import { pageValidator } from '#validators/token'
  */
 export default class TokenPingsController {
   async index({ auth, bouncer, params, request, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'view', false)
     const filters = await listPingsValidator.validate(request.qs())
     const { items, meta } = await PingService.list(auth.getUserOrFail(), filters, token)
     return serialize(PingTransformer.transform(items), meta)
   }
 
   async flips({ bouncer, params, request, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'view', false)
     const filters = await pageValidator.validate(request.qs())
     const { items, meta } = await TokenQueries.flips(token, filters)
     return serialize(FlipTransformer.transform(items), meta)

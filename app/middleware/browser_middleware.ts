@@ -1,0 +1,25 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import SessionMiddleware from '@adonisjs/session/session_middleware'
+import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
+
+/**
+ * Sessions and CSRF protection for the admin UI only: the REST API
+ * authenticates with API keys, and a session per API call would fill Redis
+ * with sessions nobody uses.
+ */
+@inject()
+export default class BrowserMiddleware {
+  constructor(
+    protected session: SessionMiddleware<any>,
+    protected shield: ShieldMiddleware
+  ) {}
+
+  handle(ctx: HttpContext, next: NextFn) {
+    if (ctx.request.url().startsWith('/api/')) {
+      return next()
+    }
+    return this.session.handle(ctx, () => this.shield.handle(ctx, next))
+  }
+}

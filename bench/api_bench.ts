@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import pg from 'pg'
+import { bench, benchEnv, pgConfig, run } from './setup.js'
+
+export interface ApiFigures {
+  pings: number
+  requests: number
+  apiP95Ms: number
+  sqlP95Ms: number
+  ratio: number
+}
+
+const PINGS = Number(process.env.BENCH_API_PINGS ?? 1_000_000)
+const SAMPLES = Number(process.env.BENCH_API_SAMPLES ?? 400)
+
+/** The query behind GET /api/v1/tokens/:id/pings?limit=50 (see PingService.list). */
+const PAGE_SQL = 'SELECT * FROM pings WHERE pings.token_id = $1 ORDER BY pings.id DESC LIMIT 51'
+
+function p95(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length * 0.95)]
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Tops the pings table up to PINGS rows spread over the bench Tokens.
+ */
+async function fill(client: pg.Client) {
+  const { rows } = await client.query('SELECT count(*)::int AS n FROM pings')
+  if (rows[0].n < PINGS) {
+    await client.query(
+      `INSERT INTO pings (token_id, kind, created_at, method, remote_addr, user_agent)
+       SELECT t.id, 'success', now() - n * interval '1 second', 'GET', '127.0.0.1', 'curl/8.5.0'
+       FROM generate_series(1, $1) AS n JOIN tokens t ON t.id = 1 + n % (SELECT count(*) FROM tokens)`,
+      [PINGS - rows[0].n]
+    )
+    await client.query('VACUUM ANALYZE pings')
+  }
+}
+
+async function startWeb(port: number) {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+    cwd: bench.root,
+    env: benchEnv({ PORT: String(port), HOST: '127.0.0.1', API_RATE_LIMIT: '1000000' }),
+    stdio: 'ignore',
+  })
+  for (let i = 0; i < 120; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+      (r) => r.ok,
+      () => false
+    )
+    if (up) {
+      return child
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  child.kill()
+  throw new Error('the web did not start')
+}
+
+/**
+ * Alternates one API call and one bare query, so load from elsewhere on the
+ * machine weighs on both sides alike.
+ */
+async function sample(
+  port: number,
+  key: string,
+  client: pg.Client,
+  tokens: { id: string; uuid: string }[]
+) {
+  const api: number[] = []
+  const sql: number[] = []
+  for (let i = 0; i < SAMPLES + 50; i++) {
+    const token = tokens[i % tokens.length]
+    let started = performance.now()
+    const response = await fetch(
+      `http://127.0.0.1:${port}/api/v1/tokens/${token.uuid}/pings?limit=50`,
+      {
+        headers: { authorization: `Bearer ${key}` },
+      }
+    )
+    await response.json()
+    const apiMs = performance.now() - started
+    started = performance.now()
+    await client.query({ name: 'page', text: PAGE_SQL, values: [token.id] })
+    const sqlMs = performance.now() - started
+    if (i >= 50) {
+      api.push(apiMs)
+      sql.push(sqlMs)
+    }
+  }
+  return { api, sql }
+}
+
+/**
+ * A page of 50 Pings of one Token from a table of PINGS Pings across the
+ * bench Tokens: p95 of the API call next to p95 of its bare SQL query,
+ * both from one client over a kept-alive connection, same Tokens in turn.
+ */
+export async function apiBench(): Promise<ApiFigures> {
+  const client = new pg.Client({ ...pgConfig, database: bench.database })
+  await client.connect()
+  try {
+    await fill(client)
+    const { rows: tokens } = await client.query(
+      'SELECT id, uuid FROM tokens ORDER BY random() LIMIT 200'
+    )
+    const created = await run(process.execPath, [
+      'ace',
+      'apikey:create',
+      '--email',
+      'bench@example.com',
+      '--name',
+      'bench',
+    ])
+    const key = created.trim().split('\n').pop()!
+    const port = await freePort()
+    const web = await startWeb(port)
+    try {
+      const { api, sql } = await sample(port, key, client, tokens)
+      const apiP95Ms = p95(api)
+      const sqlP95Ms = p95(sql)
+      return { pings: PINGS, requests: SAMPLES, apiP95Ms, sqlP95Ms, ratio: apiP95Ms / sqlP95Ms }
+    } finally {
+      web.kill('SIGTERM')
+    }
+  } finally {
+    await client.end()
+  }
+}
