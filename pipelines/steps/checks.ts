@@ -5,7 +5,7 @@ export async function build($: Executor) {
   await $`pnpm install --frozen-lockfile`
   await $`pnpm lint`
   await $`pnpm typecheck`
-  await $`pnpm test --suites=unit`
+  await $`pnpm test unit`
 }
 
 /** test: the whole test suite (it prints `tests: N passed, N failed`). */

@@ -29,7 +29,7 @@ test.group('pipeline dry run', () => {
       /^\$ pnpm install --frozen-lockfile$/,
       /^\$ pnpm lint$/,
       /^\$ pnpm typecheck$/,
-      /^\$ pnpm test --suites=unit$/,
+      /^\$ pnpm test unit$/,
       /^\$ pnpm test$/,
       /^docker build -t ngip:\w+ -f docker\/Dockerfile --build-arg BASE_IMAGE=node:24-bookworm-slim /,
       /^docker network create --internal ngip-test-/,
