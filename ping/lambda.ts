@@ -9,6 +9,7 @@ import { RedisPingStore } from './redis_store.js'
  */
 const config = loadEdgeConfig()
 let store: RedisPingStore | undefined
+let coldStartDone = false
 
 /**
  * The path as the edge knows it: a named stage ("/prod/ping/…") is not part
@@ -35,8 +36,11 @@ export async function handler(
   event: APIGatewayProxyEventV2
 ): Promise<APIGatewayProxyStructuredResultV2> {
   store ??= new RedisPingStore(config.redis, config.redisTimeoutMs)
-  // A cold start waits for its first connection; later outages answer 503 at once.
-  await store.ready(1000)
+  if (!coldStartDone) {
+    // A cold start waits for its first connection; later outages answer 503 at once.
+    await store.ready(1000)
+    coldStartDone = true
+  }
   const method = event.requestContext.http.method
   const response = await handleEdgeRequest(
     {

@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis'
 import { redisKeys, slugField } from '#lib/redis_keys'
 import { encodePingFields, type PingMessage } from '#lib/ping_message'
 import type { PingTarget } from '#lib/ping_url'
 import { autoTokenUuid } from '#lib/uuid'
 import type { AcceptOptions, AcceptResult, PingStore } from './core.js'
 import type { EdgeConfig } from './config.js'
+import { RedisClient } from './redis_client.js'
 
 /**
  * Resolve the Token, check the rate limit and enqueue, in one round trip and
@@ -53,78 +53,60 @@ return 1
 
 const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
 
-type AcceptCommand = (...args: (string | number | Buffer)[]) => Promise<number>
+const KEYS = [
+  redisKeys.tokens,
+  redisKeys.slugs,
+  redisKeys.slugOf,
+  redisKeys.pingKeys,
+  redisKeys.pings,
+]
 
 export class RedisPingStore implements PingStore {
-  readonly redis: Redis & { ngipAccept: AcceptCommand }
-  #connectedOnce = false
+  readonly client: RedisClient
 
   constructor(config: EdgeConfig['redis'], timeoutMs = 100) {
-    this.redis = new Redis({
-      host: config.host,
-      port: config.port,
-      password: config.password,
-      db: config.db,
-      tls: config.tls ? {} : undefined,
-      /**
-       * Fail at once while disconnected, and give up on a Redis that stops
-       * answering, so the client gets a 503 and retries instead of hanging.
-       */
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: timeoutMs,
-      connectTimeout: 1000,
-      enableAutoPipelining: true,
-      retryStrategy: (times) => Math.min(times * 50, 500),
-    }) as RedisPingStore['redis']
-    this.redis.on('error', () => {})
-    this.redis.once('ready', () => (this.#connectedOnce = true))
-    this.redis.defineCommand('ngipAccept', { numberOfKeys: 5, lua: ACCEPT_SCRIPT })
+    this.client = new RedisClient({ ...config, timeoutMs })
   }
 
   async accept(target: PingTarget, message: Omit<PingMessage, 'token'>, options: AcceptOptions) {
     const slug = target.kind === 'slug'
     const create = slug && message.create ? autoTokenUuid(target.pingKey, target.slug) : ''
-    const result = await this.redis.ngipAccept(
-      redisKeys.tokens,
-      redisKeys.slugs,
-      redisKeys.slugOf,
-      redisKeys.pingKeys,
-      redisKeys.pings,
+    const result = await this.client.evalScript(ACCEPT_SCRIPT, KEYS, [
       slug ? '' : target.uuid,
       slug ? slugField(target.pingKey, target.slug) : '',
       create,
       slug ? target.pingKey : '',
       options.rateLimit,
       redisKeys.ratePrefix,
-      ...encodePingFields(message)
-    )
+      ...encodePingFields(message),
+    ])
+    if (typeof result !== 'number') {
+      throw result instanceof Error ? result : new Error('unexpected reply from the accept script')
+    }
     return RESULTS[result] ?? 'unknown'
   }
 
   /**
    * Resolves once connected, or after `timeoutMs` (the edge then answers 503
-   * until Redis is reachable). Waits only for the first connection: later
-   * outages must answer 503 at once.
+   * until Redis is reachable). Only the first connection is worth waiting
+   * for: later outages must answer 503 at once.
    */
   async ready(timeoutMs = 2000) {
-    if (this.#connectedOnce || this.redis.status === 'ready') {
-      return true
-    }
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs)
-      this.redis.once('ready', () => {
-        clearTimeout(timer)
-        resolve(true)
-      })
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs)
     })
+    const connected = this.client.whenReady().then(() => true)
+    const result = await Promise.race([connected, timeout])
+    clearTimeout(timer)
+    return result
   }
 
   async isHealthy() {
-    return (await this.redis.ping()) === 'PONG'
+    return (await this.client.command(['PING'])) === 'PONG'
   }
 
   async close() {
-    this.redis.disconnect()
+    this.client.close()
   }
 }

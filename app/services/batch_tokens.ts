@@ -43,7 +43,7 @@ export async function lockTokens(trx: TransactionClientContract, uuids: string[]
     return tokens
   }
   const result = await trx.rawQuery(
-    `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE uuid = ANY(?::uuid[]) ORDER BY id FOR UPDATE`,
+    `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE uuid = ANY(?::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
     [uuids]
   )
   for (const row of result.rows) {

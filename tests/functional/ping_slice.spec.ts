@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import redis from '@adonisjs/redis/services/main'
 import { makeApiKey, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
@@ -57,7 +58,7 @@ test.group('Ping slice: edge → stream → worker → PostgreSQL → API', (gro
       const response = await fetch(`${edge.url}/ping/2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11`)
       assert.equal(response.status, 404)
       assert.equal(await response.text(), 'not found')
-      assert.equal(await edge.store.redis.exists('ngip:pings'), 0)
+      assert.equal(await redis.exists('ngip:pings'), 0)
     } finally {
       await edge.close()
     }

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { decodePingMessage, encodePingMessage, type PingMessage } from '#lib/ping_message'
 
+const UUID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const toBuffers = (fields: (string | Buffer)[]) => fields.map((field) => Buffer.from(field))
 
 test.group('Ping message on the stream', () => {
@@ -34,12 +35,26 @@ test.group('Ping message on the stream', () => {
       create: null,
     }
     const fields = encodePingMessage(message)
-    assert.lengthOf(fields, 12)
+    assert.lengthOf(fields, 4)
     assert.deepEqual(decodePingMessage(toBuffers(fields)), message)
   })
 
   test('rejects an entry that is not a ping', ({ assert }) => {
     assert.isNull(decodePingMessage(toBuffers(['t', 'x'])))
     assert.isNull(decodePingMessage(toBuffers(['t', 'x', 'a', 'explode', 'at', '1'])))
+  })
+
+  test('makes every field safe to store, whatever the stream holds', ({ assert }) => {
+    const entry = (packed: unknown[]) =>
+      decodePingMessage(toBuffers(['t', UUID, 'p', JSON.stringify(packed)]))
+    const message = entry(['log', 5, 'GET\0', '1.2.3.4'.repeat(20), 'ua\0'.repeat(100), 300, 'no'])
+    assert.containSubset(message, { method: 'GET', exitStatus: null, rid: null })
+    assert.lengthOf(message!.remoteAddr, 45)
+    assert.equal(message!.userAgent, 'ua'.repeat(100))
+    assert.isNull(entry(['success', 'soon']))
+    assert.isNull(entry(['success', -1]))
+    assert.isNull(entry(['reboot', 1]))
+    assert.isNull(decodePingMessage(toBuffers(['t', UUID, 'p', '{not json'])))
+    assert.isNull(decodePingMessage(toBuffers(['t', 'not-a-uuid', 'p', '["success",1]'])))
   })
 })

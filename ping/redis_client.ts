@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto'
+import { connect as tcpConnect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import { encodeCommand, ReplyError, ReplyParser, type Reply } from './resp.js'
+
+export interface RedisClientOptions {
+  host: string
+  port: number
+  password?: string
+  db: number
+  tls: boolean
+  /** A command unanswered this long fails (the edge then answers 503) */
+  timeoutMs: number
+  connectTimeoutMs?: number
+}
+
+interface Pending {
+  resolve: (reply: Reply) => void
+  reject: (error: Error) => void
+  sentAt: number
+  settled: boolean
+}
+
+export class RedisUnavailable extends Error {}
+
+/**
+ * The edge's Redis connection: one socket, commands pipelined in order, no
+ * offline queue. Lean on purpose (the edge's memory and speed targets): it
+ * fails at once while disconnected, reconnects by itself, and gives up on a
+ * command after `timeoutMs` so no client waits on a stalled Redis.
+ */
+export class RedisClient {
+  status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
+  #socket: Socket | null = null
+  #queue: Pending[] = []
+  #parser = new ReplyParser((reply) => this.#onReply(reply))
+  #attempts = 0
+  #readyWaiters: (() => void)[] = []
+  #timer = setInterval(() => this.#expire(), 10).unref()
+  #outbox: (string | Buffer)[] = []
+
+  constructor(readonly options: RedisClientOptions) {
+    this.#connect()
+  }
+
+  /** Resolves when connected (now, or at the next successful connection). */
+  whenReady(): Promise<void> {
+    return this.status === 'ready'
+      ? Promise.resolve()
+      : new Promise((resolve) => this.#readyWaiters.push(resolve))
+  }
+
+  command(args: (string | number | Buffer)[]): Promise<Reply> {
+    if (this.status !== 'ready') {
+      return Promise.reject(new RedisUnavailable(`redis ${this.status}`))
+    }
+    return this.#send(args)
+  }
+
+  /**
+   * Runs a Lua script by its SHA1, loading it on the first NOSCRIPT.
+   */
+  async evalScript(script: string, keys: string[], args: (string | number | Buffer)[]) {
+    const sha = sha1(script)
+    const reply = await this.command(['EVALSHA', sha, keys.length, ...keys, ...args])
+    if (reply instanceof ReplyError && reply.message.startsWith('NOSCRIPT')) {
+      return this.command(['EVAL', script, keys.length, ...keys, ...args])
+    }
+    return reply
+  }
+
+  close() {
+    this.status = 'closed'
+    clearInterval(this.#timer)
+    this.#socket?.destroy()
+  }
+
+  #send(args: (string | number | Buffer)[]): Promise<Reply> {
+    if (this.#outbox.length === 0) {
+      // Commands of one event-loop turn (many requests) leave in one write.
+      setImmediate(() => this.#flush())
+    }
+    for (const chunk of encodeCommand(args)) {
+      this.#outbox.push(chunk)
+    }
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ resolve, reject, sentAt: performance.now(), settled: false })
+    })
+  }
+
+  #flush() {
+    const chunks = this.#outbox
+    this.#outbox = []
+    const socket = this.#socket
+    if (!socket || chunks.length === 0) {
+      return
+    }
+    if (chunks.every((chunk) => typeof chunk === 'string')) {
+      socket.write(chunks.join(''))
+      return
+    }
+    socket.cork()
+    for (const chunk of chunks) {
+      socket.write(chunk)
+    }
+    socket.uncork()
+  }
+
+  #onReply(reply: Reply) {
+    const pending = this.#queue.shift()
+    if (pending && !pending.settled) {
+      pending.settled = true
+      pending.resolve(reply)
+    }
+  }
+
+  /**
+   * Fails commands past their time. Their entries stay queued, so late
+   * replies still pair up in order; a Redis silent for long is dropped.
+   */
+  #expire() {
+    const now = performance.now()
+    for (const pending of this.#queue) {
+      if (now - pending.sentAt < this.options.timeoutMs) {
+        break
+      }
+      if (!pending.settled) {
+        pending.settled = true
+        pending.reject(new RedisUnavailable('redis timeout'))
+      }
+    }
+    const oldest = this.#queue[0]
+    if (oldest && now - oldest.sentAt > Math.max(1000, this.options.timeoutMs * 10)) {
+      this.#socket?.destroy()
+    }
+  }
+
+  #connect() {
+    const { host, port, tls } = this.options
+    const socket = tls ? tlsConnect({ host, port, servername: host }) : tcpConnect(port, host)
+    this.#socket = socket
+    socket.setNoDelay(true)
+    socket.setTimeout(this.options.connectTimeoutMs ?? 1000, () => socket.destroy())
+    socket.once(tls ? 'secureConnect' : 'connect', () => void this.#handshake(socket))
+    socket.on('data', (chunk: Buffer) => this.#parser.feed(chunk))
+    socket.on('error', () => {})
+    socket.once('close', () => this.#onClose())
+  }
+
+  async #handshake(socket: Socket) {
+    socket.setTimeout(0)
+    const steps: (string | number)[][] = []
+    if (this.options.password) {
+      steps.push(['AUTH', this.options.password])
+    }
+    steps.push(['SELECT', this.options.db])
+    const replies = await Promise.all(steps.map((step) => this.#send(step))).catch(() => null)
+    if (!replies || replies.some((reply) => reply instanceof ReplyError)) {
+      socket.destroy()
+      return
+    }
+    this.status = 'ready'
+    this.#attempts = 0
+    for (const resolve of this.#readyWaiters.splice(0)) {
+      resolve()
+    }
+  }
+
+  #onClose() {
+    for (const pending of this.#queue.splice(0)) {
+      if (!pending.settled) {
+        pending.settled = true
+        pending.reject(new RedisUnavailable('redis connection lost'))
+      }
+    }
+    this.#parser.reset()
+    this.#outbox = []
+    this.#socket = null
+    if (this.status === 'closed') {
+      return
+    }
+    this.status = 'reconnecting'
+    this.#attempts += 1
+    setTimeout(
+      () => this.status !== 'closed' && this.#connect(),
+      Math.min(this.#attempts * 50, 500)
+    )
+  }
+}
+
+const shas = new Map<string, string>()
+
+function sha1(script: string) {
+  let sha = shas.get(script)
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex')
+    shas.set(script, sha)
+  }
+  return sha
+}
