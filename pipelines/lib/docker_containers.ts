@@ -11,6 +11,7 @@ type ContainerOps = Pick<
   | 'remove'
   | 'removeLabelled'
   | 'pruneDanglingImages'
+  | 'removeOldTags'
 >
 
 /** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
@@ -117,8 +118,19 @@ export function containerOps(docker: Docker): ContainerOps {
       )
       return containers.length + networks.length
     },
+    async removeOldTags(repo, keep) {
+      const images = await docker.listImages({ filters: { reference: [repo] } })
+      const old = images
+        .flatMap((image) => image.RepoTags ?? [])
+        .filter((ref) => ref.startsWith(`${repo}:`) && ref !== `${repo}:${keep}`)
+      for (const ref of old) {
+        await docker.getImage(ref).remove().catch(ignoreMissing)
+      }
+      return old.length
+    },
     async pruneDanglingImages() {
-      const result = await docker.pruneImages({ filters: { dangling: ['true'] } })
+      // A day's worth stays: the build stage's layers are the cache of the next build.
+      const result = await docker.pruneImages({ filters: { dangling: ['true'], until: ['24h'] } })
       return result.ImagesDeleted?.length ?? 0
     },
   }

@@ -77,8 +77,12 @@ export function dockerPlan(plan: Plan): DockerPort {
       )
       return 0
     },
+    async removeOldTags(repo, keep) {
+      say(`rmi $(docker images ${repo} --format '{{.Repository}}:{{.Tag}}' | grep -v ':${keep}$')`)
+      return 0
+    },
     async pruneDanglingImages() {
-      say('image prune --force (dangling)')
+      say('image prune --force --filter dangling=true --filter until=24h')
       return 0
     },
   }

@@ -69,5 +69,8 @@ export interface DockerPort {
   remove(names: string[], networks: string[]): Promise<void>
   /** Removes every container and network carrying the label; returns how many. */
   removeLabelled(label: string): Promise<number>
+  /** Removes dangling images older than a day (younger ones are the build cache). */
   pruneDanglingImages(): Promise<number>
+  /** Removes the tags of `repo` other than `keep` (older builds); returns how many. */
+  removeOldTags(repo: string, keep: string): Promise<number>
 }

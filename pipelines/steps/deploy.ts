@@ -32,14 +32,22 @@ export async function stageTest(tools: Tools, target: SmokeTarget | undefined) {
 
 export interface CleanupConfig {
   destroyStage: boolean
+  /** The image repository and the tag to keep (this commit's). */
+  image: { name: string; tag: string }
 }
 
-/** cleanup: this host's test containers and networks, dangling images; the stage stacks when asked. */
+/**
+ * cleanup: this host's test containers and networks, older builds of the
+ * image, dangling images; the stage stacks when asked.
+ */
 export async function cleanup(tools: Tools, label: string, config: CleanupConfig) {
   await tools.docker.ready()
   const removed = await tools.docker.removeLabelled(label)
+  const old = await tools.docker.removeOldTags(config.image.name, config.image.tag)
   const images = await tools.docker.pruneDanglingImages()
-  tools.log.line(`cleanup: ${removed} containers and networks, ${images} dangling images removed`)
+  tools.log.line(
+    `cleanup: ${removed} containers and networks, ${old} older builds, ${images} dangling images removed`
+  )
   if (config.destroyStage) {
     await destroyStage(tools)
   }

@@ -4,6 +4,7 @@ import { runStages } from '../../pipelines/lib/runner.ts'
 import { realTools } from '../../pipelines/lib/tools.ts'
 import { STAGE_LIST } from '../../pipelines/stages.ts'
 import { baseImages } from '../../pipelines/steps/base_images.ts'
+import { cleanup } from '../../pipelines/steps/deploy.ts'
 import { baseImageConfig } from '../../pipelines/steps/docker.ts'
 import { STACK_LABEL, upStack } from '../../pipelines/steps/stack_run.ts'
 import { capturedLog, pipelineConfig } from './helpers/pipeline.ts'
@@ -78,5 +79,24 @@ test.group('docker-build and docker-test on a real Docker engine', () => {
     assert.include(output(), `--- logs of ${name}-migrate`)
     assert.include(output(), `--- logs of ${name}-postgres`)
     assert.equal(await leftovers(name), 0)
+  })
+
+  test('cleanup removes what runs left behind and older builds, and keeps this one', async ({
+    assert,
+  }) => {
+    const config = pipelineConfig(['cleanup'])
+    const current = `${config.image.name}:${config.image.tag}`
+    await docker.createNetwork({
+      Name: 'ngip-test-leftover',
+      Labels: { [STACK_LABEL]: 'leftover' },
+    })
+    await docker.getImage(current).tag({ repo: config.image.name, tag: 'older-build' })
+    const { log, output } = capturedLog()
+    await cleanup(realTools(config, log), STACK_LABEL, { destroyStage: false, image: config.image })
+    assert.equal(await leftovers('leftover'), 0)
+    await assert.rejects(() => docker.getImage(`${config.image.name}:older-build`).inspect())
+    const kept = await docker.getImage(current).inspect()
+    assert.include(kept.RepoTags, current)
+    assert.match(output(), /cleanup: 1 containers and networks, \d+ older builds/)
   })
 })
