@@ -48,6 +48,10 @@ export default defineConfig({
     () => import('#start/routes'),
     () => import('#start/kernel'),
     {
+      file: () => import('#start/view'),
+      environment: ['web', 'test'],
+    },
+    {
       file: () => import('#start/scheduler'),
       environment: ['console'],
     },

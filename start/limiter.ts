@@ -19,13 +19,8 @@ export const apiThrottle = limiter.define('api', (ctx) => {
 })
 
 /**
- * Failed sign-ins per email and address, against password guessing.
+ * Failed sign-ins per email and address, against password guessing. Only
+ * failures count and a successful sign-in clears them (SignInService).
  */
-export const signInThrottle = limiter.define('sign_in', (ctx) => {
-  const email = String(ctx.request.input('email', '')).toLowerCase()
-  return limiter
-    .allowRequests(10)
-    .every('1 minute')
-    .blockFor('5 minutes')
-    .usingKey(`sign_in:${ctx.request.ip()}:${email}`)
-})
+export const signInLimiter = () =>
+  limiter.use({ requests: 10, duration: '1 minute', blockDuration: '5 minutes' })

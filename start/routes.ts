@@ -20,6 +20,8 @@ router.get('/metrics', [controllers.Metrics, 'show']).as('metrics')
  */
 const vendor = {
   'alpine.js': 'alpinejs/dist/cdn.min.js',
+  'uplot.js': 'uplot/dist/uPlot.iife.min.js',
+  'uplot.css': 'uplot/dist/uPlot.min.css',
 } as const
 router
   .get('/vendor/:file', ({ params, response }) => {
@@ -46,7 +48,41 @@ router
   .group(() => {
     router.on('/').redirectToPath('/dashboard')
     router.get('/dashboard', [controllers.admin.Dashboard, 'index']).as('dashboard')
+    router.get('/dashboard/rows', [controllers.admin.Dashboard, 'rows']).as('dashboard.rows')
     router.post('/logout', [controllers.admin.Session, 'destroy']).as('session.destroy')
+
+    router.get('/tokens/new', [controllers.admin.Tokens, 'create']).as('tokens.create')
+    router.post('/tokens', [controllers.admin.Tokens, 'store']).as('tokens.store')
+    router.get('/tokens/:id', [controllers.admin.Tokens, 'show']).as('tokens.show')
+    router.get('/tokens/:id/edit', [controllers.admin.Tokens, 'edit']).as('tokens.edit')
+    router.put('/tokens/:id', [controllers.admin.Tokens, 'update']).as('tokens.update')
+    router.delete('/tokens/:id', [controllers.admin.Tokens, 'destroy']).as('tokens.destroy')
+    router.post('/tokens/:id/pause', [controllers.admin.TokenStatus, 'pause']).as('tokens.pause')
+    router.post('/tokens/:id/resume', [controllers.admin.TokenStatus, 'resume']).as('tokens.resume')
+    router.get('/tokens/:id/live', [controllers.admin.TokenStatus, 'live']).as('tokens.live')
+    router.get('/pings/:id', [controllers.admin.Pings, 'show']).as('pings.show')
+    router
+      .get('/schedule/preview', [controllers.admin.SchedulePreview, 'show'])
+      .as('schedule.preview')
+
+    router.get('/channels', [controllers.admin.Channels, 'index']).as('channels.index')
+    router.get('/channels/new', [controllers.admin.Channels, 'create']).as('channels.create')
+    router.post('/channels', [controllers.admin.Channels, 'store']).as('channels.store')
+    router.get('/channels/:id/edit', [controllers.admin.Channels, 'edit']).as('channels.edit')
+    router.put('/channels/:id', [controllers.admin.Channels, 'update']).as('channels.update')
+    router.delete('/channels/:id', [controllers.admin.Channels, 'destroy']).as('channels.destroy')
+    router.post('/channels/:id/test', [controllers.admin.ChannelTests, 'store']).as('channels.test')
+
+    router.get('/api-keys', [controllers.admin.ApiKeys, 'index']).as('api_keys.index')
+    router.post('/api-keys', [controllers.admin.ApiKeys, 'store']).as('api_keys.store')
+    router.delete('/api-keys/:id', [controllers.admin.ApiKeys, 'destroy']).as('api_keys.destroy')
+
+    router.get('/account', [controllers.admin.Account, 'show']).as('account.show')
+    router.put('/account/password', [controllers.admin.Account, 'update']).as('account.password')
+
+    router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
+    router.post('/users', [controllers.admin.Users, 'store']).as('users.store')
+    router.put('/users/:id', [controllers.admin.Users, 'update']).as('users.update')
   })
   .use(middleware.auth({ guards: ['web'] }))
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type User from '#models/user'
 import UserService, { type ApiKeyAccess } from '#services/user_service'
 import TokenService, { type TokenInput } from '#services/token_service'
+import ChannelService from '#services/channel_service'
 
 let counter = 0
 
@@ -23,4 +24,12 @@ export async function makeApiKey(user: User, access: ApiKeyAccess = 'read-write'
 export async function makeToken(user: User, input: Partial<TokenInput> = {}) {
   const { token } = await TokenService.create(user, { name: input.name ?? 'Backup', ...input })
   return token
+}
+
+export async function makeChannel(user: User, name = 'Ops', config: object = {}) {
+  return ChannelService.create(user, {
+    kind: 'webhook',
+    name,
+    config: { url: 'https://hooks.example.com/ngip', ...config },
+  })
 }

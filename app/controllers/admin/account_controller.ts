@@ -1,0 +1,34 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import UserAdminService from '#services/user_admin_service'
+import { fieldError } from '#exceptions/field_error'
+import { changePasswordValidator, userMessages } from '#validators/user'
+
+export default class AccountController {
+  async show({ view }: HttpContext) {
+    return view.render('pages/account/show')
+  }
+
+  /**
+   * Errors are flashed without the input: passwords never go to the session.
+   */
+  async update({ auth, request, response, session }: HttpContext) {
+    const [invalid, input] = await changePasswordValidator.tryValidate(request.all(), {
+      messagesProvider: userMessages,
+    })
+    const changed =
+      input &&
+      (await UserAdminService.changePassword(
+        auth.getUserOrFail(),
+        input.current_password,
+        input.password
+      ))
+    if (!changed) {
+      const error =
+        invalid ?? fieldError('current_password', 'The current password is wrong', 'password')
+      session.flashValidationErrors(error, false)
+    } else {
+      session.flash('success', 'Password changed')
+    }
+    return response.redirect().toRoute('account.show')
+  }
+}

@@ -1,0 +1,43 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ChannelService from '#services/channel_service'
+import { createChannelValidator, updateChannelValidator, CHANNEL_KINDS } from '#validators/channel'
+import { channelFormInput } from '#validators/channel_form'
+
+export default class ChannelsController {
+  async index({ auth, view }: HttpContext) {
+    const { items } = await ChannelService.list(auth.getUserOrFail(), { limit: 100 })
+    return view.render('pages/channels/index', { channels: items })
+  }
+
+  async create({ view }: HttpContext) {
+    return view.render('pages/channels/form', { channel: null, kinds: CHANNEL_KINDS })
+  }
+
+  async store({ auth, request, response, session }: HttpContext) {
+    const input = await createChannelValidator.validate(channelFormInput(request.all()))
+    const channel = await ChannelService.create(auth.getUserOrFail(), input)
+    session.flash('success', `Channel "${channel.name}" created`)
+    return response.redirect().toRoute('channels.index')
+  }
+
+  async edit({ bouncer, params, view }: HttpContext) {
+    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
+    return view.render('pages/channels/form', { channel, kinds: CHANNEL_KINDS })
+  }
+
+  async update({ bouncer, params, request, response, session }: HttpContext) {
+    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
+    const { name, config } = channelFormInput(request.all(), channel.kind)
+    const changes = await updateChannelValidator.validate({ name, config })
+    await ChannelService.update(channel, changes)
+    session.flash('success', `Channel "${channel.name}" saved`)
+    return response.redirect().toRoute('channels.index')
+  }
+
+  async destroy({ bouncer, params, response, session }: HttpContext) {
+    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'delete')
+    await channel.delete()
+    session.flash('success', `Channel "${channel.name}" deleted`)
+    return response.redirect().toRoute('channels.index')
+  }
+}

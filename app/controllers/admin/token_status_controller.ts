@@ -1,0 +1,44 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import TokenService from '#services/token_service'
+import TokenQueries from '#services/token_queries'
+import PingService from '#services/ping_service'
+import TokenActivity from '#services/token_activity'
+
+export default class TokenStatusController {
+  async pause({ bouncer, params, response, session }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    await TokenService.pause(token)
+    session.flash(
+      'success',
+      `Token "${token.name}" paused: no alerts until it is resumed or pinged`
+    )
+    return response.redirect().toRoute('tokens.show', { id: token.uuid })
+  }
+
+  async resume({ bouncer, params, response, session }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    await TokenService.resume(token)
+    session.flash('success', `Token "${token.name}" resumed`)
+    return response.redirect().toRoute('tokens.show', { id: token.uuid })
+  }
+
+  /**
+   * The Token's status, newest pings and Flips, which its page fetches every few seconds.
+   */
+  async live({ auth, bouncer, params, view }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const pings = await PingService.list(
+      auth.getUserOrFail(),
+      { limit: TokenActivity.pingPage },
+      token
+    )
+    const flips = await TokenQueries.flips(token, { limit: 20 })
+    return view.render('partials/token_live', {
+      token,
+      pings: pings.items,
+      nextCursor: pings.meta.next_cursor,
+      cursor: undefined,
+      flips: flips.items,
+    })
+  }
+}

@@ -1,0 +1,72 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import TokenService from '#services/token_service'
+import TokenQueries from '#services/token_queries'
+import TokenActivity from '#services/token_activity'
+import PingService from '#services/ping_service'
+import { createTokenValidator, updateTokenValidator } from '#validators/token'
+import { cursorValidator, presentOnly } from '#validators/list_query'
+import { tokenFormInput, tokenFormMessages, tokenFormValues } from '#validators/token_form'
+
+export default class TokensController {
+  async create({ auth, session, view }: HttpContext) {
+    const channels = await TokenActivity.channelsOf(auth.getUserOrFail().id)
+    const values = tokenFormValues(null, session.flashMessages.all())
+    return view.render('pages/tokens/form', { token: null, channels, values })
+  }
+
+  async store({ auth, request, response, session }: HttpContext) {
+    const input = await createTokenValidator.validate(tokenFormInput(request.all()), {
+      messagesProvider: tokenFormMessages,
+    })
+    const { token } = await TokenService.create(auth.getUserOrFail(), input)
+    session.flash('success', `Token "${token.name}" created. Ping its URL to start monitoring.`)
+    return response.redirect().toRoute('tokens.show', { id: token.uuid })
+  }
+
+  async show({ auth, bouncer, params, request, view }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const { cursor } = await cursorValidator.validate(presentOnly(request.qs()))
+    const pings = await PingService.list(
+      auth.getUserOrFail(),
+      { limit: TokenActivity.pingPage, cursor },
+      token
+    )
+    const flips = await TokenQueries.flips(token, { limit: 20 })
+    const chart = await TokenActivity.chart(token)
+    if (token.userId !== auth.user!.id) {
+      await token.load('user')
+    }
+    return view.render('pages/tokens/show', {
+      token,
+      pings: pings.items,
+      nextCursor: pings.meta.next_cursor,
+      cursor,
+      flips: flips.items,
+      chart,
+    })
+  }
+
+  async edit({ bouncer, params, session, view }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const channels = await TokenActivity.channelsOf(token.userId)
+    const values = tokenFormValues(token, session.flashMessages.all())
+    return view.render('pages/tokens/form', { token, channels, values })
+  }
+
+  async update({ bouncer, params, request, response, session }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const changes = await updateTokenValidator.validate(tokenFormInput(request.all()), {
+      messagesProvider: tokenFormMessages,
+    })
+    await TokenService.update(token, changes)
+    session.flash('success', `Token "${token.name}" saved`)
+    return response.redirect().toRoute('tokens.show', { id: token.uuid })
+  }
+
+  async destroy({ bouncer, params, response, session }: HttpContext) {
+    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'delete')
+    await TokenService.remove(token)
+    session.flash('success', `Token "${token.name}" deleted`)
+    return response.redirect().toRoute('dashboard')
+  }
+}

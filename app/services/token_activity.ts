@@ -1,0 +1,86 @@
+import db from '@adonisjs/lucid/services/db'
+import type User from '#models/user'
+import type Token from '#models/token'
+import Ping from '#models/ping'
+import Channel from '#models/channel'
+
+export interface ChartPing {
+  at: number
+  kind: string
+  durationMs: number | null
+}
+
+/** Bucket sizes of the "pings over time" chart, in seconds. */
+const STEPS = [60, 300, 900, 3600, 6 * 3600, 86_400, 7 * 86_400]
+const CHART_PINGS = 500
+
+/**
+ * uPlot data (columns, times in seconds) for a Token's charts: run durations
+ * in seconds, and pings per bucket split into success, fail and others.
+ */
+export function chartSeries(pings: ChartPing[], buckets = 48) {
+  const runs = pings.filter((ping) => ping.durationMs !== null)
+  const durations = [
+    runs.map((ping) => ping.at / 1000),
+    runs.map((ping) => ping.durationMs! / 1000),
+  ]
+  if (pings.length === 0) {
+    return { durations, counts: [[], [], [], []], step: STEPS[0], pings: 0 }
+  }
+  const first = pings[0].at
+  const span = (pings[pings.length - 1].at - first) / 1000
+  const step = STEPS.find((size) => span / size <= buckets) ?? STEPS[STEPS.length - 1]
+  const start = Math.floor(first / 1000 / step) * step
+  const size = Math.floor((pings[pings.length - 1].at / 1000 - start) / step) + 1
+  const counts = [Array.from({ length: size }, (_, i) => start + i * step)]
+  counts.push(new Array(size).fill(0), new Array(size).fill(0), new Array(size).fill(0))
+  for (const ping of pings) {
+    const slot = Math.floor((ping.at / 1000 - start) / step)
+    const series = ping.kind === 'success' ? 1 : ping.kind === 'fail' ? 2 : 3
+    counts[series][slot] += 1
+  }
+  return { durations, counts, step, pings: pings.length }
+}
+
+/**
+ * What the admin UI shows around Tokens beyond the REST API's reads.
+ */
+export default class TokenActivity {
+  /** Pings a page of a Token's ping log. */
+  static pingPage = 20
+
+  /**
+   * The chart data of the Token's latest pings, oldest first.
+   */
+  static async chart(token: Token) {
+    const rows = await Ping.query()
+      .where('token_id', token.id)
+      .orderBy('id', 'desc')
+      .limit(CHART_PINGS)
+      .select('created_at', 'kind', 'duration_ms')
+    const pings = rows.reverse().map((row) => ({
+      at: row.createdAt.toMillis(),
+      kind: row.kind,
+      durationMs: row.durationMs,
+    }))
+    return chartSeries(pings)
+  }
+
+  /**
+   * Every tag on the Tokens the user can see, for the dashboard's filter.
+   */
+  static async tags(user: User): Promise<string[]> {
+    const result = await db.rawQuery(
+      'SELECT DISTINCT unnest(tags) AS tag FROM tokens WHERE ? OR user_id = ? ORDER BY tag LIMIT 200',
+      [user.isAdmin, user.id]
+    )
+    return result.rows.map((row: { tag: string }) => row.tag)
+  }
+
+  /**
+   * The Channels a Token of this owner may alert.
+   */
+  static channelsOf(ownerId: number) {
+    return Channel.query().where('user_id', ownerId).orderBy('name')
+  }
+}

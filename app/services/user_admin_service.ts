@@ -1,0 +1,47 @@
+import hash from '@adonisjs/core/services/hash'
+import User from '#models/user'
+import { forgetApiKeys } from '#services/api_key_cache'
+
+export type UserChange = 'make_admin' | 'remove_admin' | 'disable' | 'enable'
+
+export type UserChangeResult = { ok: true; user: User } | { ok: false; error: 'not_found' | 'self' }
+
+/**
+ * Users as admins manage them, and a person's own password.
+ */
+export default class UserAdminService {
+  static list() {
+    return User.query().orderBy('email')
+  }
+
+  /**
+   * Applies one change to another User; admins cannot lock themselves out.
+   */
+  static async change(actor: User, id: string, change: UserChange): Promise<UserChangeResult> {
+    const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
+    if (!user) {
+      return { ok: false, error: 'not_found' }
+    }
+    if (user.id === actor.id && (change === 'remove_admin' || change === 'disable')) {
+      return { ok: false, error: 'self' }
+    }
+    user.isAdmin = change === 'make_admin' ? true : change === 'remove_admin' ? false : user.isAdmin
+    user.isDisabled = change === 'disable' ? true : change === 'enable' ? false : user.isDisabled
+    await user.save()
+    // API keys of this User must see the change now, not after the cache's TTL.
+    forgetApiKeys()
+    return { ok: true, user }
+  }
+
+  /**
+   * Sets a new password after checking the current one.
+   */
+  static async changePassword(user: User, current: string, next: string) {
+    if (!(await hash.verify(user.password, current))) {
+      return false
+    }
+    user.password = next
+    await user.save()
+    return true
+  }
+}

@@ -1,0 +1,116 @@
+import { SimpleMessagesProvider } from '@vinejs/vine'
+
+/**
+ * The Token form of the admin UI. It posts periods as an amount and a unit;
+ * `tokenFormInput` turns the body into the REST API's shape so the same
+ * validators (#validators/token) and TokenService rules apply.
+ */
+export const PERIOD_UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const
+export type PeriodUnit = keyof typeof PERIOD_UNITS
+
+type FormBody = Record<string, unknown>
+
+function seconds(amount: unknown, unit: unknown) {
+  const factor = PERIOD_UNITS[unit as PeriodUnit] ?? 60
+  if (amount === null || amount === undefined) {
+    return ''
+  }
+  const value = Number(amount)
+  return Number.isFinite(value) ? Math.round(value * factor) : amount
+}
+
+export function tokenFormInput(body: FormBody) {
+  const kind = body.kind === 'cron' ? 'cron' : 'simple'
+  const channels = body.channels ?? []
+  return {
+    name: body.name,
+    slug: body.slug ?? null,
+    tags: body.tags ?? '',
+    desc: body.desc ?? '',
+    kind,
+    grace: seconds(body.grace, body.grace_unit),
+    manual_resume: body.manual_resume === 'on' || body.manual_resume === 'true',
+    channels: Array.isArray(channels) ? channels : [channels],
+    ...(kind === 'cron'
+      ? { schedule: body.schedule ?? '', tz: body.tz ?? 'UTC' }
+      : { timeout: seconds(body.timeout, body.timeout_unit) }),
+  }
+}
+
+/**
+ * A period in seconds as the form shows it: the largest unit that divides it.
+ */
+export function periodFields(total: number): { amount: number; unit: PeriodUnit } {
+  if (total % PERIOD_UNITS.days === 0) {
+    return { amount: total / PERIOD_UNITS.days, unit: 'days' }
+  }
+  if (total % PERIOD_UNITS.hours === 0) {
+    return { amount: total / PERIOD_UNITS.hours, unit: 'hours' }
+  }
+  return { amount: Math.round((total / 60) * 100) / 100, unit: 'minutes' }
+}
+
+/**
+ * Messages a person reads next to the fields.
+ */
+export const tokenFormMessages = new SimpleMessagesProvider({
+  'name.required': 'Give the Token a name',
+  'slug.regex': 'Use lowercase letters, digits, - and _ only',
+  'timeout.number': 'Enter the period as a number',
+  'timeout.range': 'The period must be between 1 minute and 365 days',
+  'timeout.withoutDecimals': 'The period must be a whole number of seconds',
+  'grace.number': 'Enter the grace time as a number',
+  'grace.range': 'The grace time must be between 1 minute and 365 days',
+  'grace.withoutDecimals': 'The grace time must be a whole number of seconds',
+  'schedule.cron': 'Enter a cron expression with five fields, such as 0 3 * * *',
+  'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
+  'tags.maxLength': 'Too many tags',
+  'channels.*.regex': 'Pick Channels from the list',
+})
+
+interface FormToken {
+  name: string
+  slug: string | null
+  tags: string[]
+  desc: string
+  kind: string
+  timeout: number
+  grace: number
+  schedule: string
+  tz: string
+  manualResume: boolean
+  channels?: { id: string }[]
+}
+
+/**
+ * What the Token form shows: the Token's values (or a new Token's defaults),
+ * replaced by what was posted when the form comes back with errors.
+ */
+export function tokenFormValues(token: FormToken | null, flashed: Record<string, any> = {}) {
+  const timeout = periodFields(token?.timeout ?? 86_400)
+  const grace = periodFields(token?.grace ?? 3600)
+  const values: Record<string, any> = {
+    name: token?.name ?? '',
+    slug: token?.slug ?? '',
+    tags: token?.tags.join(' ') ?? '',
+    desc: token?.desc ?? '',
+    kind: token?.kind ?? 'simple',
+    timeout: timeout.amount,
+    timeout_unit: timeout.unit,
+    grace: grace.amount,
+    grace_unit: grace.unit,
+    schedule: token?.kind === 'cron' ? token.schedule : '0 3 * * *',
+    tz: token?.tz ?? 'UTC',
+    manual_resume: token?.manualResume ?? false,
+    channels: token?.channels?.map((channel) => channel.id) ?? [],
+  }
+  if (flashed.kind === undefined) {
+    return values
+  }
+  for (const key of Object.keys(values)) {
+    values[key] = flashed[key] ?? (typeof values[key] === 'string' ? '' : values[key])
+  }
+  values.manual_resume = flashed.manual_resume === 'on'
+  values.channels = [flashed.channels ?? []].flat()
+  return values
+}

@@ -1,0 +1,41 @@
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+
+const password = () => vine.string().minLength(10).maxLength(200)
+
+/**
+ * An admin creates a User.
+ */
+export const createUserValidator = vine.create({
+  email: vine
+    .string()
+    .trim()
+    .email()
+    .maxLength(254)
+    .toLowerCase()
+    .unique({ table: 'users', column: 'email' }),
+  password: password(),
+  is_admin: vine.boolean().optional(),
+})
+
+export const userChangeValidator = vine.create({
+  change: vine.enum(['make_admin', 'remove_admin', 'disable', 'enable'] as const),
+})
+
+/**
+ * A person changes their own password.
+ */
+export const changePasswordValidator = vine.create({
+  current_password: vine.string().minLength(1).maxLength(200),
+  password: password().confirmed(),
+})
+
+export const createApiKeyValidator = vine.create({
+  name: vine.string().trim().minLength(1).maxLength(100),
+  access: vine.enum(['read-only', 'read-write'] as const),
+})
+
+export const userMessages = new SimpleMessagesProvider({
+  'email.database.unique': 'A User with this email exists already',
+  'password.minLength': 'Use at least 10 characters',
+  'password_confirmation.confirmed': 'The two new passwords differ',
+})

@@ -1,0 +1,120 @@
+/*
+ * The admin UI's few interactive parts, as Alpine.js components. Loaded
+ * before Alpine (both deferred), served as is: no build step.
+ */
+const REFRESH_MS = 10_000
+
+/**
+ * Fetches an HTML fragment of this app; null when the session ended (the
+ * request was redirected to the sign-in page) or the request failed.
+ */
+async function fetchFragment(url) {
+  try {
+    const response = await fetch(url, {
+      headers: { accept: 'text/html' },
+      credentials: 'same-origin',
+    })
+    return response.ok && !response.redirected ? await response.text() : null
+  } catch {
+    return null
+  }
+}
+
+function copyWithoutClipboardApi(text) {
+  const area = document.createElement('textarea')
+  area.value = text
+  area.setAttribute('readonly', '')
+  area.style.position = 'fixed'
+  area.style.opacity = '0'
+  document.body.append(area)
+  area.select()
+  document.execCommand('copy')
+  area.remove()
+}
+
+document.addEventListener('alpine:init', () => {
+  const Alpine = window.Alpine
+
+  /** A button that copies its data-copy text (over plain http too). */
+  Alpine.data('copyButton', () => ({
+    async copy() {
+      const text = this.$el.dataset.copy
+      try {
+        await navigator.clipboard.writeText(text)
+      } catch {
+        copyWithoutClipboardApi(text)
+      }
+      const label = this.$el.textContent
+      this.$el.textContent = 'Copied'
+      setTimeout(() => (this.$el.textContent = label), 1500)
+    },
+  }))
+
+  /**
+   * Refreshes the [data-live] parts inside it from `url` (which answers the
+   * same parts) every few seconds while the tab is visible.
+   */
+  Alpine.data('liveParts', (url, enabled = true) => ({
+    timer: null,
+    init() {
+      if (enabled) {
+        this.timer = setInterval(() => this.refresh(), REFRESH_MS)
+      }
+    },
+    destroy() {
+      clearInterval(this.timer)
+    },
+    async refresh() {
+      if (document.hidden) {
+        return
+      }
+      const html = await fetchFragment(url)
+      if (html === null) {
+        return
+      }
+      const fresh = document.createElement('template')
+      fresh.innerHTML = html
+      for (const part of fresh.content.querySelectorAll('[data-live]')) {
+        const target = this.$root.querySelector(`[data-live="${part.dataset.live}"]`)
+        if (target) {
+          target.innerHTML = part.innerHTML
+        }
+      }
+    },
+  }))
+
+  /** The dashboard: filters apply as they change, rows refresh themselves. */
+  Alpine.data('liveList', (url) => ({
+    timer: null,
+    init() {
+      this.timer = setInterval(() => this.refresh(), REFRESH_MS)
+    },
+    destroy() {
+      clearInterval(this.timer)
+    },
+    query() {
+      const params = new URLSearchParams(new FormData(this.$refs.filters))
+      for (const [key, value] of [...params]) {
+        if (value === '') {
+          params.delete(key)
+        }
+      }
+      return params.toString()
+    },
+    async refresh() {
+      if (document.hidden) {
+        return
+      }
+      const query = this.query()
+      const html = await fetchFragment(query ? `${url}?${query}` : url)
+      if (html !== null) {
+        this.$refs.rows.innerHTML = html
+      }
+    },
+    filter() {
+      const query = this.query()
+      history.replaceState(null, '', query ? `?${query}` : location.pathname)
+      this.refresh()
+    },
+  }))
+})

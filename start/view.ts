@@ -1,0 +1,29 @@
+/*
+|--------------------------------------------------------------------------
+| Edge globals of the admin UI
+|--------------------------------------------------------------------------
+*/
+
+import edge from 'edge.js'
+import {
+  ago,
+  crontabSchedule,
+  duration,
+  exactTime,
+  period,
+  schedule,
+  scriptJson,
+} from '#services/ui_format'
+import { pingUrlOf } from '#transformers/token_transformer'
+import { formatHeaders } from '#validators/channel_form'
+
+edge.global('ago', ago)
+edge.global('exactTime', exactTime)
+edge.global('duration', duration)
+edge.global('period', period)
+edge.global('schedule', schedule)
+edge.global('scriptJson', scriptJson)
+edge.global('crontabSchedule', crontabSchedule)
+edge.global('pingUrl', pingUrlOf)
+edge.global('timeZones', ['UTC', ...Intl.supportedValuesOf('timeZone')])
+edge.global('formatHeaders', formatHeaders)

@@ -1,0 +1,135 @@
+import { test } from '@japa/runner'
+import { tokenFormInput, tokenFormValues, periodFields } from '#validators/token_form'
+import { channelFormInput, formatHeaders, parseHeaders } from '#validators/channel_form'
+import { chartSeries } from '#services/token_activity'
+import { previewCron } from '#services/schedule_preview'
+
+test.group('Admin UI forms', () => {
+  test('a Token form becomes the REST API shape, periods in seconds', ({ assert }) => {
+    const input = tokenFormInput({
+      name: 'backup',
+      slug: null,
+      tags: 'prod db',
+      desc: null,
+      kind: 'simple',
+      timeout: '1.5',
+      timeout_unit: 'hours',
+      grace: '10',
+      grace_unit: 'minutes',
+      schedule: '0 3 * * *',
+      manual_resume: 'on',
+    })
+    assert.deepEqual(input, {
+      name: 'backup',
+      slug: null,
+      tags: 'prod db',
+      desc: '',
+      kind: 'simple',
+      grace: 600,
+      manual_resume: true,
+      channels: [],
+      timeout: 5400,
+    })
+    const cron = tokenFormInput({ name: 'x', kind: 'cron', grace: null, channels: 'a' })
+    assert.containSubset(cron, { schedule: '', tz: 'UTC', grace: '', channels: ['a'] })
+    assert.notProperty(cron, 'timeout')
+  })
+
+  test('a period is shown in the largest unit that divides it', ({ assert }) => {
+    assert.deepEqual(periodFields(172_800), { amount: 2, unit: 'days' })
+    assert.deepEqual(periodFields(7200), { amount: 2, unit: 'hours' })
+    assert.deepEqual(periodFields(5400), { amount: 90, unit: 'minutes' })
+  })
+
+  test('the Token form shows what was posted when it comes back with errors', ({ assert }) => {
+    const token = {
+      name: 'a',
+      slug: null,
+      tags: ['x'],
+      desc: '',
+      kind: 'simple',
+      timeout: 3600,
+      grace: 60,
+      schedule: '* * * * *',
+      tz: 'UTC',
+      manualResume: true,
+      channels: [{ id: 'c1' }],
+    }
+    assert.containSubset(tokenFormValues(token), {
+      tags: 'x',
+      timeout: 1,
+      timeout_unit: 'hours',
+      manual_resume: true,
+      channels: ['c1'],
+    })
+    const posted = tokenFormValues(token, { kind: 'cron', name: 'b', schedule: '61 * * *' })
+    assert.containSubset(posted, {
+      name: 'b',
+      kind: 'cron',
+      schedule: '61 * * *',
+      manual_resume: false,
+      channels: [],
+    })
+  })
+
+  test('a Channel form keeps the fields of its kind and parses headers', ({ assert }) => {
+    assert.deepEqual(parseHeaders('Authorization: Bearer a:b\n\nX-Team:  ops '), {
+      'Authorization': 'Bearer a:b',
+      'X-Team': 'ops',
+    })
+    assert.throws(() => parseHeaders('no colon here'))
+    assert.equal(formatHeaders({ A: '1', B: '2' }), 'A: 1\nB: 2')
+    const email = channelFormInput({
+      kind: 'email',
+      name: 'On-call',
+      config: { url: 'https://x', to: 'a@example.com', method: 'POST', headers: 'A: 1' },
+    })
+    assert.deepEqual(email, {
+      kind: 'email',
+      name: 'On-call',
+      config: { url: 'https://x', to: 'a@example.com' },
+    })
+    const hook = channelFormInput({ name: 'h', config: { url: 'https://x', body: '' } }, 'webhook')
+    assert.deepEqual(hook.config, { url: 'https://x' })
+  })
+
+  test('chart data splits pings by kind into buckets and keeps run durations', ({ assert }) => {
+    const hour = 3_600_000
+    const start = Date.UTC(2025, 5, 1)
+    const series = chartSeries([
+      { at: start, kind: 'start', durationMs: null },
+      { at: start + 60_000, kind: 'success', durationMs: 60_000 },
+      { at: start + 5 * hour, kind: 'fail', durationMs: null },
+      { at: start + 30 * hour, kind: 'success', durationMs: 1500 },
+    ])
+    assert.equal(series.step, 3600)
+    assert.deepEqual(series.durations, [
+      [(start + 60_000) / 1000, (start + 30 * hour) / 1000],
+      [60, 1.5],
+    ])
+    const [x, success, fail, other] = series.counts
+    assert.lengthOf(x, 31)
+    assert.equal(x[0], start / 1000)
+    assert.deepEqual([success[0], fail[0], other[0]], [1, 0, 1])
+    assert.equal(fail[5], 1)
+    assert.equal(success[30], 1)
+    assert.deepEqual(chartSeries([]).counts, [[], [], [], []])
+  })
+
+  test('previews cron runs in the schedule’s time zone', ({ assert }) => {
+    const from = new Date('2024-12-31T12:00:00Z')
+    const preview = previewCron('0 9 * * *', 'Asia/Tokyo', 3, from)
+    assert.deepEqual(preview, {
+      ok: true,
+      runs: [
+        'Wed 1 Jan 2025, 09:00 GMT+9',
+        'Thu 2 Jan 2025, 09:00 GMT+9',
+        'Fri 3 Jan 2025, 09:00 GMT+9',
+      ],
+    })
+    assert.deepEqual(previewCron('0 9 * *', 'UTC'), {
+      ok: false,
+      error: 'Not a 5-field cron expression yet',
+    })
+  })
+})
