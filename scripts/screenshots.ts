@@ -1,0 +1,17 @@
+/*
+| Regenerates docs/screenshots/*.png: runs the browser test that seeds a
+| dashboard and a Token page and photographs them.
+|
+|   node scripts/screenshots.ts
+*/
+
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const result = spawnSync(
+  process.execPath,
+  ['bin/run_tests.ts', 'browser', '--files=tests/browser/screenshots.spec.ts'],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NGIP_SCREENSHOTS: '1' } }
+)
+process.exit(result.status ?? 1)
