@@ -20,7 +20,9 @@ test.group('Alerts: late detection with two schedulers', (group) => {
     cleanup,
   }) => {
     const user = await makeUser()
-    cleanup(() => User.query().where('id', user.id).delete())
+    cleanup(async () => {
+      await User.query().where('id', user.id).delete()
+    })
     const tokens = []
     for (let i = 0; i < 40; i++) {
       const token = await makeToken(user, { name: `job ${i}`, timeout: 60, grace: 60 })
