@@ -6,13 +6,20 @@ import { bench, benchEnv, run } from './setup.js'
 export interface EdgeFigures {
   barePerSecond: number
   edgePerSecond: number
+  /** Median of the rounds' edge / bare ratios */
   ratio: number
   edgeNon2xx: number
   edgeMaxRssMb: number
+  edgeMaxAnonMb: number
+  bareMaxRssMb: number
   wrk: string
+  nodeOptions: string
 }
 
-const WRK_ARGS = ['-t', '2', '-c', '64', '-d', process.env.BENCH_SECONDS ?? '5']
+const SECONDS = process.env.BENCH_SECONDS ?? '3'
+const WRK_ARGS = ['-t', '2', '-c', '64', '-d', SECONDS]
+/** The edge's V8 settings, as `pnpm ping` and the image start it */
+export const EDGE_NODE_OPTIONS = '--max-semi-space-size=1 --single-threaded'
 
 async function startServer(args: string[], env: NodeJS.ProcessEnv, ready: string) {
   const child = spawn(process.execPath, args, {
@@ -33,30 +40,36 @@ function stop(child: ChildProcess) {
   return exited
 }
 
-function rssMb(pid: number) {
+function memoryMb(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
+  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024 }
 }
 
 /**
- * Runs wrk against a port and returns requests/s, non-2xx answers and the
- * highest resident memory of `pid` seen meanwhile.
+ * Runs wrk against a port: requests/s, non-2xx answers, and the highest
+ * resident memory of `pid` meanwhile.
  */
 async function load(port: number, uuidFile: string, pid: number) {
-  let maxRss = 0
-  const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 100)
+  let rss = 0
+  let anon = 0
+  const sampler = setInterval(() => {
+    const memory = memoryMb(pid)
+    rss = Math.max(rss, memory.rss)
+    anon = Math.max(anon, memory.anon)
+  }, 100)
   const output = await run(
     'wrk',
     [...WRK_ARGS, '-s', 'bench/wrk_pings.lua', `http://127.0.0.1:${port}`],
     { ...process.env, NGIP_UUIDS: uuidFile }
   )
   clearInterval(sampler)
-  for (const line of output.split('\n').filter((l) => l.startsWith('answer '))) {
+  for (const line of output.split('\n').filter((text) => text.startsWith('answer '))) {
     console.log(`bench: ${line}`)
   }
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? 0)
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0)
-  return { perSecond, non2xx, maxRss, output }
+  return { perSecond, non2xx, rss, anon }
 }
 
 /**
@@ -79,34 +92,56 @@ async function buildEdge() {
   return outfile
 }
 
-/**
- * The edge (rate limit off, valid Tokens, pings enqueued for real) against a
- * bare node:http "OK" server: same Node, same wrk settings, same run.
- */
-export async function edgeBench(uuidFile: string): Promise<EdgeFigures> {
-  const barePort = 3398
-  const edgePort = 3397
-  const bare = await startServer(
-    ['bench/bare_server.ts'],
-    { ...process.env, PORT: String(barePort) },
-    'bare server'
-  )
-  const baseline = await load(barePort, uuidFile, bare.pid!)
-  await stop(bare)
+const EDGE_PORT = 3397
+const BARE_PORT = 3398
 
-  const edge = await startServer(
-    [await buildEdge()],
-    benchEnv({ PING_PORT: String(edgePort), PING_HOST: '127.0.0.1' }),
+export async function startEdge() {
+  return startServer(
+    [...EDGE_NODE_OPTIONS.split(' '), await buildEdge()],
+    benchEnv({ PING_PORT: String(EDGE_PORT), PING_HOST: '127.0.0.1' }),
     'ping edge listening'
   )
-  const measured = await load(edgePort, uuidFile, edge.pid!)
+}
+
+/** Pings the edge under load for a while: the stream as production fills it. */
+export async function fillStream(uuidFile: string) {
+  const edge = await startEdge()
+  const measured = await load(EDGE_PORT, uuidFile, edge.pid!)
   await stop(edge)
+  return measured
+}
+
+type Load = Awaited<ReturnType<typeof load>>
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]
+
+/**
+ * The edge (rate limit off, valid Tokens, pings enqueued for real) against a
+ * bare node:http "OK" server: same Node, same wrk settings, in alternating
+ * rounds so that load from elsewhere hits both alike.
+ */
+export async function edgeBench(uuidFile: string, rounds = 3): Promise<EdgeFigures> {
+  const bare: Load[] = []
+  const edge: Load[] = []
+  for (let round = 0; round < rounds; round++) {
+    const server = await startServer(
+      ['bench/bare_server.js'],
+      { ...process.env, PORT: String(BARE_PORT) },
+      'bare server'
+    )
+    bare.push(await load(BARE_PORT, uuidFile, server.pid!))
+    await stop(server)
+    edge.push(await fillStream(uuidFile))
+  }
   return {
-    barePerSecond: baseline.perSecond,
-    edgePerSecond: measured.perSecond,
-    ratio: measured.perSecond / baseline.perSecond,
-    edgeNon2xx: measured.non2xx,
-    edgeMaxRssMb: measured.maxRss,
+    barePerSecond: median(bare.map((figures) => figures.perSecond)),
+    edgePerSecond: median(edge.map((figures) => figures.perSecond)),
+    ratio: median(edge.map((figures, i) => figures.perSecond / bare[i].perSecond)),
+    edgeNon2xx: edge.reduce((sum, figures) => sum + figures.non2xx, 0),
+    edgeMaxRssMb: Math.max(...edge.map((figures) => figures.rss)),
+    edgeMaxAnonMb: Math.max(...edge.map((figures) => figures.anon)),
+    bareMaxRssMb: Math.max(...bare.map((figures) => figures.rss)),
     wrk: `wrk ${WRK_ARGS.join(' ')} -s bench/wrk_pings.lua`,
+    nodeOptions: EDGE_NODE_OPTIONS,
   }
 }

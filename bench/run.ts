@@ -24,6 +24,8 @@ function report(edge: EdgeFigures, ingest: IngestFigures) {
       'edge max RSS under load (target < 100 MB)',
       `${edge.edgeMaxRssMb.toFixed(0)} MB ${verdict(edge.edgeMaxRssMb < 100)}`,
     ],
+    ['  of which anonymous (heap, buffers)', `${edge.edgeMaxAnonMb.toFixed(0)} MB`],
+    ['bare node:http max RSS under load', `${edge.bareMaxRssMb.toFixed(0)} MB`],
     [
       'ingest pings/s (stream → PostgreSQL)',
       `${round(ingest.ingestPerSecond)} ${verdict(ingest.ingestPerSecond >= 20_000)}`,
@@ -51,11 +53,16 @@ ratios less so).
 |---|---|
 ${table}
 
-- Edge: \`${edge.wrk}\` against \`pnpm ping\` and against \`bench/bare_server.ts\`, one after
-  the other, ${bench.tokens} Tokens picked at random, PING_RATE_LIMIT=0.
-- Ingest: ${ingest.pings.toLocaleString('en-US')} pings pre-filled on the stream over
-  ${bench.tokens} Tokens, drained by \`node ace worker:run\` (default batch size); baseline:
-  psql \`\\copy\` of the same rows into the same \`pings\` table. Best of 2 rounds each.
+- Edge: \`${edge.wrk}\` against the edge (ping/main.ts compiled to JavaScript as in the
+  image, \`node ${edge.nodeOptions}\`) and against \`bench/bare_server.js\`, in 3
+  alternating rounds (median ratio), ${bench.tokens} Tokens picked at random,
+  PING_RATE_LIMIT=0. RSS includes ~60-75 MB of the Node 24 binary's own pages (file-backed,
+  shared); "anonymous" is what the edge itself holds.
+- Ingest: the edge fills the stream under that load (${ingest.pings.toLocaleString('en-US')}
+  pings over ${bench.tokens} Tokens, packed as the edge packs a loop turn's pings), then
+  \`node ace worker:run\` drains it (default batch size), timed from its start line to the
+  empty stream; baseline: psql \`\\copy\` of as many rows into the same \`pings\` table.
+  Best of 2 rounds each.
 - Database \`${bench.database}\`, Redis database ${bench.redisDb}: the benchmark's own.
 
 Command: \`pnpm bench\` (settings: BENCH_SECONDS, BENCH_PINGS, BENCH_TOKENS).
@@ -76,7 +83,7 @@ try {
   console.log(`bench: ${tokens.length} Tokens in ${bench.database}, Redis db ${bench.redisDb}`)
   const only = process.env.BENCH_ONLY
   const edge = only === 'ingest' ? null : await edgeBench(uuidFile)
-  const ingest = only === 'edge' ? null : await ingestBench(redis, tokens)
+  const ingest = only === 'edge' ? null : await ingestBench(redis, tokens, uuidFile)
   if (edge && ingest) {
     writeResults(report(edge, ingest), edge, ingest)
   } else {

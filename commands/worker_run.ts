@@ -15,6 +15,7 @@ export default class WorkerRun extends BaseCommand {
   async run() {
     const settings = this.app.config.get<{
       batchSize: number
+      parallel: number
       blockMs: number
       claimIdleMs: number
     }>('ngip.ingest')

@@ -23,11 +23,13 @@ const ngipConfig = {
   },
   /** REST API requests a minute per API key */
   apiRateLimit: env.get('API_RATE_LIMIT', 600),
-  /** Stream entries per batch and how long a dead worker's entries wait before being claimed */
+  /** Pings per batch, and how long a dead worker's entries wait before being claimed */
   ingest: {
-    batchSize: env.get('INGEST_BATCH_SIZE', 2000),
+    batchSize: env.get('INGEST_BATCH_SIZE', 10_000),
     blockMs: 1000,
     claimIdleMs: env.get('INGEST_CLAIM_IDLE_MS', 30_000),
+    /** Transactions a batch is split into (by Token), so PostgreSQL uses more cores */
+    parallel: env.get('INGEST_PARALLEL', 2),
   },
 }
 

@@ -26,12 +26,14 @@ export interface PingMessage {
 export const FIELD_LIMITS = { method: 10, remoteAddr: 45, userAgent: 200 } as const
 
 /**
- * Field/value list for XADD, without the Token: the edge's script adds `t`
- * once it has resolved the Token (the slug form knows it only there). The
- * rest travels as one JSON array (`p`), and the body as raw bytes (`b`): few
- * fields keep Redis, the edge and the worker fast.
+ * A ping on the stream is a `t` field (its Token; the edge's script sets it,
+ * as only there the slug form knows it), a `p` field with everything else as
+ * one JSON array, and a `b` field with the body's raw bytes when there is
+ * one. Few fields keep Redis, the edge and the worker fast. One entry may
+ * hold several pings (the edge writes the pings of one event-loop turn
+ * together): each starts at its `t`.
  */
-export function encodePingFields(message: Omit<PingMessage, 'token'>): (string | Buffer)[] {
+export function packPing(message: Omit<PingMessage, 'token'>): string {
   const packed: (string | number | null)[] = [
     message.action,
     message.at,
@@ -44,15 +46,23 @@ export function encodePingFields(message: Omit<PingMessage, 'token'>): (string |
   if (message.create) {
     packed.push(message.create.pingKey, message.create.slug)
   }
-  const fields: (string | Buffer)[] = ['p', JSON.stringify(packed)]
+  return JSON.stringify(packed)
+}
+
+export function encodePingMessage(message: PingMessage): (string | Buffer)[] {
+  const fields: (string | Buffer)[] = ['t', message.token, 'p', packPing(message)]
   if (message.body !== null && message.body.length > 0) {
     fields.push('b', message.body)
   }
   return fields
 }
 
-export function encodePingMessage(message: PingMessage): (string | Buffer)[] {
-  return ['t', message.token, ...encodePingFields(message)]
+/**
+ * The stream id stored with a ping: the entry's id, and for the second and
+ * later pings of an entry, their position after a dot.
+ */
+export function pingStreamId(entryId: string, index: number) {
+  return index === 0 ? entryId : `${entryId}.${index}`
 }
 
 const ACTIONS = new Set<string>(['success', 'start', 'fail', 'log'])
@@ -87,25 +97,7 @@ function unpack(raw: Buffer | undefined): unknown[] | null {
   }
 }
 
-/**
- * Reads a stream entry's field/value list (as Buffers, so bodies keep their
- * bytes). Returns null for an entry that is not a ping message. Every field
- * is made safe to store, so no entry can make a batch fail again and again.
- */
-export function decodePingMessage(fields: Buffer[]): PingMessage | null {
-  let token: string | undefined
-  let packed: unknown[] | null = null
-  let body: Buffer | null = null
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const name = fields[i].toString()
-    if (name === 't') {
-      token = fields[i + 1].toString()
-    } else if (name === 'p') {
-      packed = unpack(fields[i + 1])
-    } else if (name === 'b') {
-      body = fields[i + 1]
-    }
-  }
+function decodeOne(token: string | undefined, packed: unknown[] | null, body: Buffer | null) {
   if (!token || !UUID_RE.test(token) || !packed) {
     return null
   }
@@ -116,7 +108,7 @@ export function decodePingMessage(fields: Buffer[]): PingMessage | null {
   if (!Number.isSafeInteger(at) || (at as number) < 0 || (at as number) > 8.64e15) {
     return null
   }
-  return {
+  const message: PingMessage = {
     token,
     action: action as PingAction,
     at: at as number,
@@ -131,4 +123,40 @@ export function decodePingMessage(fields: Buffer[]): PingMessage | null {
         ? { pingKey, slug }
         : null,
   }
+  return message
+}
+
+/**
+ * Reads a stream entry's field/value list (as Buffers, so bodies keep their
+ * bytes) into its pings, in order; a ping that cannot be read is null, so
+ * positions (and stream ids) stay stable. Every field is made safe to store,
+ * so no entry can make a batch fail again and again.
+ */
+export function decodePingEntry(fields: Buffer[]): (PingMessage | null)[] {
+  const pings: (PingMessage | null)[] = []
+  let token: string | undefined
+  let packed: unknown[] | null = null
+  let body: Buffer | null = null
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i].toString()
+    if (name === 't') {
+      if (token !== undefined) {
+        pings.push(decodeOne(token, packed, body))
+      }
+      token = fields[i + 1].toString()
+      packed = null
+      body = null
+    } else if (name === 'p') {
+      packed = unpack(fields[i + 1])
+    } else if (name === 'b') {
+      body = fields[i + 1]
+    }
+  }
+  pings.push(decodeOne(token, packed, body))
+  return pings
+}
+
+/** The first ping of an entry (entries of one ping, as tests write them). */
+export function decodePingMessage(fields: Buffer[]): PingMessage | null {
+  return decodePingEntry(fields)[0]
 }

@@ -24,8 +24,8 @@ interface Pending {
 export class RedisUnavailable extends Error {}
 
 /**
- * The edge's Redis connection: one socket, commands pipelined in order, no
- * offline queue. Lean on purpose (the edge's memory and speed targets): it
+ * The edge's Redis connection: one socket, commands pipelined in order (the
+ * store batches the pings of a loop turn into one), no offline queue. Lean on purpose (the edge's memory and speed targets): it
  * fails at once while disconnected, reconnects by itself, and gives up on a
  * command after `timeoutMs` so no client waits on a stalled Redis.
  */
@@ -37,7 +37,6 @@ export class RedisClient {
   #attempts = 0
   #readyWaiters: (() => void)[] = []
   #timer = setInterval(() => this.#expire(), 10).unref()
-  #outbox: (string | Buffer)[] = []
 
   constructor(readonly options: RedisClientOptions) {
     this.#connect()
@@ -76,34 +75,20 @@ export class RedisClient {
   }
 
   #send(args: (string | number | Buffer)[]): Promise<Reply> {
-    if (this.#outbox.length === 0) {
-      // Commands of one event-loop turn (many requests) leave in one write.
-      setImmediate(() => this.#flush())
-    }
-    for (const chunk of encodeCommand(args)) {
-      this.#outbox.push(chunk)
+    const chunks = encodeCommand(args)
+    const socket = this.#socket!
+    if (chunks.length === 1) {
+      socket.write(chunks[0])
+    } else {
+      socket.cork()
+      for (const chunk of chunks) {
+        socket.write(chunk)
+      }
+      socket.uncork()
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ resolve, reject, sentAt: performance.now(), settled: false })
     })
-  }
-
-  #flush() {
-    const chunks = this.#outbox
-    this.#outbox = []
-    const socket = this.#socket
-    if (!socket || chunks.length === 0) {
-      return
-    }
-    if (chunks.every((chunk) => typeof chunk === 'string')) {
-      socket.write(chunks.join(''))
-      return
-    }
-    socket.cork()
-    for (const chunk of chunks) {
-      socket.write(chunk)
-    }
-    socket.uncork()
   }
 
   #onReply(reply: Reply) {
@@ -174,7 +159,6 @@ export class RedisClient {
       }
     }
     this.#parser.reset()
-    this.#outbox = []
     this.#socket = null
     if (this.status === 'closed') {
       return

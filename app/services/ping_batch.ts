@@ -1,7 +1,12 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { decodePingMessage, type PingMessage } from '#lib/ping_message'
 import { recordPing } from '#services/token_state'
-import { copyBytea, copyIn, copyValue } from '#services/pg_copy'
+import { copyIn, copyValue } from '#services/pg_copy'
+import {
+  PING_COLUMNS,
+  preparePings,
+  type PreparedPing,
+  type StreamEntry,
+} from '#services/stream_entries'
 import { provisionTokens, type CreateRequest } from '#services/auto_tokens'
 import {
   insertFlips,
@@ -10,29 +15,6 @@ import {
   type FlipRow,
   type LockedToken,
 } from '#services/batch_tokens'
-
-/**
- * One stream entry as the worker reads it: its id and raw field list, and
- * once `preparePings` has seen it, its decoded ping (null: not a ping).
- */
-export interface StreamEntry {
-  id: string
-  fields: Buffer[]
-  prepared?: PreparedPing | null
-}
-
-/**
- * A decoded ping with the parts of its COPY row that do not depend on its
- * Token's state, built before the transaction so it stays short.
- */
-export interface PreparedPing {
-  id: string
-  message: PingMessage
-  /** created_at, method, remote_addr, user_agent, exit_status, rid */
-  middle: string
-  /** body, stream_id */
-  tail: string
-}
 
 export interface BatchOptions {
   /**
@@ -50,45 +32,6 @@ export interface BatchResult {
   slugRoutes: CreateRequest[]
   /** UUIDs the edge registered for a create that named an existing Token */
   strayUuids: string[]
-}
-
-const PING_COLUMNS = [
-  'token_id',
-  'kind',
-  'created_at',
-  'method',
-  'remote_addr',
-  'user_agent',
-  'exit_status',
-  'rid',
-  'duration_ms',
-  'body',
-  'stream_id',
-] as const
-
-function prepare(id: string, message: PingMessage): PreparedPing {
-  const middle = `\t${new Date(message.at).toISOString()}\t${copyValue(message.method)}\t${copyValue(
-    message.remoteAddr
-  )}\t${copyValue(message.userAgent)}\t${copyValue(message.exitStatus)}\t${copyValue(message.rid)}\t`
-  return { id, message, middle, tail: `\t${copyBytea(message.body)}\t${id}\n` }
-}
-
-/**
- * Decodes entries and builds their rows; the worker does it for the next
- * batch while PostgreSQL stores the current one.
- */
-export function preparePings(entries: StreamEntry[]): PreparedPing[] {
-  const pings: PreparedPing[] = []
-  for (const entry of entries) {
-    if (entry.prepared === undefined) {
-      const message = decodePingMessage(entry.fields)
-      entry.prepared = message ? prepare(entry.id, message) : null
-    }
-    if (entry.prepared) {
-      pings.push(entry.prepared)
-    }
-  }
-  return pings
 }
 
 async function storedIds(trx: TransactionClientContract, pings: PreparedPing[]) {
@@ -133,19 +76,34 @@ async function resolveTokens(
 }
 
 /**
- * Stores a batch of stream entries in one transaction: the Pings (with COPY),
- * the Tokens' new state and their Flips. Entries for deleted Tokens are
- * skipped, and with `checkStored` so are entries stored before. Without it a
- * stored entry fails the COPY on the unique stream id (the caller then
- * retries with it), so a Ping is never stored twice.
+ * Stores a batch of stream entries in one transaction (see storePings).
  */
 export async function storePingBatch(
   trx: TransactionClientContract,
   entries: StreamEntry[],
   options: BatchOptions = { checkStored: true }
 ): Promise<BatchResult> {
-  const result: BatchResult = { stored: 0, touched: [], slugRoutes: [], strayUuids: [] }
-  let pings = preparePings(entries)
+  return storePings(trx, preparePings(entries), options)
+}
+
+export function emptyResult(): BatchResult {
+  return { stored: 0, touched: [], slugRoutes: [], strayUuids: [] }
+}
+
+/**
+ * Stores pings in one transaction: the Pings (with COPY), the Tokens' new
+ * state and their Flips. Pings of deleted Tokens are skipped, and with
+ * `checkStored` so are pings stored before. Without it a stored ping fails
+ * the COPY on the unique stream id (the caller then retries with it), so a
+ * Ping is never stored twice.
+ */
+export async function storePings(
+  trx: TransactionClientContract,
+  prepared: PreparedPing[],
+  options: BatchOptions
+): Promise<BatchResult> {
+  const result = emptyResult()
+  let pings = prepared
   if (pings.length === 0) {
     return result
   }

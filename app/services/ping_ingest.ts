@@ -1,37 +1,29 @@
 import type { Redis } from 'ioredis'
-import db from '@adonisjs/lucid/services/db'
-import {
-  preparePings,
-  storePingBatch,
-  type BatchResult,
-  type StreamEntry,
-} from '#services/ping_batch'
+import type { BatchResult } from '#services/ping_batch'
+import { preparePings, type StreamEntry } from '#services/stream_entries'
+import { BatchWriter } from '#services/batch_writer'
 import { PingStream } from '#services/ping_stream'
+import { BatchReader, EMPTY_BATCH, type Batch } from '#services/batch_reader'
 import { PingPruner } from '#services/ping_pruner'
 import TokenRegistry from '#services/token_registry'
 
 export interface IngestOptions {
   /** Unique name of this worker in the consumer group */
   consumer: string
-  /** Entries read per round trip */
+  /** Pings per batch (one transaction); entries hold one ping or several */
   batchSize: number
   /** How long one read waits for new entries */
   blockMs: number
   /** Entries pending this long belong to a dead worker and are claimed again */
   claimIdleMs: number
+  /** Transactions a batch is split into, by Token (1 inside a test's global transaction) */
+  parallel?: number
   /** Pings kept per Token; 0 keeps all */
   pingLogLimit?: number
   /** Where errors that the loop survives are reported */
   onError?: (error: unknown) => void
 }
 
-interface Batch {
-  entries: StreamEntry[]
-  /** Read again after a consumer died: some entries may be stored already */
-  claimed: boolean
-}
-
-const EMPTY: Batch = { entries: [], claimed: false }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -42,16 +34,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export class PingIngest {
   readonly stream: PingStream
   readonly pruner: PingPruner
+  readonly writer: BatchWriter
+  readonly reader: BatchReader
   #stopping = false
-  #lastClaimAt = 0
 
   constructor(
     redis: Redis,
     private options: IngestOptions,
-    writer: Redis = redis
+    /** Connection for acknowledgements (reads block on `redis`) */
+    acks: Redis = redis
   ) {
-    this.stream = new PingStream(redis, writer, options.consumer)
+    this.stream = new PingStream(redis, acks, options.consumer)
     this.pruner = new PingPruner(options.pingLogLimit ?? 0)
+    this.writer = new BatchWriter(options.parallel ?? 1, () => this.#stopping, this.#report)
+    this.reader = new BatchReader(this.stream, options)
   }
 
   ensureGroup() {
@@ -67,22 +63,7 @@ export class PingIngest {
   }
 
   readNew() {
-    return this.stream.readNew(this.options.batchSize, this.options.blockMs)
-  }
-
-  /**
-   * Stale entries of dead workers first (at most every few seconds), else new ones.
-   */
-  async read(claimAlways = false): Promise<Batch> {
-    const claimEvery = Math.min(this.options.claimIdleMs, 5000)
-    if (claimAlways || Date.now() - this.#lastClaimAt >= claimEvery) {
-      this.#lastClaimAt = Date.now()
-      const stale = await this.stream.claimStale(this.options.claimIdleMs, this.options.batchSize)
-      if (stale.length > 0) {
-        return { entries: stale, claimed: true }
-      }
-    }
-    return { entries: await this.readNew(), claimed: false }
+    return this.reader.readNew()
   }
 
   /**
@@ -90,7 +71,7 @@ export class PingIngest {
    * the commit, then prunes. Returns the number of entries handled.
    */
   async runOnce(): Promise<number> {
-    const batch = await this.read(true)
+    const batch = await this.reader.read(true)
     if (batch.entries.length === 0) {
       return 0
     }
@@ -113,7 +94,7 @@ export class PingIngest {
       if (batch.entries.length === 0 && this.#stopping) {
         break
       }
-      next = this.#stopping ? Promise.resolve(EMPTY) : this.#safeRead()
+      next = this.#stopping ? Promise.resolve(EMPTY_BATCH) : this.#safeRead()
       if (batch.entries.length === 0) {
         continue
       }
@@ -130,26 +111,11 @@ export class PingIngest {
   }
 
   /**
-   * PostgreSQL being down must not lose or skip a batch: keep it and retry
-   * with backoff. A stop request leaves it unacknowledged for the next worker.
+   * Stores a batch, retrying until PostgreSQL takes it (see BatchWriter). A
+   * stop request leaves it unacknowledged for the next worker.
    */
-  async storeWithRetry(entries: StreamEntry[], checkStored = true): Promise<BatchResult> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await db.transaction((trx) => storePingBatch(trx, entries, { checkStored }))
-      } catch (error) {
-        if (isStoredAlready(error) && !checkStored) {
-          // An entry was stored before after all (e.g. a replayed stream): sort them out.
-          checkStored = true
-          continue
-        }
-        if (this.#stopping) {
-          throw error
-        }
-        this.#report(error)
-        await sleep(Math.min(100 * 2 ** attempt, 5000))
-      }
-    }
+  storeWithRetry(entries: StreamEntry[], checkStored = true): Promise<BatchResult> {
+    return this.writer.write(preparePings(entries), checkStored)
   }
 
   /**
@@ -168,22 +134,15 @@ export class PingIngest {
 
   async #safeRead(): Promise<Batch> {
     try {
-      const batch = await this.read()
-      preparePings(batch.entries)
-      return batch
+      return await this.reader.read()
     } catch (error) {
       this.#report(error)
       await sleep(1000)
-      return EMPTY
+      return EMPTY_BATCH
     }
   }
 
   #report = (error: unknown) => {
     this.options.onError?.(error)
   }
-}
-
-function isStoredAlready(error: unknown) {
-  const { code, constraint } = error as { code?: string; constraint?: string }
-  return code === '23505' && constraint === 'pings_stream_id_unique'
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { redisKeys } from '#lib/redis_keys'
-import type { StreamEntry } from '#services/ping_batch'
+import type { StreamEntry } from '#services/stream_entries'
 
 type RawEntry = [Buffer, Buffer[]]
 

@@ -1,5 +1,5 @@
 import redis from '@adonisjs/redis/services/main'
-import { decodePingMessage, type PingMessage } from '#lib/ping_message'
+import { decodePingEntry, type PingMessage } from '#lib/ping_message'
 import { redisKeys } from '#lib/redis_keys'
 
 /**
@@ -9,7 +9,7 @@ export async function queuedPings(): Promise<PingMessage[]> {
   const entries = (await redis
     .connection('main')
     .ioConnection.xrangeBuffer(redisKeys.pings, '-', '+')) as [Buffer, Buffer[]][]
-  return entries.map(([, fields]) => decodePingMessage(fields)!)
+  return entries.flatMap(([, fields]) => decodePingEntry(fields).filter((ping) => ping !== null))
 }
 
 export interface Sent {
