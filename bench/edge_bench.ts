@@ -19,7 +19,8 @@ export interface EdgeFigures {
 const SECONDS = process.env.BENCH_SECONDS ?? '3'
 const WRK_ARGS = ['-t', '2', '-c', '64', '-d', SECONDS]
 /** The edge's V8 settings, as `pnpm ping` and the image start it */
-export const EDGE_NODE_OPTIONS = '--max-semi-space-size=1 --single-threaded'
+export const EDGE_NODE_OPTIONS =
+  process.env.BENCH_EDGE_NODE_OPTIONS ?? '--max-semi-space-size=1 --single-threaded'
 
 async function startServer(args: string[], env: NodeJS.ProcessEnv, ready: string) {
   const child = spawn(process.execPath, args, {

@@ -203,4 +203,48 @@ test.group('Ping ingest: what the worker stores', (group) => {
       await edge.close()
     }
   })
+
+  test('pings of one loop turn share a stream entry and are stored one by one', async ({
+    assert,
+  }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      const ping = (action: 'start' | 'log' | 'success') =>
+        edge.store.accept(
+          { kind: 'uuid', uuid: token.uuid },
+          {
+            action,
+            at: Date.now(),
+            method: 'GET',
+            remoteAddr: '',
+            userAgent: '',
+            exitStatus: null,
+            rid: null,
+            body: null,
+          },
+          { rateLimit: 0 }
+        )
+      assert.deepEqual(await Promise.all([ping('start'), ping('log'), ping('success')]), [
+        'accepted',
+        'accepted',
+        'accepted',
+      ])
+      assert.equal(await redis.xlen(redisKeys.pings), 1)
+      await drain(await makeIngest())
+      const pings = await pingsOf(token)
+      assert.deepEqual(
+        pings.map((stored) => stored.kind),
+        ['start', 'log', 'success']
+      )
+      const [entryId] = pings.map((stored) => stored.streamId!)
+      assert.deepEqual(
+        pings.map((stored) => stored.streamId),
+        [entryId, `${entryId}.1`, `${entryId}.2`]
+      )
+      assert.isNotNull(pings[2].durationMs)
+    } finally {
+      await edge.close()
+    }
+  })
 })

@@ -1,5 +1,11 @@
 import { test } from '@japa/runner'
-import { decodePingMessage, encodePingMessage, type PingMessage } from '#lib/ping_message'
+import {
+  decodePingEntry,
+  decodePingMessage,
+  encodePingMessage,
+  pingStreamId,
+  type PingMessage,
+} from '#lib/ping_message'
 
 const UUID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const toBuffers = (fields: (string | Buffer)[]) => fields.map((field) => Buffer.from(field))
@@ -56,5 +62,24 @@ test.group('Ping message on the stream', () => {
     assert.isNull(entry(['reboot', 1]))
     assert.isNull(decodePingMessage(toBuffers(['t', UUID, 'p', '{not json'])))
     assert.isNull(decodePingMessage(toBuffers(['t', 'not-a-uuid', 'p', '["success",1]'])))
+  })
+
+  test('an entry holds the pings of one loop turn, each read in its place', ({ assert }) => {
+    const other = '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60'
+    const fields = [
+      ...['t', UUID, 'p', '["start",1,"GET","","",null,null]'],
+      ...['t', other, 'p', 'broken'],
+      ...['t', other, 'p', '["fail",2,"POST","","",1,null]', 'b', 'body'],
+    ]
+    const pings = decodePingEntry(toBuffers(fields))
+    assert.lengthOf(pings, 3)
+    assert.containSubset(pings[0], { token: UUID, action: 'start', body: null })
+    assert.isNull(pings[1])
+    assert.containSubset(pings[2], { token: other, action: 'fail', exitStatus: 1 })
+    assert.equal(pings[2]!.body!.toString(), 'body')
+    assert.deepEqual(
+      [0, 2].map((index) => pingStreamId('1764393600000-7', index)),
+      ['1764393600000-7', '1764393600000-7.2']
+    )
   })
 })
