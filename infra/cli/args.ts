@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ENV_NAMES, type EnvName } from '../lib/config.js'
 
-export const COMMANDS = ['synth', 'diff', 'deploy'] as const
+export const COMMANDS = ['synth', 'diff', 'deploy', 'destroy'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface CliOptions {
@@ -17,7 +17,7 @@ export interface CliOptions {
 }
 
 export const USAGE =
-  'usage: pnpm infra synth|diff|deploy [--env stage|prod] [--image-tag TAG] [-c key=value]... [--yes] [stack...]'
+  'usage: pnpm infra synth|diff|deploy|destroy [--env stage|prod] [--image-tag TAG] [-c key=value]... [--yes] [stack...]'
 
 function oneOf<T extends string>(
   value: string | undefined,
@@ -50,8 +50,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
       throw new Error(`context must be key=value, got "${entry}"`)
     }
   }
+  const parsed = oneOf(command, COMMANDS, 'command')
+  if (parsed === 'destroy' && values.env === 'prod' && stacks.length === 0) {
+    throw new Error('destroy --env prod needs the stack names, one by one')
+  }
   return {
-    command: oneOf(command, COMMANDS, 'command'),
+    command: parsed,
     env: oneOf(values.env, ENV_NAMES, '--env'),
     imageTag: values['image-tag'],
     yes: values.yes,
@@ -77,6 +81,11 @@ export function cdkArgs(options: CliOptions, imageTag: string, app: string): str
   }
   if (options.command === 'deploy' && options.stacks.length === 0) {
     args.push('--all')
+  }
+  if (options.command === 'destroy') {
+    // Only the environment's own stacks; the shared ECR and build host stay.
+    args.push(...(options.yes ? ['--force'] : []))
+    return [...args, ...(options.stacks.length > 0 ? options.stacks : [`ngip-${options.env}-*`])]
   }
   return [...args, ...options.stacks]
 }

@@ -63,7 +63,7 @@ test.group('infra build host stack', (group) => {
     const script = userData()
     assert.include(script, 'ngip-idle-check.timer')
     assert.include(script, 'OnUnitActiveSec=5min')
-    assert.include(script, 'ExecStart=/usr/bin/env pnpm pipeline idle-check')
+    assert.include(script, 'ExecStart=/usr/bin/env pnpm run pipeline idle-check')
     assert.include(script, 'Environment=BUILD_HOST_GROUP=ngip-build-host')
     assert.include(script, 'npm install -g pnpm@12.21.0')
   })

@@ -44,14 +44,27 @@ test.group('infra cli', () => {
     assert.notInclude(args, '--all')
   })
 
+  test('destroy removes only the environment’s own stacks', ({ assert }) => {
+    const options = parseCliArgs(['destroy', '--env', 'stage', '--yes'])
+    const args = cdkArgs(options, 'abc', APP)
+    assert.equal(args[0], 'destroy')
+    assert.includeMembers(args, ['--force', 'ngip-stage-*'])
+    assert.notInclude(args, '--all')
+  })
+
   test('rejects {case}')
     .with([
       {
         case: 'a missing command',
         argv: [],
-        message: /command must be one of synth, diff, deploy/,
+        message: /command must be one of synth, diff, deploy, destroy/,
       },
-      { case: 'destroy', argv: ['destroy'], message: /command must be one of/ },
+      { case: 'an unknown command', argv: ['nuke'], message: /command must be one of/ },
+      {
+        case: 'destroying every prod stack at once',
+        argv: ['destroy', '--env', 'prod'],
+        message: /destroy --env prod needs the stack names/,
+      },
       {
         case: 'an unknown env',
         argv: ['synth', '--env', 'dev'],

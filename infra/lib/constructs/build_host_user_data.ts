@@ -21,7 +21,8 @@ function idleCheckService(props: BuildHostUserDataProps) {
     `Environment=BUILD_HOST_GROUP=${props.groupName}`,
     `Environment=AWS_REGION=${Aws.REGION}`,
     `Environment=IDLE_MINUTES=${props.idleMinutes}`,
-    'ExecStart=/usr/bin/env pnpm pipeline idle-check',
+    // `pnpm pipeline` is a pnpm 12 built-in; `run` reaches the package script.
+    'ExecStart=/usr/bin/env pnpm run pipeline idle-check',
   ]
 }
 
