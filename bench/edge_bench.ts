@@ -10,6 +10,8 @@ export interface EdgeFigures {
   ratio: number
   edgeNon2xx: number
   edgeMaxRssMb: number
+  /** Slowest 503 answer with Redis unreachable, in ms */
+  unavailableMs: number
   edgeMaxAnonMb: number
   bareMaxRssMb: number
   wrk: string
@@ -114,6 +116,33 @@ export async function fillStream(uuidFile: string) {
 
 type Load = Awaited<ReturnType<typeof load>>
 
+/**
+ * With Redis unreachable (nothing listens on its port), how long the edge
+ * takes to answer 503: the slowest of 200 requests, in ms.
+ */
+export async function unavailableAnswerMs(uuid: string) {
+  const edge = await startServer(
+    [...EDGE_NODE_OPTIONS.split(' '), await buildEdge()],
+    benchEnv({ PING_PORT: String(EDGE_PORT), PING_HOST: '127.0.0.1', REDIS_PORT: '9' }),
+    'ping edge listening'
+  )
+  let slowest = 0
+  try {
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now()
+      const response = await fetch(`http://127.0.0.1:${EDGE_PORT}/ping/${uuid}`)
+      await response.text()
+      if (response.status !== 503) {
+        throw new Error(`expected 503 with Redis down, got ${response.status}`)
+      }
+      slowest = Math.max(slowest, performance.now() - started)
+    }
+  } finally {
+    await stop(edge)
+  }
+  return slowest
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 /**
@@ -121,7 +150,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.le
  * bare node:http "OK" server: same Node, same wrk settings, in alternating
  * rounds so that load from elsewhere hits both alike.
  */
-export async function edgeBench(uuidFile: string, rounds = 3): Promise<EdgeFigures> {
+export async function edgeBench(uuidFile: string, uuid: string, rounds = 5): Promise<EdgeFigures> {
   const bare: Load[] = []
   const edge: Load[] = []
   for (let round = 0; round < rounds; round++) {
@@ -142,6 +171,7 @@ export async function edgeBench(uuidFile: string, rounds = 3): Promise<EdgeFigur
     edgeMaxRssMb: Math.max(...edge.map((figures) => figures.rss)),
     edgeMaxAnonMb: Math.max(...edge.map((figures) => figures.anon)),
     bareMaxRssMb: Math.max(...bare.map((figures) => figures.rss)),
+    unavailableMs: await unavailableAnswerMs(uuid),
     wrk: `wrk ${WRK_ARGS.join(' ')} -s bench/wrk_pings.lua`,
     nodeOptions: EDGE_NODE_OPTIONS,
   }
