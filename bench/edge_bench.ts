@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { build } from 'esbuild'
-import { bench, benchEnv, run } from './setup.js'
+import { benchEnv, run } from './setup.js'
+import { buildEdge, memoryMb, startServer, stop } from './processes.js'
 
 export interface EdgeFigures {
   barePerSecond: number
@@ -23,31 +21,6 @@ const WRK_ARGS = ['-t', '2', '-c', '64', '-d', SECONDS]
 /** The edge's V8 settings, as `pnpm ping` and the image start it */
 export const EDGE_NODE_OPTIONS =
   process.env.BENCH_EDGE_NODE_OPTIONS ?? '--max-semi-space-size=1 --single-threaded'
-
-async function startServer(args: string[], env: NodeJS.ProcessEnv, ready: string) {
-  const child = spawn(process.execPath, args, {
-    cwd: bench.root,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes(ready) && resolve())
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code})`)))
-  })
-  return child
-}
-
-function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  return exited
-}
-
-function memoryMb(pid: number) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024 }
-}
 
 /**
  * Runs wrk against a port: requests/s, non-2xx answers, and the highest
@@ -73,26 +46,6 @@ async function load(port: number, uuidFile: string, pid: number) {
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1] ?? 0)
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0)
   return { perSecond, non2xx, rss, anon }
-}
-
-/**
- * The edge as the container image runs it: compiled to JavaScript, no
- * TypeScript loader (whose compiler thread alone takes ~80 MB). Built inside
- * node_modules so that its packages resolve.
- */
-async function buildEdge() {
-  const outfile = `${bench.root}node_modules/.cache/ngip-bench/edge.mjs`
-  await build({
-    entryPoints: [`${bench.root}ping/main.ts`],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  })
-  return outfile
 }
 
 const EDGE_PORT = 3397

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { encodeCommand, ReplyError, ReplyParser, type Reply } from './resp.js'
+import { encodeCommand, ReplyError, ReplyParser, scriptSha, type Reply } from './resp.js'
 
 export interface RedisClientOptions {
   host: string
@@ -60,7 +59,7 @@ export class RedisClient {
    * Runs a Lua script by its SHA1, loading it on the first NOSCRIPT.
    */
   async evalScript(script: string, keys: string[], args: (string | number | Buffer)[]) {
-    const sha = sha1(script)
+    const sha = scriptSha(script)
     const reply = await this.command(['EVALSHA', sha, keys.length, ...keys, ...args])
     if (reply instanceof ReplyError && reply.message.startsWith('NOSCRIPT')) {
       return this.command(['EVAL', script, keys.length, ...keys, ...args])
@@ -170,15 +169,4 @@ export class RedisClient {
       Math.min(this.#attempts * 50, 500)
     )
   }
-}
-
-const shas = new Map<string, string>()
-
-function sha1(script: string) {
-  let sha = shas.get(script)
-  if (!sha) {
-    sha = createHash('sha1').update(script).digest('hex')
-    shas.set(script, sha)
-  }
-  return sha
 }

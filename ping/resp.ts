@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /**
  * The Redis protocol (RESP2), as much as the edge needs: commands out, and
  * replies in (simple strings, errors, integers, bulk strings, arrays).
@@ -110,4 +112,16 @@ export class ReplyParser {
   reset() {
     this.#pending = null
   }
+}
+
+const shas = new Map<string, string>()
+
+/** The SHA1 a script runs under with EVALSHA (computed once per script). */
+export function scriptSha(script: string) {
+  let sha = shas.get(script)
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex')
+    shas.set(script, sha)
+  }
+  return sha
 }

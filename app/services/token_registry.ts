@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { redisKeys, slugField } from '#lib/redis_keys'
+import { rebuildRegistry } from '#services/registry_rebuild'
 
 /** A slug ping URL's route: `/ping/<pingKey>/<slug>` → the Token `uuid`. */
 export interface SlugRoute {
@@ -10,7 +10,7 @@ export interface SlugRoute {
   slug: string
 }
 
-interface TrackedToken {
+export interface TrackedToken {
   uuid: string
   slug?: string | null
   userId?: number
@@ -93,80 +93,14 @@ export default class TokenRegistry {
   }
 
   /**
-   * Rebuilds everything from the database into scratch keys, then swaps them
-   * in atomically so the edge never sees a half-built set. Changes made while
-   * it ran are applied again after the swap. Returns the number of Tokens.
+   * Rebuilds everything from the database (see registry_rebuild.ts).
+   * Returns the number of Tokens.
    */
-  static async rebuild(chunkSize = 5000): Promise<number> {
-    const startedAt = new Date(Date.now() - 1000)
-    const suffix = `:rebuild:${randomBytes(6).toString('hex')}`
-    const scratch = {
-      tokens: redisKeys.tokens + suffix,
-      slugs: redisKeys.slugs + suffix,
-      slugOf: redisKeys.slugOf + suffix,
-      pingKeys: redisKeys.pingKeys + suffix,
-    }
-    const total = await this.#fillTokens(scratch, chunkSize)
-    const users = await db.from('users').select('ping_key')
-    if (users.length > 0) {
-      await redis.sadd(scratch.pingKeys, ...users.map((user) => user.ping_key))
-    }
-    const swap = redis.multi()
-    for (const name of ['tokens', 'slugs', 'slugOf', 'pingKeys'] as const) {
-      swap.del(redisKeys[name])
-      swap.eval(
-        "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]) end",
-        2,
-        scratch[name],
-        redisKeys[name]
-      )
-    }
-    await swap.exec()
-    await this.#replaySince(startedAt)
-    return total
-  }
-
-  static async #fillTokens(scratch: Record<'tokens' | 'slugs' | 'slugOf', string>, size: number) {
-    let lastId = 0
-    let total = 0
-    for (;;) {
-      const rows: { id: string; uuid: string; slug: string | null; ping_key: string }[] = await db
-        .from('tokens')
-        .join('users', 'users.id', 'tokens.user_id')
-        .select('tokens.id', 'tokens.uuid', 'tokens.slug', 'users.ping_key')
-        .where('tokens.id', '>', lastId)
-        .orderBy('tokens.id')
-        .limit(size)
-      if (rows.length === 0) {
-        return total
-      }
-      const batch = redis.pipeline().sadd(scratch.tokens, ...rows.map((row) => row.uuid))
-      for (const row of rows.filter((candidate) => candidate.slug)) {
-        const field = slugField(row.ping_key, row.slug!)
-        batch.hset(scratch.slugs, field, row.uuid).hset(scratch.slugOf, row.uuid, field)
-      }
-      await batch.exec()
-      lastId = Number(rows[rows.length - 1].id)
-      total += rows.length
-    }
-  }
-
-  /**
-   * A Token or User written while the rebuild read the tables may have been
-   * registered in the keys the swap replaced: register it again.
-   */
-  static async #replaySince(since: Date) {
-    const tokens = await db
-      .from('tokens')
-      .select('uuid', 'slug', 'user_id')
-      .where('updated_at', '>=', since)
-      .orWhere('created_at', '>=', since)
-    for (const token of tokens) {
-      await this.track({ uuid: token.uuid, slug: token.slug, userId: token.user_id })
-    }
-    const users = await db.from('users').select('ping_key').where('created_at', '>=', since)
-    for (const user of users) {
-      await this.trackUser({ pingKey: user.ping_key })
-    }
+  static rebuild(chunkSize = 5000): Promise<number> {
+    return rebuildRegistry(
+      chunkSize,
+      (token) => this.track(token),
+      (user) => this.trackUser(user)
+    )
   }
 }
