@@ -69,7 +69,8 @@ ${table}
   Best of 2 rounds each.
 - Database \`${bench.database}\`, Redis database ${bench.redisDb}: the benchmark's own.
 
-Command: \`pnpm bench\` (settings: BENCH_SECONDS, BENCH_PINGS, BENCH_TOKENS).
+Command: \`pnpm bench\` (settings: BENCH_SECONDS, BENCH_TOKENS, BENCH_ONLY=edge|ingest,
+BENCH_EDGE_NODE_OPTIONS, BENCH_WORKER_NODE_ARGS).
 `
   )
 }
