@@ -65,6 +65,9 @@ export function pingStreamId(entryId: string, index: number) {
   return index === 0 ? entryId : `${entryId}.${index}`
 }
 
+/** Year 10000: past it a timestamp is not one PostgreSQL takes in ISO form. */
+const LAST_MS = 253_402_300_800_000
+
 const ACTIONS = new Set<string>(['success', 'start', 'fail', 'log'])
 
 /**
@@ -105,7 +108,7 @@ function decodeOne(token: string | undefined, packed: unknown[] | null, body: Bu
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     return null
   }
-  if (!Number.isSafeInteger(at) || (at as number) < 0 || (at as number) > 8.64e15) {
+  if (!Number.isSafeInteger(at) || (at as number) < 0 || (at as number) >= LAST_MS) {
     return null
   }
   const message: PingMessage = {

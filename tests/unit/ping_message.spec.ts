@@ -59,6 +59,7 @@ test.group('Ping message on the stream', () => {
     assert.equal(message!.userAgent, 'ua'.repeat(100))
     assert.isNull(entry(['success', 'soon']))
     assert.isNull(entry(['success', -1]))
+    assert.isNull(entry(['success', 8.64e15]))
     assert.isNull(entry(['reboot', 1]))
     assert.isNull(decodePingMessage(toBuffers(['t', UUID, 'p', '{not json'])))
     assert.isNull(decodePingMessage(toBuffers(['t', 'not-a-uuid', 'p', '["success",1]'])))
