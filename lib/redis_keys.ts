@@ -15,6 +15,8 @@ export const redisKeys = {
   ratePrefix: 'ngip:rate:',
   /** Stream of accepted pings, drained by the worker. */
   pings: 'ngip:pings',
+  /** Stream of pings PostgreSQL refused (kept with the reason, for a person to look at). */
+  deadPings: 'ngip:pings:dead',
   /** Consumer group of the ingest workers on the pings stream. */
   ingestGroup: 'ingest',
 } as const

@@ -46,7 +46,12 @@ export class PingIngest {
   ) {
     this.stream = new PingStream(redis, acks, options.consumer)
     this.pruner = new PingPruner(options.pingLogLimit ?? 0)
-    this.writer = new BatchWriter(options.parallel ?? 1, () => this.#stopping, this.#report)
+    this.writer = new BatchWriter(
+      options.parallel ?? 1,
+      () => this.#stopping,
+      this.#report,
+      (ping, error) => this.stream.deadLetter(ping, error)
+    )
     this.reader = new BatchReader(this.stream, options)
   }
 

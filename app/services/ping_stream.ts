@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { redisKeys } from '#lib/redis_keys'
-import type { StreamEntry } from '#services/stream_entries'
+import type { PreparedPing, StreamEntry } from '#services/stream_entries'
 
 type RawEntry = [Buffer, Buffer[]]
 
@@ -68,6 +68,21 @@ export class PingStream {
       '>'
     )) as [Buffer, RawEntry[]][] | null
     return toEntries(result?.[0]?.[1])
+  }
+
+  /**
+   * Keeps a ping PostgreSQL refused, with the reason, on the dead-letter stream.
+   */
+  async deadLetter(ping: PreparedPing, error: Error) {
+    const { body, ...message } = ping.message
+    await this.writer.xadd(
+      redisKeys.deadPings,
+      '*',
+      ...[
+        ...['id', ping.id, 'ping', JSON.stringify(message), 'error', error.message],
+        ...(body ? ['b', body] : []),
+      ]
+    )
   }
 
   /**

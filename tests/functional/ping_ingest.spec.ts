@@ -247,4 +247,40 @@ test.group('Ping ingest: what the worker stores', (group) => {
       await edge.close()
     }
   })
+
+  test('a ping PostgreSQL refuses goes to the dead letters; the others are stored', async ({
+    assert,
+  }) => {
+    const token = await makeToken(await makeUser())
+    // Stands for any row PostgreSQL refuses on its data, which no retry cures.
+    await db.rawQuery(`
+      CREATE FUNCTION pg_temp.refuse_poison() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.user_agent = 'poison' THEN
+          RAISE EXCEPTION 'refused' USING ERRCODE = '22023';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql;
+      CREATE TRIGGER refuse_poison BEFORE INSERT ON pings
+        FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_poison();`)
+    const edge = await startEdge()
+    try {
+      for (const agent of ['curl', 'poison', 'wget']) {
+        await send(edge.url, `/ping/${token.uuid}`, { headers: { 'user-agent': agent } })
+      }
+      await drain(await makeIngest())
+      const stored = await pingsOf(token)
+      assert.deepEqual(
+        stored.map((ping) => ping.userAgent),
+        ['curl', 'wget']
+      )
+      const dead = await redis.xrange(redisKeys.deadPings, '-', '+')
+      assert.lengthOf(dead, 1)
+      assert.include(JSON.parse(dead[0][1][3]), { userAgent: 'poison', token: token.uuid })
+      assert.include(dead[0][1][5], 'refused')
+      assert.equal(await redis.xlen(redisKeys.pings), 0)
+    } finally {
+      await edge.close()
+    }
+  }).timeout(20_000)
 })
