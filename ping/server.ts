@@ -65,6 +65,17 @@ async function answer(
   res.end(req.method === 'HEAD' || response.status === 204 ? undefined : response.body)
 }
 
+/** A bug must cost one request, never the process that serves all pings. */
+function answerSafely(...args: Parameters<typeof answer>) {
+  const res = args[1]
+  answer(...args).catch(() => {
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+    }
+    res.end('internal error')
+  })
+}
+
 /**
  * node:http adapter of the ping edge (the "ping" role). A body is read up to
  * the limit and the rest drained, so a huge upload is cut, never refused.
@@ -77,8 +88,9 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
       req.headers['transfer-encoding'] === undefined
     ) {
       // No body: answer without waiting for the end of the stream.
+      req.on('error', () => {})
       req.resume()
-      void answer(req, res, deps, null, trustProxy)
+      answerSafely(req, res, deps, null, trustProxy)
       return
     }
     const chunks: Buffer[] = []
@@ -91,7 +103,7 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
     })
     req.on('error', () => res.destroy())
     req.on('end', () => {
-      void answer(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trustProxy)
+      answerSafely(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trustProxy)
     })
   })
 }
