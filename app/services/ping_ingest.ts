@@ -93,7 +93,7 @@ export class PingIngest {
   async run() {
     let next = this.#safeRead()
     let finishing: Promise<void> = Promise.resolve()
-    let pruning: Promise<unknown> = Promise.resolve()
+    let pruning: Promise<unknown> | null = null
     for (;;) {
       const batch = await next
       if (batch.entries.length === 0 && this.#stopping) {
@@ -106,9 +106,12 @@ export class PingIngest {
       const result = await this.storeWithRetry(batch.entries, batch.claimed)
       await finishing
       finishing = this.finish(batch.entries, result).catch(this.#report)
-      if (this.pruner.pending > 0) {
+      if (!pruning && this.pruner.pending > 0) {
         // One pruning pass at a time, beside ingest, never in its way.
-        pruning = pruning.then(() => this.pruner.run()).catch(this.#report)
+        pruning = this.pruner
+          .run()
+          .catch(this.#report)
+          .finally(() => (pruning = null))
       }
     }
     await finishing

@@ -185,4 +185,27 @@ test.group('Ping path under faults', (group) => {
       await proxy.close()
     }
   }).timeout(30_000)
+
+  test('the worker prunes each Token to its last PING_LOG_LIMIT Pings beside ingest', async ({
+    assert,
+  }) => {
+    const worker = spawnWorker({ PING_LOG_LIMIT: '50', INGEST_BATCH_SIZE: '100' })
+    try {
+      await worker.ready
+      assert.equal(await acceptPings(token, 500), 500)
+      await waitFor('an empty stream', streamLeft, (left) => left.length + left.pending === 0)
+      const counts = await waitFor(
+        'the pruning',
+        () => storedCounts(token),
+        (seen) => seen.total === 50
+      )
+      assert.equal(counts.nPings, 500)
+      const kept = await db.from('pings').where('token_id', token.id).select('body').orderBy('id')
+      assert.equal(kept[0].body.toString(), 'ping 450')
+      worker.child.kill('SIGTERM')
+      assert.equal(await worker.exited, 0)
+    } finally {
+      await worker.kill()
+    }
+  }).timeout(60_000)
 })
