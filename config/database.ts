@@ -1,5 +1,13 @@
+import pg from 'pg'
 import env from '#start/env'
 import { defineConfig } from '@adonisjs/lucid'
+
+/**
+ * bigint columns (ids, counters) read as numbers, as the models declare them:
+ * relation keys then match (a string "5" is not the id 5) and ids stay below
+ * 2^53 for many lifetimes of pings.
+ */
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 const dbConfig = defineConfig({
   connection: 'pg',

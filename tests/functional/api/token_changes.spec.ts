@@ -113,6 +113,10 @@ test.group('API v1 tokens: create, change, delete, pause, resume', (group) => {
       .bearerToken(key)
       .json({ name: 'x', channels: [channel.body().data.id] })
     assert.deepEqual(token.body().data.channels, [channel.body().data.id])
+    const listed = await client.get('/api/v1/tokens').bearerToken(key)
+    assert.deepEqual(listed.body().data[0].channels, [channel.body().data.id])
+    const read = await client.get(`/api/v1/tokens/${token.body().data.id}`).bearerToken(key)
+    assert.deepEqual(read.body().data.channels, [channel.body().data.id])
     const cleared = await client
       .patch(`/api/v1/tokens/${token.body().data.id}`)
       .bearerToken(key)
