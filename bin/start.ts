@@ -25,7 +25,10 @@ interface Role {
 
 const roles: Role[] = [
   { name: 'web', args: [...tsExec, 'bin/server.ts'] },
-  { name: 'ping', args: [...tsExec, 'ping/main.ts'] },
+  {
+    name: 'ping',
+    args: ['--max-semi-space-size=1', '--single-threaded', ...tsExec, 'ping/main.ts'],
+  },
   { name: 'worker', args: ['ace', 'worker:run'] },
   { name: 'scheduler', args: ['ace', 'scheduler:run'] },
 ]

@@ -8,7 +8,8 @@ role="${1:-web}"
 echo "$role" > /tmp/ngip-role 2>/dev/null || true
 case "$role" in
   web) exec node bin/server.js "$@" ;;
-  ping) exec node ping/main.js "$@" ;;
+  # A small young generation and one V8 thread keep the edge's memory low.
+  ping) exec node --max-semi-space-size=1 --single-threaded ping/main.js "$@" ;;
   worker) exec node ace.js worker:run "$@" ;;
   scheduler) exec node ace.js scheduler:run "$@" ;;
   migrate) exec node ace.js migration:run --force "$@" ;;

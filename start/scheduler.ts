@@ -7,6 +7,8 @@
 import scheduler from 'adonisjs-scheduler/services/main'
 import LateDetector from '#services/late_detector'
 import { pruneFlips } from '#services/flip_pruner'
+import { PingPruner } from '#services/ping_pruner'
+import config from '@adonisjs/core/services/config'
 
 const lateDetector = new LateDetector()
 
@@ -35,4 +37,15 @@ scheduler
     await pruneFlips()
   })
   .hourly()
+  .withoutOverlapping()
+
+/**
+ * The worker prunes the Tokens it ingests for; this sweep reaches the rest
+ * (idle Tokens, a lowered PING_LOG_LIMIT).
+ */
+scheduler
+  .call(async () => {
+    await new PingPruner(config.get<number>('ngip.pingLogLimit')).sweep()
+  })
+  .daily()
   .withoutOverlapping()

@@ -71,4 +71,27 @@ export class PingPruner {
       }
     }
   }
+
+  /**
+   * The scheduler's sweep: prunes every Token that may hold more than the
+   * limit, so Tokens that stopped getting Pings (or a lowered limit) are
+   * covered too. Returns the number of Pings deleted.
+   */
+  async sweep(): Promise<number> {
+    let lastId = 0
+    let deleted = 0
+    for (;;) {
+      const tokens = await db.rawQuery(
+        'SELECT id FROM tokens WHERE n_pings > ? AND id > ? ORDER BY id LIMIT 500',
+        [this.limit, lastId]
+      )
+      if (tokens.rows.length === 0 || this.limit <= 0) {
+        return deleted
+      }
+      for (const { id } of tokens.rows) {
+        deleted += await this.prune(Number(id))
+        lastId = Number(id)
+      }
+    }
+  }
 }

@@ -66,7 +66,7 @@ export async function rebuildRegistry(
     pingKeys: redisKeys.pingKeys + suffix,
   }
   const total = await fillTokens(scratch, chunkSize)
-  const users = await db.from('users').select('ping_key')
+  const users = await db.from('users').select('ping_key').where('is_disabled', false)
   if (users.length > 0) {
     await redis.sadd(scratch.pingKeys, ...users.map((user) => user.ping_key))
   }
@@ -80,7 +80,12 @@ export async function rebuildRegistry(
   for (const token of tokens) {
     await track({ uuid: token.uuid, slug: token.slug, userId: token.user_id })
   }
-  for (const user of await db.from('users').select('ping_key').where('created_at', '>=', since)) {
+  const newUsers = await db
+    .from('users')
+    .select('ping_key')
+    .where('created_at', '>=', since)
+    .where('is_disabled', false)
+  for (const user of newUsers) {
     await trackUser({ pingKey: user.ping_key })
   }
   return total

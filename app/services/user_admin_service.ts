@@ -1,6 +1,7 @@
 import hash from '@adonisjs/core/services/hash'
 import User from '#models/user'
 import { forgetApiKeys } from '#services/api_key_cache'
+import TokenRegistry from '#services/token_registry'
 
 export type UserChange = 'make_admin' | 'remove_admin' | 'disable' | 'enable'
 
@@ -30,6 +31,12 @@ export default class UserAdminService {
     await user.save()
     // API keys of this User must see the change now, not after the cache's TTL.
     forgetApiKeys()
+    // A disabled User's ping key no longer creates Tokens with ?create=1.
+    if (change === 'disable') {
+      await TokenRegistry.untrackUser(user)
+    } else if (change === 'enable') {
+      await TokenRegistry.trackUser(user)
+    }
     return { ok: true, user }
   }
 

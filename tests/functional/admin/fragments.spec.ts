@@ -4,6 +4,9 @@ import Token from '#models/token'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { recordPing } from '#tests/helpers/browser'
+import redis from '@adonisjs/redis/services/main'
+import { redisKeys } from '#lib/redis_keys'
+import TokenRegistry from '#services/token_registry'
 
 test.group('Admin UI: JSON and HTML fragments', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -116,5 +119,27 @@ test.group('Admin UI: JSON and HTML fragments', (group) => {
     response.assertFlashMessage('error', 'You cannot do that to yourself')
     await admin.refresh()
     assert.isFalse(admin.isDisabled)
+  })
+
+  test('a disabled User’s ping key stops creating Tokens, and comes back when enabled', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await makeUser({ isAdmin: true })
+    const target = await makeUser()
+    assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 1)
+    const change = (to: string) =>
+      client
+        .put(`/users/${target.id}`)
+        .form({ change: to })
+        .loginAs(admin)
+        .withCsrfToken()
+        .redirects(0)
+    await change('disable')
+    assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 0)
+    await TokenRegistry.rebuild()
+    assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 0)
+    await change('enable')
+    assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 1)
   })
 })

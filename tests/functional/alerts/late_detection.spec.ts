@@ -7,6 +7,8 @@ import LateDetector from '#services/late_detector'
 import PingService from '#services/ping_service'
 import TokenService from '#services/token_service'
 import { pruneFlips } from '#services/flip_pruner'
+import { PingPruner } from '#services/ping_pruner'
+import Ping from '#models/ping'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 
@@ -110,5 +112,26 @@ test.group('Alerts: schedules and retention', (group) => {
     assert.equal(await pruneFlips(now, 1), 2)
     const left = await Flip.query().where('token_id', token.id)
     assert.lengthOf(left, 2)
+  })
+
+  test('the daily sweep trims idle Tokens to their last Pings', async ({ assert }) => {
+    const user = await makeUser()
+    const idle = await makeToken(user)
+    const { DateTime } = await import('luxon')
+    for (let i = 0; i < 8; i++) {
+      await Ping.create({
+        tokenId: idle.id,
+        kind: 'success',
+        createdAt: DateTime.now(),
+        method: 'GET',
+        remoteAddr: '',
+        userAgent: '',
+      })
+    }
+    idle.nPings = 8
+    await idle.save()
+    assert.equal(await new PingPruner(5).sweep(), 3)
+    const left = await Ping.query().where('token_id', idle.id).orderBy('id')
+    assert.lengthOf(left, 5)
   })
 })
