@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
 import { createServer } from 'node:net'
 import pg from 'pg'
 import { bench, benchEnv, pgConfig, run } from './setup.js'
+import { tokenPingsPageQuery, withPositionalParameters } from '../app/services/token_pings_page.js'
 
 export interface ApiFigures {
   pings: number
@@ -14,8 +17,11 @@ export interface ApiFigures {
 const PINGS = Number(process.env.BENCH_API_PINGS ?? 1_000_000)
 const SAMPLES = Number(process.env.BENCH_API_SAMPLES ?? 400)
 
-/** The query behind GET /api/v1/tokens/:id/pings?limit=50 (see PingService.list). */
-const PAGE_SQL = 'SELECT * FROM pings WHERE pings.token_id = $1 ORDER BY pings.id DESC LIMIT 51'
+/** The query behind GET /api/v1/tokens/:id/pings?limit=50 (PingService.tokenPage). */
+function pageQuery(uuid: string) {
+  const { sql, bindings } = tokenPingsPageQuery(uuid, { limit: 50 })
+  return { name: 'page', text: withPositionalParameters(sql), values: bindings }
+}
 
 function p95(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b)
@@ -47,10 +53,23 @@ async function fill(client: pg.Client) {
   }
 }
 
+/**
+ * The web as the image runs it: compiled by `node ace build`, started from
+ * build/ with the repository's APP_KEY (from .env) in its environment.
+ */
 async function startWeb(port: number) {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+  await run(process.execPath, ['ace', 'build'])
+  const dotenv = existsSync(`${bench.root}.env`)
+    ? parseEnv(readFileSync(`${bench.root}.env`, 'utf8'))
+    : {}
+  const child = spawn(process.execPath, ['build/bin/server.js'], {
     cwd: bench.root,
-    env: benchEnv({ PORT: String(port), HOST: '127.0.0.1', API_RATE_LIMIT: '1000000' }),
+    env: benchEnv({
+      APP_KEY: process.env.APP_KEY ?? dotenv.APP_KEY ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      API_RATE_LIMIT: '1000000',
+    }),
     stdio: 'ignore',
   })
   for (let i = 0; i < 120; i++) {
@@ -91,7 +110,7 @@ async function sample(
     await response.json()
     const apiMs = performance.now() - started
     started = performance.now()
-    await client.query({ name: 'page', text: PAGE_SQL, values: [token.id] })
+    await client.query(pageQuery(token.uuid))
     const sqlMs = performance.now() - started
     if (i >= 50) {
       api.push(apiMs)

@@ -17,7 +17,7 @@ async function fill(total: number, overdue: number) {
   await client.query(
     `INSERT INTO tokens (uuid, user_id, name, status, timeout, grace, last_ping_at, alert_after, created_at)
      SELECT gen_random_uuid(), 1, 'late ' || n, 'up', 3600, 600, now() - interval '1 hour',
-       CASE WHEN n <= $2 THEN now() - interval '1 minute' ELSE now() + (n % 3600) * interval '1 second' END,
+       CASE WHEN n <= $2 THEN now() - interval '1 minute' ELSE now() + (600 + n % 3000) * interval '1 second' END,
        now()
      FROM generate_series(1, $1) AS n`,
     [total, overdue]

@@ -17,7 +17,7 @@ server.use([
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('#middleware/browser_middleware'),
-  () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
 ])
 
@@ -26,4 +26,5 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   api: () => import('#middleware/api_middleware'),
   apiWrite: () => import('#middleware/api_write_middleware'),
+  apiThrottle: () => import('#middleware/api_throttle_middleware'),
 })

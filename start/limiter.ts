@@ -8,15 +8,10 @@ import config from '@adonisjs/core/services/config'
 import limiter from '@adonisjs/limiter/services/main'
 
 /**
- * REST API requests a minute per API key (runs after authentication).
+ * REST API requests a minute per API key (see ApiThrottleMiddleware).
  */
-export const apiThrottle = limiter.define('api', (ctx) => {
-  const key = ctx.auth.user?.currentAccessToken?.identifier ?? ctx.request.ip()
-  return limiter
-    .allowRequests(config.get<number>('ngip.apiRateLimit'))
-    .every('1 minute')
-    .usingKey(`api_key:${key}`)
-})
+export const apiLimiter = () =>
+  limiter.use({ requests: config.get<number>('ngip.apiRateLimit'), duration: '1 minute' })
 
 /**
  * Failed sign-ins per email and address, against password guessing. Only

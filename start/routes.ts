@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url'
 import router from '@adonisjs/core/services/router'
 import { controllers } from '#generated/controllers'
 import { middleware } from '#start/kernel'
-import { apiThrottle } from '#start/limiter'
 
 router.get('/health/live', [controllers.Health, 'live']).as('health.live')
 router.get('/health/ready', [controllers.Health, 'ready']).as('health.ready')
@@ -117,4 +116,9 @@ router
   })
   .prefix('/api/v1')
   .as('api.v1')
-  .use([middleware.api(), middleware.auth({ guards: ['api'] }), apiThrottle, middleware.apiWrite()])
+  .use([
+    middleware.api(),
+    middleware.auth({ guards: ['api'] }),
+    middleware.apiThrottle(),
+    middleware.apiWrite(),
+  ])

@@ -5,9 +5,14 @@ import SessionMiddleware from '@adonisjs/session/session_middleware'
 import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
 
 /**
- * Sessions and CSRF protection for the admin UI only: the REST API
- * authenticates with API keys, and a session per API call would fill Redis
+ * Paths that never use a session: the REST API (API keys), health checks,
+ * metrics and static vendor files. A session per such call would fill Redis
  * with sessions nobody uses.
+ */
+const SESSIONLESS = ['/api/', '/health/', '/metrics', '/vendor/']
+
+/**
+ * Sessions and CSRF protection for the admin UI only.
  */
 @inject()
 export default class BrowserMiddleware {
@@ -17,7 +22,8 @@ export default class BrowserMiddleware {
   ) {}
 
   handle(ctx: HttpContext, next: NextFn) {
-    if (ctx.request.url().startsWith('/api/')) {
+    const url = ctx.request.url()
+    if (SESSIONLESS.some((prefix) => url.startsWith(prefix))) {
       return next()
     }
     return this.session.handle(ctx, () => this.shield.handle(ctx, next))

@@ -11,7 +11,8 @@ export default class InitializeBouncerMiddleware {
       abilities,
       policies
     ).setContainerResolver(ctx.containerResolver)
-    if ('view' in ctx) {
+    // Templates exist for the admin UI only; an API call never renders one.
+    if ('view' in ctx && !ctx.request.url().startsWith('/api/')) {
       ctx.view.share(ctx.bouncer.edgeHelpers)
     }
     return next()

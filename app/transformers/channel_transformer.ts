@@ -10,8 +10,8 @@ export default class ChannelTransformer extends BaseTransformer<Channel> {
       name: channel.name,
       config: channel.config,
       last_error: channel.lastError ?? null,
-      last_notify_at: channel.lastNotifyAt?.toISO() ?? null,
-      created_at: channel.createdAt.toISO(),
+      last_notify_at: channel.lastNotifyAt?.toUTC().toISO() ?? null,
+      created_at: channel.createdAt.toUTC().toISO(),
     }
   }
 }

@@ -6,7 +6,7 @@ export default class FlipTransformer extends BaseTransformer<Flip> {
     const flip = this.resource
     return {
       id: flip.id,
-      created_at: flip.createdAt.toISO(),
+      created_at: flip.createdAt.toUTC().toISO(),
       old_status: flip.oldStatus,
       new_status: flip.newStatus,
       reason: flip.reason,

@@ -23,11 +23,11 @@ export default class TokenTransformer extends BaseTransformer<Token> {
       status: token.displayStatus(),
       manual_resume: token.manualResume,
       n_pings: token.nPings,
-      last_ping_at: token.lastPingAt?.toISO() ?? null,
+      last_ping_at: token.lastPingAt?.toUTC().toISO() ?? null,
       last_duration_ms: token.lastDurationMs,
       ping_url: pingUrlOf(token),
       channels: token.$preloaded.channels ? token.channels.map((channel) => channel.id) : [],
-      created_at: token.createdAt.toISO(),
+      created_at: token.createdAt.toUTC().toISO(),
     }
   }
 }

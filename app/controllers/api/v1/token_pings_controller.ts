@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenQueries from '#services/token_queries'
 import PingService from '#services/ping_service'
-import PingTransformer from '#transformers/ping_transformer'
 import FlipTransformer from '#transformers/flip_transformer'
 import { listPingsValidator } from '#validators/ping'
 import { pageValidator } from '#validators/token'
@@ -10,11 +9,10 @@ import { pageValidator } from '#validators/token'
  * A Token's history: its Pings and its Flips, newest first.
  */
 export default class TokenPingsController {
-  async index({ auth, bouncer, params, request, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'view', false)
+  async index({ bouncer, params, request, serialize }: HttpContext) {
     const filters = await listPingsValidator.validate(request.qs())
-    const { items, meta } = await PingService.list(auth.getUserOrFail(), filters, token)
-    return serialize(PingTransformer.transform(items), meta)
+    const { items, meta } = await PingService.tokenPage(bouncer, params.id, filters)
+    return serialize(items, meta)
   }
 
   async flips({ bouncer, params, request, serialize }: HttpContext) {
