@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util'
 import { createServer } from 'node:net'
 import pg from 'pg'
 import { bench, benchEnv, pgConfig, run } from './setup.js'
-import { tokenPingsPageQuery, withPositionalParameters } from '../app/services/token_pings_page.js'
+import { tokenPingsJsonQuery, withPositionalParameters } from '../app/services/token_pings_page.js'
 
 export interface ApiFigures {
   pings: number
@@ -15,11 +15,13 @@ export interface ApiFigures {
 }
 
 const PINGS = Number(process.env.BENCH_API_PINGS ?? 1_000_000)
-const SAMPLES = Number(process.env.BENCH_API_SAMPLES ?? 400)
+const SAMPLES = Number(process.env.BENCH_API_SAMPLES ?? 1000)
+/** Calls before measuring, so both sides run warmed up (JIT, caches) */
+const WARMUP = 500
 
-/** The query behind GET /api/v1/tokens/:id/pings?limit=50 (PingService.tokenPage). */
+/** The query behind GET /api/v1/tokens/:id/pings?limit=50 (TokenPingPages.page). */
 function pageQuery(uuid: string) {
-  const { sql, bindings } = tokenPingsPageQuery(uuid, { limit: 50 })
+  const { sql, bindings } = tokenPingsJsonQuery(uuid, { limit: 50 })
   return { name: 'page', text: withPositionalParameters(sql), values: bindings }
 }
 
@@ -98,7 +100,7 @@ async function sample(
 ) {
   const api: number[] = []
   const sql: number[] = []
-  for (let i = 0; i < SAMPLES + 50; i++) {
+  for (let i = 0; i < SAMPLES + WARMUP; i++) {
     const token = tokens[i % tokens.length]
     let started = performance.now()
     const response = await fetch(
@@ -112,7 +114,7 @@ async function sample(
     started = performance.now()
     await client.query(pageQuery(token.uuid))
     const sqlMs = performance.now() - started
-    if (i >= 50) {
+    if (i >= WARMUP) {
       api.push(apiMs)
       sql.push(sqlMs)
     }

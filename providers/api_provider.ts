@@ -21,6 +21,8 @@ const serializer = new ApiSerializer()
 declare module '@adonisjs/core/http' {
   export interface HttpContext {
     serialize(resource: unknown, meta?: Record<string, unknown>): Promise<string>
+    /** The same body around `data` that is JSON already */
+    serializeJson(dataJson: string, meta?: Record<string, unknown>): string
   }
 }
 
@@ -32,8 +34,14 @@ export default class ApiProvider {
       'serialize',
       async function (this: HttpContext, resource: unknown, meta?: Record<string, unknown>) {
         const data = await serializer.serializeWithoutWrapping(resource, this.containerResolver)
+        return this.serializeJson(JSON.stringify(data), meta)
+      }
+    )
+    HttpContext.instanceProperty(
+      'serializeJson',
+      function (this: HttpContext, dataJson: string, meta?: Record<string, unknown>) {
         this.response.header('content-type', 'application/json; charset=utf-8')
-        return JSON.stringify(meta ? { data, meta } : { data })
+        return meta ? `{"data":${dataJson},"meta":${JSON.stringify(meta)}}` : `{"data":${dataJson}}`
       }
     )
   }

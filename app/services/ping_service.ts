@@ -10,30 +10,12 @@ import TokenService from '#services/token_service'
 import NotFoundException from '#exceptions/not_found_exception'
 import { decodeCursor, page } from '#services/cursor'
 import { recordPing } from '#services/token_state'
-import { tokenPingsPageQuery, type TokenPingRow } from '#services/token_pings_page'
-import { pingJson } from '#transformers/ping_transformer'
 import type { createPingValidator, listPingsValidator } from '#validators/ping'
 
 type PingFilters = Infer<typeof listPingsValidator>
 type PingInput = Infer<typeof createPingValidator>
 
 const DEFAULT_LIMIT = 50
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-function fieldsOf(row: TokenPingRow) {
-  return {
-    id: row.id!,
-    kind: row.kind,
-    createdAt: row.created_at,
-    method: row.method,
-    remoteAddr: row.remote_addr,
-    userAgent: row.user_agent,
-    exitStatus: row.exit_status,
-    rid: row.rid,
-    durationMs: row.duration_ms,
-    body: row.body,
-  }
-}
 
 /**
  * Pings across Tokens: lists, one by id, recorded by hand, deleted.
@@ -78,31 +60,6 @@ export default class PingService {
       rows.forEach((ping) => (ping.$extras.token_uuid = token.uuid))
     }
     return page(rows, limit)
-  }
-
-  /**
-   * A page of one Token's Pings as the API shows them, in one query; 404
-   * for a missing Token and for one the bouncer keeps from this request.
-   */
-  static async tokenPage(bouncer: HttpContext['bouncer'], uuid: string, filters: PingFilters) {
-    const limit = filters.limit ?? DEFAULT_LIMIT
-    const { sql, bindings } = tokenPingsPageQuery(uuid.toLowerCase(), {
-      kind: filters.kind,
-      since: filters.since,
-      until: filters.until,
-      beforeId: filters.cursor ? decodeCursor(filters.cursor) : undefined,
-      limit,
-    })
-    const result = UUID_RE.test(uuid) ? await db.rawQuery(sql, bindings) : { rows: [] }
-    const rows: TokenPingRow[] = result.rows
-    const owner = { userId: rows[0]?.owner_id } as Token
-    if (rows.length === 0 || (await bouncer.with(TokenPolicy).denies('view', owner))) {
-      throw new NotFoundException('Token')
-    }
-    const pings = rows
-      .filter((row) => row.id !== null)
-      .map((row) => pingJson(fieldsOf(row), uuid.toLowerCase()))
-    return page(pings, limit)
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenQueries from '#services/token_queries'
-import PingService from '#services/ping_service'
+import TokenPingPages from '#services/token_ping_pages'
 import FlipTransformer from '#transformers/flip_transformer'
 import { listPingsValidator } from '#validators/ping'
 import { pageValidator } from '#validators/token'
@@ -9,10 +9,10 @@ import { pageValidator } from '#validators/token'
  * A Token's history: its Pings and its Flips, newest first.
  */
 export default class TokenPingsController {
-  async index({ bouncer, params, request, serialize }: HttpContext) {
+  async index({ bouncer, params, request, serializeJson }: HttpContext) {
     const filters = await listPingsValidator.validate(request.qs())
-    const { items, meta } = await PingService.tokenPage(bouncer, params.id, filters)
-    return serialize(items, meta)
+    const { itemsJson, meta } = await TokenPingPages.page(bouncer, params.id, filters)
+    return serializeJson(itemsJson, meta)
   }
 
   async flips({ bouncer, params, request, serialize }: HttpContext) {

@@ -1,0 +1,82 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { Infer } from '@vinejs/vine/types'
+import db from '@adonisjs/lucid/services/db'
+import type Token from '#models/token'
+import TokenPolicy from '#policies/token_policy'
+import NotFoundException from '#exceptions/not_found_exception'
+import { decodeCursor, encodeCursor } from '#services/cursor'
+import { pingJson } from '#transformers/ping_transformer'
+import type { listPingsValidator } from '#validators/ping'
+import {
+  tokenPingsJsonQuery,
+  tokenPingsPageQuery,
+  type TokenPingRow,
+  type TokenPingsFilters,
+  type TokenPingsJsonRow,
+} from '#services/token_pings_page'
+
+type PingFilters = Infer<typeof listPingsValidator>
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * GET /tokens/:id/pings, the API's hottest read: one query, and the page's
+ * JSON comes from PostgreSQL. A page holding a body that is not UTF-8 is
+ * made in the app instead, with invalid sequences replaced.
+ */
+export default class TokenPingPages {
+  static async page(bouncer: HttpContext['bouncer'], uuid: string, filters: PingFilters) {
+    const id = uuid.toLowerCase()
+    const query: TokenPingsFilters = {
+      kind: filters.kind,
+      since: filters.since,
+      until: filters.until,
+      beforeId: filters.cursor ? decodeCursor(filters.cursor) : undefined,
+      limit: filters.limit ?? 50,
+    }
+    const { sql, bindings } = tokenPingsJsonQuery(id, query)
+    const result = UUID_RE.test(uuid) ? await db.rawQuery(sql, bindings) : { rows: [] }
+    const row: TokenPingsJsonRow | undefined = result.rows[0]
+    if (
+      !row ||
+      (await bouncer.with(TokenPolicy).denies('view', { userId: row.owner_id } as Token))
+    ) {
+      throw new NotFoundException('Token')
+    }
+    if (row.needs_decoding) {
+      return this.#decodedPage(id, query)
+    }
+    const nextCursor = row.has_more && row.last_id !== null ? encodeCursor(row.last_id) : null
+    return { itemsJson: row.items, meta: { limit: query.limit, next_cursor: nextCursor } }
+  }
+
+  static async #decodedPage(uuid: string, query: TokenPingsFilters) {
+    const { sql, bindings } = tokenPingsPageQuery(uuid, query)
+    const result = await db.rawQuery(sql, bindings)
+    const rows: TokenPingRow[] = result.rows
+    const pings = rows.filter((row) => row.id !== null).slice(0, query.limit)
+    const items = pings.map((row) =>
+      pingJson(
+        {
+          id: row.id!,
+          kind: row.kind,
+          createdAt: row.created_at,
+          method: row.method,
+          remoteAddr: row.remote_addr,
+          userAgent: row.user_agent,
+          exitStatus: row.exit_status,
+          rid: row.rid,
+          durationMs: row.duration_ms,
+          body: row.body,
+        },
+        uuid
+      )
+    )
+    const more = rows.filter((row) => row.id !== null).length > query.limit
+    const nextCursor = more ? encodeCursor(items[items.length - 1].id) : null
+    return {
+      itemsJson: JSON.stringify(items),
+      meta: { limit: query.limit, next_cursor: nextCursor },
+    }
+  }
+}
