@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { tokenState } from '#tests/helpers/token_state'
 import { recordPing, type PingInput, type TokenState } from '#services/token_state'
 
 const T0 = new Date('2026-01-01T00:00:00Z')
@@ -8,22 +9,7 @@ const OTHER_RID = '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const EARLIER = new Date('2025-12-31T00:00:00Z')
 
 function state(overrides: Partial<TokenState>): TokenState {
-  return {
-    kind: 'simple',
-    timeout: 3600,
-    grace: 600,
-    schedule: '* * * * *',
-    tz: 'UTC',
-    status: 'new',
-    manualResume: false,
-    nPings: 5,
-    lastPingAt: null,
-    lastDurationMs: null,
-    lastStartAt: null,
-    lastStartRid: null,
-    alertAfter: null,
-    ...overrides,
-  }
+  return tokenState({ nPings: 5, ...overrides })
 }
 
 interface Expected {

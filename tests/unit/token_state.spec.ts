@@ -1,30 +1,8 @@
 import { test } from '@japa/runner'
-import {
-  computeAlertAfter,
-  displayStatus,
-  nextExpected,
-  recordPing,
-  type TokenState,
-} from '#services/token_state'
+import { tokenState } from '#tests/helpers/token_state'
+import { computeAlertAfter, displayStatus, nextExpected, recordPing } from '#services/token_state'
 
-function state(overrides: Partial<TokenState> = {}): TokenState {
-  return {
-    kind: 'simple',
-    timeout: 3600,
-    grace: 600,
-    schedule: '* * * * *',
-    tz: 'UTC',
-    status: 'new',
-    manualResume: false,
-    nPings: 0,
-    lastPingAt: null,
-    lastDurationMs: null,
-    lastStartAt: null,
-    lastStartRid: null,
-    alertAfter: null,
-    ...overrides,
-  }
-}
+const state = tokenState
 
 const at = (iso: string) => new Date(iso)
 

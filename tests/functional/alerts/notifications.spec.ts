@@ -8,6 +8,7 @@ import FlipDispatcher from '#services/flip_dispatcher'
 import LateDetector from '#services/late_detector'
 import ChannelService from '#services/channel_service'
 import TokenService from '#services/token_service'
+import PingService from '#services/ping_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
@@ -15,6 +16,17 @@ import { startHttpReceiver, startSmtpReceiver } from '#tests/helpers/receivers'
 
 async function webhookChannel(user: User, url: string, extra: Record<string, unknown> = {}) {
   return ChannelService.create(user, { kind: 'webhook', name: 'hook', config: { url, ...extra } })
+}
+
+/**
+ * A Ping recorded by hand, through the same rules as one from the edge.
+ */
+function recordPing(token: Token, kind?: 'fail') {
+  return PingService.record(
+    token,
+    { token: token.uuid, kind },
+    { method: 'API', remoteAddr: '', userAgent: '' }
+  )
 }
 
 async function attach(token: Token, ...channels: Channel[]) {
@@ -84,12 +96,7 @@ test.group('Alerts: notifications that arrive', (group) => {
       const user = await makeUser()
       const token = await makeToken(user)
       await attach(token, await webhookChannel(user, receiver.url))
-      const { default: PingService } = await import('#services/ping_service')
-      await PingService.record(
-        token,
-        { token: token.uuid },
-        { method: 'API', remoteAddr: '', userAgent: '' }
-      )
+      await recordPing(token)
       assert.equal(await new FlipDispatcher().runOnce(), 0)
       assert.lengthOf(receiver.requests, 0)
     } finally {
@@ -103,12 +110,7 @@ test.group('Alerts: notifications that arrive', (group) => {
       const user = await makeUser()
       const token = await makeToken(user, { timeout: 60, grace: 60 })
       await attach(token, await webhookChannel(user, receiver.url))
-      const { default: PingService } = await import('#services/ping_service')
-      await PingService.record(
-        token,
-        { token: token.uuid },
-        { method: 'API', remoteAddr: '', userAgent: '' }
-      )
+      await recordPing(token)
       const pingedAt = Date.now()
       const detector = new LateDetector()
       assert.equal(await detector.runOnce(new Date(pingedAt + 110_000)), 0)
@@ -138,12 +140,7 @@ test.group('Alerts: notifications that arrive', (group) => {
       await attach(token, hook)
       await TokenService.pause(token)
       await new FlipDispatcher().runOnce()
-      const { default: PingService } = await import('#services/ping_service')
-      await PingService.record(
-        token,
-        { token: token.uuid, kind: 'fail' },
-        { method: 'API', remoteAddr: '', userAgent: '' }
-      )
+      await recordPing(token, 'fail')
       await new FlipDispatcher().runOnce()
       assert.lengthOf(receiver.requests, 4)
       await hook.refresh()
@@ -165,12 +162,7 @@ test.group('Alerts: notifications that arrive', (group) => {
         body: '{"text": "$NAME went $STATUS", "tags": "$TAGS"}',
       })
       await attach(token, hook)
-      const { default: PingService } = await import('#services/ping_service')
-      await PingService.record(
-        token,
-        { token: token.uuid, kind: 'fail' },
-        { method: 'API', remoteAddr: '', userAgent: '' }
-      )
+      await recordPing(token, 'fail')
       await new FlipDispatcher().runOnce()
       const [request] = receiver.requests
       assert.equal(request.method, 'PUT')
@@ -198,12 +190,7 @@ test.group('Alerts: notifications that arrive', (group) => {
         config: { url: receiver.url, topic: 'ops' },
       })
       await attach(token, slack, ntfy)
-      const { default: PingService } = await import('#services/ping_service')
-      await PingService.record(
-        token,
-        { token: token.uuid, kind: 'fail' },
-        { method: 'API', remoteAddr: '', userAgent: '' }
-      )
+      await recordPing(token, 'fail')
       await new FlipDispatcher().runOnce()
       const byPath = Object.fromEntries(receiver.requests.map((request) => [request.url, request]))
       assert.match(JSON.parse(byPath['/slack'].body).text, /^db is DOWN/)

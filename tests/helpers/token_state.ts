@@ -1,0 +1,24 @@
+import type { TokenState } from '#services/token_state'
+
+/**
+ * A Token's state for the status rules' unit tests: a new simple Token
+ * (timeout 1 h, grace 10 min) unless overridden.
+ */
+export function tokenState(overrides: Partial<TokenState> = {}): TokenState {
+  return {
+    kind: 'simple',
+    timeout: 3600,
+    grace: 600,
+    schedule: '* * * * *',
+    tz: 'UTC',
+    status: 'new',
+    manualResume: false,
+    nPings: 0,
+    lastPingAt: null,
+    lastDurationMs: null,
+    lastStartAt: null,
+    lastStartRid: null,
+    alertAfter: null,
+    ...overrides,
+  }
+}
