@@ -1,4 +1,5 @@
-import { paths } from '#services/openapi/paths'
+import { tokenPaths } from '#services/openapi/token_paths'
+import { pingAndChannelPaths } from '#services/openapi/ping_channel_paths'
 import { schemas } from '#services/openapi/schemas'
 
 /**
@@ -25,7 +26,7 @@ export function openApiDocument(serverUrl: string) {
       { name: 'Pings', description: 'Requests to ping URLs' },
       { name: 'Channels', description: 'Where alerts go' },
     ],
-    paths,
+    paths: { ...tokenPaths, ...pingAndChannelPaths },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key' },
