@@ -13,6 +13,19 @@ import { buildNgip, type NgipStacks } from '../../infra/lib/ngip_app.js'
 
 export type StackName = keyof NgipStacks
 
+/** Every stack of an environment, per-account ones first. */
+export const ALL_STACKS: StackName[] = [
+  'shared',
+  'buildHost',
+  'network',
+  'data',
+  'app',
+  'ping',
+  'static',
+  'dns',
+  'observability',
+]
+
 export interface Synthesized {
   config: NgipConfig
   stacks: NgipStacks

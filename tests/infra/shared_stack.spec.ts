@@ -1,18 +1,6 @@
 import { test } from '@japa/runner'
 import { Match } from 'aws-cdk-lib/assertions'
-import { type StackName, synthEnv } from './helpers.js'
-
-const ALL_STACKS: StackName[] = [
-  'shared',
-  'buildHost',
-  'network',
-  'data',
-  'app',
-  'ping',
-  'static',
-  'dns',
-  'observability',
-]
+import { ALL_STACKS, synthEnv } from './helpers.js'
 
 test.group('infra shared stack', (group) => {
   group.each.timeout(60_000)
