@@ -1,5 +1,5 @@
 import type { PingAction } from '#lib/ping_message'
-import { UUID_RE } from '#lib/uuid'
+import { ANY_CASE_UUID_RE, UUID_RE } from '#lib/uuid'
 
 /**
  * The ping URL grammar (SPEC §3), healthchecks.io-compatible:
@@ -27,7 +27,6 @@ export type PingUrlError = 'not_found' | 'invalid_url' | 'invalid_uuid'
 export type ParsedPingUrl = { route: PingRoute; error?: never } | { error: PingUrlError }
 
 const MAX_PATH = 512
-const ANY_CASE_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const PING_KEY_RE = /^[A-Za-z0-9_-]{1,64}$/
 const SLUG_RE = /^[a-z0-9_-]{1,100}$/
 const UPPERCASE_SLUG_RE = /^[A-Za-z0-9_-]{1,100}$/

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto'
 /** A Token UUID as it appears in ping URLs: lowercase, with hyphens. */
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
+/** A UUID in any case, as people paste them into the API and query strings. */
+export const ANY_CASE_UUID_RE = new RegExp(UUID_RE.source, 'i')
+
 /** The namespace of the UUIDs of auto-provisioned Tokens (uuidv5). */
 export const AUTO_TOKEN_NAMESPACE = '5f0e9c2a-8a4b-4c1e-9a57-3d2f6b1e7c40'
 

@@ -4,10 +4,10 @@ import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Token from '#models/token'
 
 export default class Flip extends BaseModel {
-  @column({ isPrimary: true, consume: (value) => Number(value) })
+  @column({ isPrimary: true })
   declare id: number
 
-  @column({ consume: (value) => Number(value) })
+  @column()
   declare tokenId: number
 
   @column.dateTime({ autoCreate: true })

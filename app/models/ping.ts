@@ -6,10 +6,10 @@ import Token from '#models/token'
 export type PingKind = 'success' | 'start' | 'fail' | 'log' | 'ign'
 
 export default class Ping extends BaseModel {
-  @column({ isPrimary: true, consume: (value) => Number(value) })
+  @column({ isPrimary: true })
   declare id: number
 
-  @column({ consume: (value) => Number(value) })
+  @column()
   declare tokenId: number
 
   @column()

@@ -24,7 +24,7 @@ import {
 } from '#services/token_state'
 
 export default class Token extends BaseModel {
-  @column({ isPrimary: true, consume: (value) => Number(value) })
+  @column({ isPrimary: true })
   declare id: number
 
   /** The ping UUID; the Token's id in the API and in ping URLs. */
@@ -69,7 +69,7 @@ export default class Token extends BaseModel {
   @column()
   declare manualResume: boolean
 
-  @column({ consume: (value) => Number(value) })
+  @column()
   declare nPings: number
 
   @column.dateTime()

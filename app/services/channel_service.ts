@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import type { Infer } from '@vinejs/vine/types'
 import type User from '#models/user'
 import Channel from '#models/channel'
@@ -12,7 +13,6 @@ import type { createChannelValidator, updateChannelValidator } from '#validators
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const CHANNEL_CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)\|[0-9a-f-]{36}$/
 
 /**
@@ -64,7 +64,7 @@ export default class ChannelService {
     id: string,
     action: 'view' | 'update' | 'delete' = 'view'
   ) {
-    const channel = UUID_RE.test(id) ? await Channel.find(id.toLowerCase()) : null
+    const channel = ANY_CASE_UUID_RE.test(id) ? await Channel.find(id.toLowerCase()) : null
     if (!channel || (await bouncer.with(ChannelPolicy).denies(action, channel))) {
       throw new NotFoundException('Channel')
     }

@@ -1,13 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import SendNotification from '#jobs/send_notification'
 
-interface PendingFlip {
-  id: string
-  token_id: string
-  old_status: string
-  new_status: string
-}
-
 /**
  * Turns Flips into notification jobs: every Flip to or from `down` queues one
  * job per Channel of its Token. Flips are the outbox, so whatever writes one
@@ -23,37 +16,28 @@ export default class FlipDispatcher {
    */
   async runOnce(): Promise<number> {
     return db.transaction(async (trx) => {
-      const flips = await trx.rawQuery(
-        `SELECT id, token_id, old_status, new_status FROM flips WHERE processed_at IS NULL
-         ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      const pending = await trx.rawQuery(
+        'SELECT id FROM flips WHERE processed_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
         [this.batchSize]
       )
-      const rows: PendingFlip[] = flips.rows
-      if (rows.length === 0) {
+      const ids: number[] = pending.rows.map((row: { id: number }) => row.id)
+      if (ids.length === 0) {
         return 0
       }
-      const alerting = rows.filter(
-        (flip) => flip.old_status === 'down' || flip.new_status === 'down'
+      const notices = await trx.rawQuery(
+        `SELECT f.id AS flip_id, tc.channel_id FROM flips f
+         JOIN token_channels tc ON tc.token_id = f.token_id
+         WHERE f.id = ANY(?::bigint[]) AND 'down' IN (f.old_status, f.new_status)
+         ORDER BY f.id`,
+        [ids]
       )
-      const links = await trx.rawQuery(
-        'SELECT token_id, channel_id FROM token_channels WHERE token_id = ANY(?::bigint[])',
-        [[...new Set(alerting.map((flip) => flip.token_id))]]
-      )
-      let queued = 0
-      for (const flip of alerting) {
-        for (const link of links.rows.filter(
-          (row: { token_id: string }) => String(row.token_id) === String(flip.token_id)
-        )) {
-          await SendNotification.dispatch({ flipId: Number(flip.id), channelId: link.channel_id })
-            .dedup({ id: `flip-${flip.id}-${link.channel_id}`, ttl: '1d' })
-            .run()
-          queued += 1
-        }
+      for (const { flip_id: flipId, channel_id: channelId } of notices.rows) {
+        await SendNotification.dispatch({ flipId, channelId })
+          .dedup({ id: `flip-${flipId}-${channelId}`, ttl: '1d' })
+          .run()
       }
-      await trx.rawQuery('UPDATE flips SET processed_at = now() WHERE id = ANY(?::bigint[])', [
-        rows.map((flip) => flip.id),
-      ])
-      return queued
+      await trx.rawQuery('UPDATE flips SET processed_at = now() WHERE id = ANY(?::bigint[])', [ids])
+      return notices.rows.length
     })
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import type { Infer } from '@vinejs/vine/types'
 import db from '@adonisjs/lucid/services/db'
 import type Token from '#models/token'
@@ -17,8 +18,6 @@ import {
 
 type PingFilters = Infer<typeof listPingsValidator>
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /**
  * GET /tokens/:id/pings, the API's hottest read: one query, and the page's
  * JSON comes from PostgreSQL. A page holding a body that is not UTF-8 is
@@ -35,7 +34,7 @@ export default class TokenPingPages {
       limit: filters.limit ?? 50,
     }
     const { sql, bindings } = tokenPingsJsonQuery(id, query)
-    const result = UUID_RE.test(uuid) ? await db.rawQuery(sql, bindings) : { rows: [] }
+    const result = ANY_CASE_UUID_RE.test(uuid) ? await db.rawQuery(sql, bindings) : { rows: [] }
     const row: TokenPingsJsonRow | undefined = result.rows[0]
     if (
       !row ||

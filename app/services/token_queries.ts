@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import type User from '#models/user'
 import Token from '#models/token'
 import Flip from '#models/flip'
@@ -12,7 +13,6 @@ type TokenFilters = Infer<typeof listTokensValidator>
 type PageFilters = Infer<typeof pageValidator>
 
 const DEFAULT_LIMIT = 50
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * The derived statuses of token_state.displayStatus, as SQL conditions.
@@ -32,7 +32,7 @@ const STATUS_SQL = {
  */
 export default class TokenQueries {
   static async find(uuid: string, withChannels = true) {
-    if (!UUID_RE.test(uuid)) {
+    if (!ANY_CASE_UUID_RE.test(uuid)) {
       return null
     }
     const query = Token.query().where('uuid', uuid.toLowerCase())

@@ -1,9 +1,8 @@
 import vine from '@vinejs/vine'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { ANY_CASE_UUID_RE } from '#lib/uuid'
 
 export const listPingsValidator = vine.create({
-  token: vine.string().trim().regex(UUID).optional(),
+  token: vine.string().trim().regex(ANY_CASE_UUID_RE).optional(),
   kind: vine.enum(['success', 'start', 'fail', 'log', 'ign'] as const).optional(),
   since: vine.date({ formats: { utc: true } }).optional(),
   until: vine.date({ formats: { utc: true } }).optional(),
@@ -15,9 +14,9 @@ export const listPingsValidator = vine.create({
  * A Ping recorded by hand goes through the same rules as one from the edge.
  */
 export const createPingValidator = vine.create({
-  token: vine.string().trim().regex(UUID),
+  token: vine.string().trim().regex(ANY_CASE_UUID_RE),
   kind: vine.enum(['success', 'start', 'fail', 'log'] as const).optional(),
   exit_status: vine.number().withoutDecimals().range([0, 255]).nullable().optional(),
-  rid: vine.string().trim().regex(UUID).nullable().optional(),
+  rid: vine.string().trim().regex(ANY_CASE_UUID_RE).nullable().optional(),
   body: vine.string().maxLength(100_000).nullable().optional(),
 })

@@ -1,8 +1,8 @@
 import vine from '@vinejs/vine'
+import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import { CronExpressionParser } from 'cron-parser'
 
 const PERIOD = { min: 60, max: 31_536_000 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function isValidTimeZone(tz: string) {
   try {
@@ -63,7 +63,11 @@ const tokenFields = {
   schedule: vine.string().trim().maxLength(100).use(cronRule()).optional(),
   tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
   manual_resume: vine.boolean().optional(),
-  channels: vine.array(vine.string().trim().regex(UUID)).maxLength(50).distinct().optional(),
+  channels: vine
+    .array(vine.string().trim().regex(ANY_CASE_UUID_RE))
+    .maxLength(50)
+    .distinct()
+    .optional(),
 }
 
 export const createTokenValidator = vine.create({

@@ -67,11 +67,7 @@ test.group('API v1 OpenAPI document', () => {
     response.assertStatus(200)
     const html = response.text()
     for (const route of apiRoutes()) {
-      assert.include(
-        html,
-        route.split(' ')[1].replace(/[{}]/g, (c) => (c === '{' ? '{' : '}')),
-        route
-      )
+      assert.include(html, route.split(' ')[1], route)
     }
     assert.notMatch(html, /(src|href)="https?:\/\//)
   })
