@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import env from '#start/env'
 import { defineConfig, drivers } from '@adonisjs/queue'
 
@@ -17,5 +18,9 @@ export default defineConfig({
     concurrency: 5,
     idleDelay: '1s',
   },
-  locations: ['./app/jobs/**/*.{ts,js}'],
+  /**
+   * Beside this file rather than under the working directory, so the
+   * compiled app finds its compiled jobs wherever it is started from.
+   */
+  locations: [`${fileURLToPath(new URL('../app/jobs/', import.meta.url))}**/*.{ts,js}`],
 })

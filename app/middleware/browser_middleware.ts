@@ -3,16 +3,12 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import SessionMiddleware from '@adonisjs/session/session_middleware'
 import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
+import { isMachinePath } from '#lib/machine_paths'
 
 /**
- * Paths that never use a session: the REST API (API keys), health checks,
- * metrics and static vendor files. A session per such call would fill Redis
- * with sessions nobody uses.
- */
-const SESSIONLESS = ['/api/', '/health/', '/metrics', '/vendor/']
-
-/**
- * Sessions and CSRF protection for the admin UI only.
+ * Sessions and CSRF protection for the admin UI only: a session for every
+ * API call, health check or scrape would fill Redis with sessions nobody
+ * uses.
  */
 @inject()
 export default class BrowserMiddleware {
@@ -22,8 +18,7 @@ export default class BrowserMiddleware {
   ) {}
 
   handle(ctx: HttpContext, next: NextFn) {
-    const url = ctx.request.url()
-    if (SESSIONLESS.some((prefix) => url.startsWith(prefix))) {
+    if (isMachinePath(ctx.request.url())) {
       return next()
     }
     return this.session.handle(ctx, () => this.shield.handle(ctx, next))

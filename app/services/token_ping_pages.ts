@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import type { Infer } from '@vinejs/vine/types'
 import db from '@adonisjs/lucid/services/db'
+import { preparedQuery } from '#services/prepared_query'
 import type Token from '#models/token'
 import TokenPolicy from '#policies/token_policy'
 import NotFoundException from '#exceptions/not_found_exception'
@@ -19,8 +20,8 @@ import {
 type PingFilters = Infer<typeof listPingsValidator>
 
 /**
- * GET /tokens/:id/pings, the API's hottest read: one query, and the page's
- * JSON comes from PostgreSQL. A page holding a body that is not UTF-8 is
+ * GET /tokens/:id/pings, the API's hottest read: one prepared statement, and
+ * the page's JSON comes from PostgreSQL. A page holding a body that is not UTF-8 is
  * made in the app instead, with invalid sequences replaced.
  */
 export default class TokenPingPages {
@@ -34,8 +35,10 @@ export default class TokenPingPages {
       limit: filters.limit ?? 50,
     }
     const { sql, bindings } = tokenPingsJsonQuery(id, query)
-    const result = ANY_CASE_UUID_RE.test(uuid) ? await db.rawQuery(sql, bindings) : { rows: [] }
-    const row: TokenPingsJsonRow | undefined = result.rows[0]
+    const rows = ANY_CASE_UUID_RE.test(uuid)
+      ? await preparedQuery<TokenPingsJsonRow>(sql, bindings)
+      : []
+    const row = rows[0]
     if (
       !row ||
       (await bouncer.with(TokenPolicy).denies('view', { userId: row.owner_id } as Token))

@@ -100,11 +100,3 @@ export function tokenPingsPageQuery(uuid: string, filters: TokenPingsFilters) {
     WHERE t.uuid = ?`
   return { sql, bindings: [...bindings, filters.limit + 1, uuid] }
 }
-
-/**
- * The same statement with PostgreSQL's `$n` placeholders, for a bare client.
- */
-export function withPositionalParameters(sql: string) {
-  let n = 0
-  return sql.replace(/\?/g, () => `$${++n}`)
-}

@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
+import User from '#models/user'
+import { apiLimiter } from '#start/limiter'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 
 const base = () => `http://${process.env.HOST}:${process.env.PORT}`
@@ -40,6 +42,37 @@ test.group('API v1 limits and hostile input', (group) => {
     const otherKey = await makeApiKey(await makeUser())
     const other = await client.get('/api/v1/tokens').bearerToken(otherKey)
     other.assertStatus(200)
+  })
+
+  test('a read far from the limit runs beside its check, and still answers 429 once the key is spent', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const previous = app.config.get('ngip.apiRateLimit')
+    app.config.set('ngip.apiRateLimit', 100)
+    cleanup(() => app.config.set('ngip.apiRateLimit', previous))
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const [stored] = await User.apiKeys.all(user)
+    const first = await client.get('/api/v1/tokens').bearerToken(key)
+    first.assertStatus(200)
+    assert.equal(first.header('x-ratelimit-remaining'), '99')
+    // far from the limit now: the next read starts before its check ends
+    const second = await client.get('/api/v1/tokens').bearerToken(key)
+    second.assertStatus(200)
+    assert.equal(second.header('x-ratelimit-remaining'), '98')
+
+    // spent elsewhere (another web process, say) since this one last looked
+    await apiLimiter().set(`api_key:${stored.identifier}`, 100, '1 minute')
+    const limited = await client.get('/api/v1/tokens').bearerToken(key)
+    limited.assertStatus(429)
+    limited.assertBodyContains({ errors: [{ code: 'E_TOO_MANY_REQUESTS' }] })
+    assert.isAbove(Number(limited.header('retry-after')), 0)
+    // and a write of a spent key is refused before it runs
+    const write = await client.post('/api/v1/tokens').bearerToken(key).json({ name: 'late' })
+    write.assertStatus(429)
+    assert.lengthOf(await user.related('tokens').query(), 0)
   })
 
   test('hostile query strings and paths never answer 5xx', async ({ assert }) => {

@@ -80,3 +80,52 @@ test.group('API v1 token pings: the page PostgreSQL writes', (group) => {
     assert.equal(response.body().data[0].body, 'ok\ufffd')
   })
 })
+
+test.group('API v1 token pings: the prepared statement, outside any transaction', () => {
+  test('pages the same on pooled connections, call after call', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const user = await makeUser()
+    cleanup(() => user.delete())
+    const token = await makeToken(user)
+    const other = await makeToken(user, { name: 'Other' })
+    const start = DateTime.fromISO('2026-05-01T00:00:00Z')
+    for (let i = 0; i < 5; i++) {
+      await Ping.create({
+        tokenId: token.id,
+        kind: i % 2 ? 'fail' : 'success',
+        createdAt: start.plus({ minutes: i }),
+        method: 'GET',
+        remoteAddr: '',
+        userAgent: '',
+      })
+    }
+    const key = await makeApiKey(user)
+    const get = async (path: string) => {
+      const response = await client.get(path).bearerToken(key)
+      response.assertStatus(200)
+      return response.body()
+    }
+    const minutes = (body: any) =>
+      body.data.map((ping: { created_at: string }) => DateTime.fromISO(ping.created_at).minute)
+
+    // Each statement is prepared on first use and reused after, on any of the pool's connections
+    for (let round = 0; round < 3; round++) {
+      const first = await get(`/api/v1/tokens/${token.uuid}/pings?limit=2`)
+      assert.deepEqual(minutes(first), [4, 3])
+      const second = await get(
+        `/api/v1/tokens/${token.uuid}/pings?limit=2&cursor=${first.meta.next_cursor}`
+      )
+      assert.deepEqual(minutes(second), [2, 1])
+      const fails = await get(`/api/v1/tokens/${token.uuid}/pings?kind=fail`)
+      assert.deepEqual(minutes(fails), [3, 1])
+      const none = await get(`/api/v1/tokens/${other.uuid}/pings`)
+      assert.deepEqual(none.data, [])
+    }
+    const stranger = await makeApiKey(await makeUser())
+    const hidden = await client.get(`/api/v1/tokens/${token.uuid}/pings`).bearerToken(stranger)
+    hidden.assertStatus(404)
+  })
+})
