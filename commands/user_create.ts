@@ -7,16 +7,22 @@ export default class UserCreate extends BaseCommand {
   static description = 'Create a user who signs in to the admin UI'
   static options: CommandOptions = { startApp: true }
 
-  @flags.string({ description: 'Email address (the login)', required: true })
+  /** Email and password are checked in run(); see ApikeyCreate */
+  @flags.string({ description: 'Email address (the login; required)' })
   declare email: string
 
-  @flags.string({ description: 'Password (at least 8 characters)', required: true })
+  @flags.string({ description: 'Password (at least 8 characters; required)' })
   declare password: string
 
   @flags.boolean({ description: 'Make the user an admin, who sees everything' })
   declare admin: boolean
 
   async run() {
+    if (!this.email || !this.password) {
+      this.logger.error('Give the new user an --email and a --password')
+      this.exitCode = 1
+      return
+    }
     if (!/^[^\s@]+@[^\s@]+$/.test(this.email)) {
       this.logger.error(`"${this.email}" is not an email address`)
       this.exitCode = 1
