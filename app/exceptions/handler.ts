@@ -33,10 +33,15 @@ export function toApiErrors(error: any): { status: number; errors: ApiError[] } 
     status = 400
   }
   if (status === 422) {
+    const messages: { message: string; field: string; rule: string }[] = error.messages
+    // Input that is valid but clashes with what exists (a slug in use) is a conflict
+    if (messages.length > 0 && messages.every((item) => item.rule === 'unique')) {
+      status = 409
+    }
     return {
       status,
-      errors: error.messages.map((item: { message: string; field: string; rule: string }) => ({
-        code: CODES[422],
+      errors: messages.map((item) => ({
+        code: CODES[status],
         message: item.message,
         field: item.field,
       })),
@@ -74,9 +79,29 @@ export default class HttpExceptionHandler extends ExceptionHandler {
           ctx.response.header(name, String(value))
         }
       }
+      if (status === 401) {
+        this.#explainUnauthorized(ctx, errors[0])
+      }
       return ctx.response.status(status).send({ errors })
     }
     return super.handle(error, ctx)
+  }
+
+  /**
+   * A 401 says whether the key was missing or not accepted, in its message
+   * and in `WWW-Authenticate` (RFC 6750).
+   */
+  #explainUnauthorized(ctx: HttpContext, error: ApiError) {
+    const presented = Boolean(ctx.request.header('authorization'))
+    if (error.message === 'Unauthorized access') {
+      error.message = presented
+        ? 'The API key is not valid: mistyped, revoked, or of another installation'
+        : 'An API key is required: send it as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
+    }
+    ctx.response.header(
+      'WWW-Authenticate',
+      presented ? 'Bearer realm="ngip", error="invalid_token"' : 'Bearer realm="ngip"'
+    )
   }
 
   async report(error: unknown, ctx: HttpContext) {

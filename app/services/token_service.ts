@@ -38,7 +38,8 @@ export default class TokenService {
           slug: input.slug ?? null,
           tags: normaliseTags(input.tags) ?? [],
           desc: input.desc ?? '',
-          kind: input.kind ?? 'simple',
+          // a schedule alone makes a cron Token, as healthchecks does
+          kind: input.kind ?? (input.schedule === undefined ? 'simple' : 'cron'),
           timeout: input.timeout ?? 86400,
           grace: input.grace ?? 3600,
           schedule: input.schedule ?? '* * * * *',
@@ -70,7 +71,7 @@ export default class TokenService {
       slug: changes.slug === undefined ? token.slug : changes.slug,
       tags: normaliseTags(changes.tags) ?? token.tags,
       desc: changes.desc ?? token.desc,
-      kind: changes.kind ?? token.kind,
+      kind: changes.kind ?? (changes.schedule === undefined ? token.kind : 'cron'),
       timeout: changes.timeout ?? token.timeout,
       grace: changes.grace ?? token.grace,
       schedule: changes.schedule ?? token.schedule,

@@ -24,7 +24,7 @@ export default class TokenTransformer extends BaseTransformer<Token> {
       manual_resume: token.manualResume,
       n_pings: token.nPings,
       last_ping_at: token.lastPingAt?.toUTC().toISO() ?? null,
-      last_duration_ms: token.lastDurationMs,
+      last_duration_ms: token.lastDurationMs ?? null,
       ping_url: pingUrlOf(token),
       channels: token.$preloaded.channels ? token.channels.map((channel) => channel.id) : [],
       created_at: token.createdAt.toUTC().toISO(),

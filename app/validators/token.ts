@@ -1,4 +1,4 @@
-import vine from '@vinejs/vine'
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import { CronExpressionParser } from 'cron-parser'
 
@@ -83,6 +83,23 @@ export const updateTokenValidator = vine.create({
   name: vine.string().trim().minLength(1).maxLength(100).optional(),
   ...tokenFields,
 })
+
+/**
+ * Messages for the entries of array fields, which Vine would name by their
+ * index alone ("The 0 field format is invalid").
+ */
+const tokenMessages = new SimpleMessagesProvider({
+  'channels.*.string': 'Each entry of channels must be a Channel id (a UUID)',
+  'channels.*.regex': 'Each entry of channels must be a Channel id (a UUID)',
+  'channels.distinct': 'channels lists a Channel twice',
+  'tags.*.string': 'Each tag must be a string',
+  'tags.*.regex': 'A tag must not contain spaces',
+  'tags.*.minLength': 'A tag must not be empty',
+  'tags.*.maxLength': 'A tag has at most 50 characters',
+  'unique.*.enum': 'unique may list "name" and "slug" only',
+})
+createTokenValidator.messagesProvider = tokenMessages
+updateTokenValidator.messagesProvider = tokenMessages
 
 const limit = vine.number().withoutDecimals().range([1, 100]).optional()
 const cursor = vine.string().maxLength(100).optional()

@@ -29,21 +29,49 @@ test.group('API v1 tokens: create, change, delete, pause, resume', (group) => {
     assert.equal(byName.body().data.id, first.body().data.id)
   })
 
-  test('a slug is unique per user, not across users', async ({ client }) => {
+  test('a slug is unique per user, not across users: a clash is 409', async ({ client }) => {
     const key = await makeApiKey(await makeUser())
     await client.post('/api/v1/tokens').bearerToken(key).json({ name: 'a', slug: 'nightly' })
     const clash = await client
       .post('/api/v1/tokens')
       .bearerToken(key)
       .json({ name: 'b', slug: 'nightly' })
-    clash.assertStatus(422)
-    clash.assertBodyContains({ errors: [{ field: 'slug', code: 'E_VALIDATION_ERROR' }] })
+    clash.assertStatus(409)
+    clash.assertBodyContains({ errors: [{ field: 'slug', code: 'E_CONFLICT' }] })
+    const renamed = await client.post('/api/v1/tokens').bearerToken(key).json({ name: 'c' })
+    const moved = await client
+      .patch(`/api/v1/tokens/${renamed.body().data.id}`)
+      .bearerToken(key)
+      .json({ slug: 'nightly' })
+    moved.assertStatus(409)
+    moved.assertBodyContains({ errors: [{ field: 'slug', code: 'E_CONFLICT' }] })
     const otherKey = await makeApiKey(await makeUser())
     const other = await client
       .post('/api/v1/tokens')
       .bearerToken(otherKey)
       .json({ name: 'b', slug: 'nightly' })
     other.assertStatus(201)
+  })
+
+  test('a schedule without a kind makes a cron Token, on create and on change', async ({
+    client,
+    assert,
+  }) => {
+    const key = await makeApiKey(await makeUser())
+    const created = await client
+      .post('/api/v1/tokens')
+      .bearerToken(key)
+      .json({ name: 'nightly', schedule: '0 3 * * *', tz: 'Europe/Riga' })
+    created.assertStatus(201)
+    assert.containSubset(created.body().data, { kind: 'cron', schedule: '0 3 * * *' })
+
+    const simple = await client.post('/api/v1/tokens').bearerToken(key).json({ name: 'x' })
+    assert.equal(simple.body().data.kind, 'simple')
+    const changed = await client
+      .patch(`/api/v1/tokens/${simple.body().data.id}`)
+      .bearerToken(key)
+      .json({ schedule: '*/5 * * * *' })
+    assert.containSubset(changed.body().data, { kind: 'cron', schedule: '*/5 * * * *' })
   })
 
   test('tags may be a space-separated string', async ({ client, assert }) => {

@@ -31,6 +31,8 @@ test.group('API v1 tokens', (group) => {
       [created.body().data.id]
     )
     assert.property(list.body().meta, 'next_cursor')
+    // the created Token reads the same as the listed one, every field present
+    assert.deepEqual(created.body().data, list.body().data[0])
   })
 
   test('another user gets 404 for a Token that is not theirs', async ({ client }) => {
@@ -63,12 +65,16 @@ test.group('API v1 tokens', (group) => {
     )
   })
 
-  test('answers 401 without a key and with a wrong one', async ({ client }) => {
+  test('answers 401 without a key and with a wrong one, saying which', async ({ client, assert }) => {
     const anonymous = await client.get('/api/v1/tokens')
     anonymous.assertStatus(401)
     anonymous.assertBodyContains({ errors: [{ code: 'E_UNAUTHORIZED' }] })
+    anonymous.assertHeader('www-authenticate', 'Bearer realm="ngip"')
+    assert.match(anonymous.body().errors[0].message, /API key is required/)
     const wrong = await client.get('/api/v1/tokens').bearerToken('ngip_MQ.not-a-real-secret')
     wrong.assertStatus(401)
+    wrong.assertHeader('www-authenticate', 'Bearer realm="ngip", error="invalid_token"')
+    assert.match(wrong.body().errors[0].message, /not valid/)
   })
 
   test('a read-only key reads but may not write', async ({ client }) => {
@@ -111,6 +117,26 @@ test.group('API v1 tokens', (group) => {
       assert.equal(error.code, 'E_VALIDATION_ERROR')
       assert.isString(error.message)
     }
+  })
+
+  test('entries of array fields are named in their messages', async ({ client, assert }) => {
+    const key = await makeApiKey(await makeUser())
+    const response = await client
+      .post('/api/v1/tokens')
+      .bearerToken(key)
+      .json({ name: 'x', channels: ['nope'], tags: ['a b'], unique: ['id'] })
+    response.assertStatus(422)
+    const messages = Object.fromEntries(
+      response.body().errors.map((error: { field: string; message: string }) => [
+        error.field,
+        error.message,
+      ])
+    )
+    assert.deepEqual(messages, {
+      'channels.0': 'Each entry of channels must be a Channel id (a UUID)',
+      'tags.0': 'A tag must not contain spaces',
+      'unique.0': 'unique may list "name" and "slug" only',
+    })
   })
 
   test('an unknown Token id answers 404, a malformed one too', async ({ client }) => {
