@@ -12,6 +12,10 @@ export interface OperationSpec {
   body?: string
   query?: Record<string, Record<string, unknown>>
   status?: 200 | 201 | 204
+  /** A second success answer: 200 with this description, next to a 201 */
+  alsoOk?: string
+  /** When the operation answers 409, and why */
+  conflict?: string
   byId?: 'uuid' | 'integer'
 }
 
@@ -24,12 +28,31 @@ export const page = {
   limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
   cursor: { type: 'string', description: 'The next_cursor of the previous page' },
 }
+/** Filters of one Token's Pings */
 export const pingFilters = {
-  token: { type: 'string', format: 'uuid' },
   kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
-  since: { type: 'string', format: 'date-time' },
-  until: { type: 'string', format: 'date-time' },
+  since: { type: 'string', format: 'date-time', description: 'Pings at or after this time' },
+  until: { type: 'string', format: 'date-time', description: 'Pings before this time' },
   ...page,
+}
+/** Filters of Pings across Tokens */
+export const anyPingFilters = {
+  token: { type: 'string', format: 'uuid', description: "Only this Token's Pings" },
+  ...pingFilters,
+}
+
+/** The request body limit of config/bodyparser.ts */
+const BODY_LIMIT = '100 KB'
+
+const rateLimitHeaders = {
+  'X-RateLimit-Limit': {
+    description: 'Requests a minute this API key may make',
+    schema: { type: 'integer' },
+  },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left in the current minute',
+    schema: { type: 'integer' },
+  },
 }
 
 function success(spec: OperationSpec) {
@@ -40,12 +63,51 @@ function success(spec: OperationSpec) {
   const properties = spec.list ? { data, meta: ref('PageMeta') } : { data }
   const ok = {
     description: 'OK',
+    headers: rateLimitHeaders,
     content: { 'application/json': { schema: { type: 'object', required: ['data'], properties } } },
   }
-  return spec.status === 201 ? { 201: { ...ok, description: 'Created' } } : { 200: ok }
+  if (spec.status === 201) {
+    return {
+      ...(spec.alsoOk ? { 200: { ...ok, description: spec.alsoOk } } : {}),
+      201: { ...ok, description: 'Created' },
+    }
+  }
+  return { 200: ok }
 }
 
-export function operation(spec: OperationSpec) {
+/**
+ * The error answers an operation can give: every one can be unauthorised,
+ * missing or rate limited; only writes can be refused to read-only keys,
+ * and only bodies can be malformed or too large.
+ */
+function failures(spec: OperationSpec, write: boolean) {
+  return {
+    ...(spec.body ? { 400: errors('Malformed JSON, or a body that is not a JSON object') } : {}),
+    401: errors('Missing or unknown API key (see WWW-Authenticate)'),
+    ...(write ? { 403: errors('A read-only API key tried to write') } : {}),
+    404: errors('Not found, or not yours'),
+    ...(spec.conflict ? { 409: errors(spec.conflict) } : {}),
+    ...(spec.body ? { 413: errors(`Body larger than ${BODY_LIMIT}`) } : {}),
+    422: errors('Invalid input; each error names its field'),
+    429: {
+      ...errors('Too many requests for this API key'),
+      headers: {
+        'Retry-After': {
+          description: 'Seconds until the key may call again',
+          schema: { type: 'integer' },
+        },
+        ...rateLimitHeaders,
+      },
+    },
+  }
+}
+
+/** An operation that only reads */
+export const read = (spec: OperationSpec) => operation(spec, false)
+/** An operation that changes something: read-only API keys get 403 */
+export const write = (spec: OperationSpec) => operation(spec, true)
+
+function operation(spec: OperationSpec, isWrite: boolean) {
   const parameters = [
     ...(spec.byId
       ? [
@@ -80,14 +142,6 @@ export function operation(spec: OperationSpec) {
           },
         }
       : {}),
-    responses: {
-      ...success(spec),
-      400: errors('Malformed JSON'),
-      401: errors('Missing or unknown API key'),
-      403: errors('A read-only API key tried to write'),
-      404: errors('Not found, or not yours'),
-      422: errors('Invalid input; each error names its field'),
-      429: errors('Too many requests for this API key; see Retry-After'),
-    },
+    responses: { ...success(spec), ...failures(spec, isWrite) },
   }
 }

@@ -1,19 +1,19 @@
-import { operation, page, pingFilters } from '#services/openapi/operation'
+import { anyPingFilters, page, read, write } from '#services/openapi/operation'
 
 /**
  * Operations on Pings across Tokens and on Channels.
  */
 export const pingAndChannelPaths = {
   '/pings': {
-    get: operation({
+    get: read({
       id: 'listPings',
       tag: 'Pings',
       summary: 'Pings across your Tokens, newest first',
       returns: 'Ping',
       list: true,
-      query: pingFilters,
+      query: anyPingFilters,
     }),
-    post: operation({
+    post: write({
       id: 'createPing',
       tag: 'Pings',
       summary: 'Record a Ping by hand',
@@ -23,14 +23,14 @@ export const pingAndChannelPaths = {
     }),
   },
   '/pings/{id}': {
-    get: operation({
+    get: read({
       id: 'getPing',
       tag: 'Pings',
       summary: 'Read a Ping with its body',
       returns: 'Ping',
       byId: 'integer',
     }),
-    delete: operation({
+    delete: write({
       id: 'deletePing',
       tag: 'Pings',
       summary: 'Delete a Ping',
@@ -39,7 +39,7 @@ export const pingAndChannelPaths = {
     }),
   },
   '/channels': {
-    get: operation({
+    get: read({
       id: 'listChannels',
       tag: 'Channels',
       summary: 'List Channels',
@@ -47,7 +47,7 @@ export const pingAndChannelPaths = {
       list: true,
       query: page,
     }),
-    post: operation({
+    post: write({
       id: 'createChannel',
       tag: 'Channels',
       summary: 'Create a Channel',
@@ -57,22 +57,22 @@ export const pingAndChannelPaths = {
     }),
   },
   '/channels/{id}': {
-    get: operation({
+    get: read({
       id: 'getChannel',
       tag: 'Channels',
       summary: 'Read a Channel',
       returns: 'Channel',
       byId: 'uuid',
     }),
-    patch: operation({
+    patch: write({
       id: 'updateChannel',
       tag: 'Channels',
-      summary: 'Change a Channel',
+      summary: 'Change a Channel (a `config` sent replaces the whole config)',
       returns: 'Channel',
       body: 'ChannelChanges',
       byId: 'uuid',
     }),
-    delete: operation({
+    delete: write({
       id: 'deleteChannel',
       tag: 'Channels',
       summary: 'Delete a Channel',

@@ -38,10 +38,73 @@ const tokenFields = {
 
 const status = { type: 'string', enum: ['new', 'up', 'grace', 'down', 'paused', 'started'] }
 
+/** What a new Token gets for a field left out (TokenService.create) */
+const tokenDefaults: Record<string, { default: unknown; description?: string }> = {
+  tags: { default: [] },
+  desc: { default: '' },
+  kind: {
+    default: 'simple',
+    description: '`cron` when only `schedule` is given, as healthchecks does',
+  },
+  timeout: { default: 86400 },
+  grace: { default: 3600 },
+  schedule: { default: '* * * * *' },
+  tz: { default: 'UTC' },
+  manual_resume: { default: false },
+}
+
+const withDefaults = (fields: Record<string, Record<string, unknown>>) =>
+  Object.fromEntries(
+    Object.entries(fields).map(([name, schema]) => {
+      const defaults = tokenDefaults[name]
+      if (!defaults) {
+        return [name, schema]
+      }
+      const description = [schema.description, defaults.description].filter(Boolean).join('; ')
+      return [
+        name,
+        { ...schema, default: defaults.default, ...(description ? { description } : {}) },
+      ]
+    })
+  )
+
+/** Every `code` an error can carry (app/exceptions/handler.ts) */
+const errorCodes = [
+  'E_BAD_REQUEST',
+  'E_UNAUTHORIZED',
+  'E_FORBIDDEN',
+  'E_NOT_FOUND',
+  'E_CONFLICT',
+  'E_PAYLOAD_TOO_LARGE',
+  'E_UNSUPPORTED_MEDIA_TYPE',
+  'E_VALIDATION_ERROR',
+  'E_TOO_MANY_REQUESTS',
+  'E_INTERNAL',
+]
+
 export const schemas = {
   Token: {
     type: 'object',
-    required: ['id', 'name', 'status', 'ping_url'],
+    required: [
+      'id',
+      'name',
+      'slug',
+      'tags',
+      'desc',
+      'kind',
+      'timeout',
+      'grace',
+      'schedule',
+      'tz',
+      'status',
+      'manual_resume',
+      'n_pings',
+      'last_ping_at',
+      'last_duration_ms',
+      'ping_url',
+      'channels',
+      'created_at',
+    ],
     properties: {
       id: uuid,
       name: { type: 'string' },
@@ -60,12 +123,12 @@ export const schemas = {
     required: ['name'],
     properties: {
       name: { type: 'string', minLength: 1, maxLength: 100 },
-      ...tokenFields,
+      ...withDefaults(tokenFields),
       unique: {
         type: 'array',
         items: { type: 'string', enum: ['name', 'slug'] },
         description:
-          'Return your existing Token with the same name or slug (200) instead of a new one',
+          'Return your existing Token with the same name or slug (200), unchanged, instead of a new one',
       },
     },
   },
@@ -139,6 +202,7 @@ export const schemas = {
   },
   ChannelChanges: {
     type: 'object',
+    description: 'Fields left out stay as they are; a `config` sent replaces the whole config',
     properties: {
       name: { type: 'string', maxLength: 100 },
       config: { $ref: '#/components/schemas/ChannelConfig' },
@@ -158,7 +222,7 @@ export const schemas = {
           type: 'object',
           required: ['code', 'message'],
           properties: {
-            code: { type: 'string' },
+            code: { type: 'string', enum: errorCodes },
             message: { type: 'string' },
             field: { type: 'string' },
           },

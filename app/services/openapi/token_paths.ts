@@ -1,11 +1,11 @@
-import { operation, page, pingFilters } from '#services/openapi/operation'
+import { page, pingFilters, read, write } from '#services/openapi/operation'
 
 /**
  * Operations on Tokens and their history.
  */
 export const tokenPaths = {
   '/tokens': {
-    get: operation({
+    get: read({
       id: 'listTokens',
       tag: 'Tokens',
       summary: 'List Tokens',
@@ -18,32 +18,35 @@ export const tokenPaths = {
         ...page,
       },
     }),
-    post: operation({
+    post: write({
       id: 'createToken',
       tag: 'Tokens',
       summary: 'Create a Token (200 with `unique` and a match)',
       returns: 'Token',
       body: 'TokenInput',
       status: 201,
+      alsoOk: 'An existing Token matched `unique`; it is returned unchanged',
+      conflict: 'The slug names another of your Tokens',
     }),
   },
   '/tokens/{id}': {
-    get: operation({
+    get: read({
       id: 'getToken',
       tag: 'Tokens',
       summary: 'Read a Token',
       returns: 'Token',
       byId: 'uuid',
     }),
-    patch: operation({
+    patch: write({
       id: 'updateToken',
       tag: 'Tokens',
       summary: 'Change a Token',
       returns: 'Token',
       body: 'TokenChanges',
+      conflict: 'The slug names another of your Tokens',
       byId: 'uuid',
     }),
-    delete: operation({
+    delete: write({
       id: 'deleteToken',
       tag: 'Tokens',
       summary: 'Delete a Token and its history',
@@ -52,7 +55,7 @@ export const tokenPaths = {
     }),
   },
   '/tokens/{id}/pause': {
-    post: operation({
+    post: write({
       id: 'pauseToken',
       tag: 'Tokens',
       summary: 'Pause a Token',
@@ -61,7 +64,7 @@ export const tokenPaths = {
     }),
   },
   '/tokens/{id}/resume': {
-    post: operation({
+    post: write({
       id: 'resumeToken',
       tag: 'Tokens',
       summary: 'Resume a paused Token',
@@ -70,7 +73,7 @@ export const tokenPaths = {
     }),
   },
   '/tokens/{id}/pings': {
-    get: operation({
+    get: read({
       id: 'listTokenPings',
       tag: 'Tokens',
       summary: "A Token's Pings, newest first",
@@ -81,7 +84,7 @@ export const tokenPaths = {
     }),
   },
   '/tokens/{id}/flips': {
-    get: operation({
+    get: read({
       id: 'listTokenFlips',
       tag: 'Tokens',
       summary: "A Token's Flips, newest first",

@@ -41,6 +41,34 @@ test.group('API v1 OpenAPI document', () => {
     assert.deepEqual(documented, apiRoutes())
   })
 
+  test('documents the answers each operation gives', async ({ client, assert }) => {
+    const response = await client.get('/api/v1/openapi.json')
+    const paths = response.body().paths
+    const codes = (path: string, method: string) => Object.keys(paths[path][method].responses)
+    assert.sameMembers(codes('/tokens', 'post'), [
+      '200',
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '422',
+      '429',
+    ])
+    assert.sameMembers(codes('/tokens', 'get'), ['200', '401', '404', '422', '429'])
+    assert.sameMembers(codes('/pings/{id}', 'delete'), ['204', '401', '403', '404', '422', '429'])
+    assert.property(paths['/tokens'].get.responses['429'].headers, 'Retry-After')
+    const names = (path: string) =>
+      paths[path].get.parameters.map((parameter: { name: string }) => parameter.name)
+    assert.notInclude(names('/tokens/{id}/pings'), 'token')
+    assert.include(names('/pings'), 'token')
+    const token = response.body().components.schemas.TokenInput.properties
+    assert.equal(token.timeout.default, 86400)
+    assert.equal(token.tz.default, 'UTC')
+  })
+
   test('lints clean with @redocly/cli', async ({ client, assert }) => {
     const response = await client.get('/api/v1/openapi.json')
     const dir = await mkdtemp(join(tmpdir(), 'ngip-openapi-'))
