@@ -65,7 +65,10 @@ test.group('API v1 tokens', (group) => {
     )
   })
 
-  test('answers 401 without a key and with a wrong one, saying which', async ({ client, assert }) => {
+  test('answers 401 without a key and with a wrong one, saying which', async ({
+    client,
+    assert,
+  }) => {
     const anonymous = await client.get('/api/v1/tokens')
     anonymous.assertStatus(401)
     anonymous.assertBodyContains({ errors: [{ code: 'E_UNAUTHORIZED' }] })
@@ -127,10 +130,9 @@ test.group('API v1 tokens', (group) => {
       .json({ name: 'x', channels: ['nope'], tags: ['a b'], unique: ['id'] })
     response.assertStatus(422)
     const messages = Object.fromEntries(
-      response.body().errors.map((error: { field: string; message: string }) => [
-        error.field,
-        error.message,
-      ])
+      response
+        .body()
+        .errors.map((error: { field: string; message: string }) => [error.field, error.message])
     )
     assert.deepEqual(messages, {
       'channels.0': 'Each entry of channels must be a Channel id (a UUID)',
