@@ -1,3 +1,5 @@
+import { isIP } from 'node:net'
+import appConfig from '@adonisjs/core/services/config'
 import type { HttpContext } from '@adonisjs/core/http'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import type { Infer } from '@vinejs/vine/types'
@@ -6,12 +8,26 @@ import Channel from '#models/channel'
 import ChannelPolicy from '#policies/channel_policy'
 import NotFoundException from '#exceptions/not_found_exception'
 import { fieldError } from '#exceptions/field_error'
+import { isPrivateAddress } from '#services/notifications/safe_http'
 import { decodeCursorKey, page } from '#services/cursor'
 import { channelConfigValidators, type ChannelKindName } from '#validators/channel'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
 
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>
+
+/**
+ * True for a URL whose host is plainly private: localhost, or an IP address
+ * in a private, loopback or link-local range. Names that resolve to such
+ * addresses are refused when a notification goes out (safe_http.ts).
+ */
+function isPlainlyPrivate(url: string) {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return true
+  }
+  return isIP(host) !== 0 && isPrivateAddress(host)
+}
 
 const CHANNEL_CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)\|[0-9a-f-]{36}$/
 
@@ -24,6 +40,18 @@ export default class ChannelService {
       throw fieldError('config', 'The config field must be an object', 'object')
     }
     const { config: valid } = await channelConfigValidators[kind].validate({ config })
+    const url = 'url' in valid ? valid.url : undefined
+    if (
+      url &&
+      !appConfig.get<boolean>('ngip.integrationsAllowPrivateIps') &&
+      isPlainlyPrivate(url)
+    ) {
+      throw fieldError(
+        'config.url',
+        'This address is private or loopback, where notifications are not sent; INTEGRATIONS_ALLOW_PRIVATE_IPS=true allows it',
+        'private'
+      )
+    }
     return valid as Record<string, unknown>
   }
 

@@ -89,8 +89,11 @@ test.group('Admin UI: Channels', (group) => {
     browserContext,
   }) => {
     const user = await makeUser()
-    // A loopback address: refused unless INTEGRATIONS_ALLOW_PRIVATE_IPS is on.
+    // A loopback address, made while INTEGRATIONS_ALLOW_PRIVATE_IPS was on; it is off now.
+    const allowPrivate = config.get('ngip.integrationsAllowPrivateIps')
+    config.set('ngip.integrationsAllowPrivateIps', true)
     await makeChannel(user, 'Local hook', { url: 'http://127.0.0.1:9/hook' })
+    config.set('ngip.integrationsAllowPrivateIps', allowPrivate)
     await browserContext.loginAs(user)
     const page = await visit('/channels')
     await page.getByRole('button', { name: 'Send test' }).click()

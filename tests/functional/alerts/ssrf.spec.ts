@@ -72,15 +72,17 @@ test.group('Alerts: webhooks never reach private addresses unless allowed', (gro
     cleanup,
   }) => {
     const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', false)
     cleanup(() => app.config.set('ngip.integrationsAllowPrivateIps', previous))
     const receiver = await startHttpReceiver()
     try {
+      // made while private addresses were allowed; they are not any more
+      app.config.set('ngip.integrationsAllowPrivateIps', true)
       const channel = await ChannelService.create(await makeUser(), {
         kind: 'webhook',
         name: 'x',
         config: { url: receiver.url },
       })
+      app.config.set('ngip.integrationsAllowPrivateIps', false)
       const result = await NotificationService.sendTest(channel)
       assert.isFalse(result.ok)
       await channel.refresh()
@@ -89,5 +91,43 @@ test.group('Alerts: webhooks never reach private addresses unless allowed', (gro
     } finally {
       await receiver.close()
     }
+  })
+
+  test('a Channel to a plainly private address is refused when made or changed', async ({
+    assert,
+    cleanup,
+  }) => {
+    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
+    app.config.set('ngip.integrationsAllowPrivateIps', false)
+    cleanup(() => app.config.set('ngip.integrationsAllowPrivateIps', previous))
+    const user = await makeUser()
+    for (const [kind, config] of [
+      ['webhook', { url: 'http://127.0.0.1:9/hook' }],
+      ['webhook', { url: 'http://app.localhost:8080/' }],
+      ['slack', { url: 'https://127.0.0.2/services/x' }],
+      ['ntfy', { url: 'http://169.254.169.254', topic: 'ops' }],
+      ['webhook', { url: 'http://10.0.0.7/' }],
+    ] as const) {
+      const error = await ChannelService.create(user, { kind, name: 'x', config }).then(
+        () => null,
+        (reason) => reason
+      )
+      assert.deepEqual(error?.messages?.[0]?.field, 'config.url', config.url)
+      assert.match(error.messages[0].message, /private or loopback/, config.url)
+    }
+    const channel = await ChannelService.create(user, {
+      kind: 'webhook',
+      name: 'public',
+      config: { url: 'https://hooks.example.com/x' },
+    })
+    const refused = await ChannelService.update(channel, {
+      config: { url: 'http://192.168.1.10/' },
+    }).then(
+      () => null,
+      (reason) => reason
+    )
+    assert.equal(refused?.messages?.[0]?.field, 'config.url')
+    await channel.refresh()
+    assert.equal(channel.config.url, 'https://hooks.example.com/x')
   })
 })

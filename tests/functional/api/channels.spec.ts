@@ -16,6 +16,19 @@ const webhook = {
 test.group('API v1 channels', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
+  test('a webhook to a private address is refused with 422 on config.url', async ({
+    client,
+    assert,
+  }) => {
+    const key = await makeApiKey(await makeUser())
+    const response = await client
+      .post('/api/v1/channels')
+      .bearerToken(key)
+      .json({ ...webhook, config: { url: 'http://127.0.0.1:9/hook' } })
+    response.assertStatus(422)
+    assert.equal(response.body().errors[0].field, 'config.url')
+  })
+
   test('creates, reads, changes and deletes a Channel', async ({ client, assert }) => {
     const key = await makeApiKey(await makeUser())
     const created = await client.post('/api/v1/channels').bearerToken(key).json(webhook)
