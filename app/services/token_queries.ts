@@ -68,8 +68,10 @@ export default class TokenQueries {
     if (filters.cursor) {
       query.where('id', '<', decodeCursor(filters.cursor))
     }
-    if (filters.tag) {
-      query.whereRaw('? = ANY(tags)', [filters.tag])
+    for (const tag of typeof filters.tag === 'string' ? [filters.tag] : (filters.tag ?? [])) {
+      if (tag) {
+        query.whereRaw('? = ANY(tags)', [tag])
+      }
     }
     if (filters.q) {
       const like = `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`

@@ -106,7 +106,13 @@ const cursor = vine.string().maxLength(100).optional()
 
 export const listTokensValidator = vine.create({
   status: vine.enum(['new', 'up', 'grace', 'down', 'paused', 'started'] as const).optional(),
-  tag: vine.string().trim().maxLength(50).optional(),
+  /** Repeated (`?tag=prod&tag=db`), only Tokens with every one of them, as healthchecks */
+  tag: vine
+    .union([
+      vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(50)),
+      vine.union.else(vine.array(vine.string().trim().maxLength(50)).maxLength(10)),
+    ])
+    .optional(),
   q: vine.string().trim().maxLength(100).optional(),
   limit,
   cursor,

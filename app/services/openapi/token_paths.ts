@@ -13,7 +13,11 @@ export const tokenPaths = {
       list: true,
       query: {
         status: { type: 'string', enum: ['new', 'up', 'grace', 'down', 'paused', 'started'] },
-        tag: { type: 'string' },
+        tag: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Repeat for Tokens with every one of the tags',
+        },
         q: { type: 'string', description: 'Search in name and slug' },
         ...page,
       },

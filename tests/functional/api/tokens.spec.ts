@@ -225,6 +225,14 @@ test.group('API v1 tokens', (group) => {
     assert.deepEqual(await ids({ status: 'new' }), [db.uuid])
     assert.deepEqual(await ids({ q: 'postgres' }), [db.uuid])
     assert.deepEqual(await ids({ q: '%' }), [])
+    // a repeated tag: Tokens with every one of them
+    const both = await client.get('/api/v1/tokens?tag=prod&tag=db').bearerToken(key)
+    assert.deepEqual(
+      both.body().data.map((token: { id: string }) => token.id),
+      [db.uuid]
+    )
+    const none = await client.get('/api/v1/tokens?tag=prod&tag=web').bearerToken(key)
+    assert.deepEqual(none.body().data, [])
   })
 
   test('a bad cursor or filter answers 422, never 5xx', async ({ client }) => {
