@@ -64,21 +64,22 @@ export interface TokenPingsJsonRow {
 export function tokenPingsJsonQuery(uuid: string, filters: TokenPingsFilters) {
   const { where, bindings } = conditionsOf(filters)
   const sql = `SELECT t.user_id AS owner_id,
-      coalesce(json_agg(json_build_object(
-        'id', p.id, 'token', t.uuid, 'kind', p.kind,
-        'created_at', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'method', p.method, 'remote_addr', p.remote_addr, 'user_agent', p.user_agent,
-        'exit_status', p.exit_status, 'rid', p.rid, 'duration_ms', p.duration_ms, 'body', b.body_text
-      ) ORDER BY p.id DESC) FILTER (WHERE p.rn <= ?), '[]')::text AS items,
+      coalesce('[' || string_agg(row_to_json(j)::text, ',' ORDER BY p.id DESC)
+        FILTER (WHERE p.rn <= ?) || ']', '[]') AS items,
       min(p.id) FILTER (WHERE p.rn <= ?) AS last_id,
       coalesce(bool_or(p.rn > ?), false) AS has_more,
-      coalesce(bool_or(p.body IS NOT NULL AND b.body_text IS NULL), false) AS needs_decoding
+      coalesce(bool_or(p.body IS NOT NULL AND j.body IS NULL), false) AS needs_decoding
     FROM tokens t
     LEFT JOIN LATERAL (
       SELECT *, row_number() OVER (ORDER BY id DESC) AS rn
       FROM pings WHERE ${where} ORDER BY id DESC LIMIT ?
     ) p ON true
-    LEFT JOIN LATERAL (SELECT ngip_body_text(p.body) AS body_text) b ON true
+    LEFT JOIN LATERAL (
+      SELECT p.id, t.uuid AS token, p.kind,
+        to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at,
+        p.method, p.remote_addr, p.user_agent, p.exit_status, p.rid, p.duration_ms,
+        ngip_body_text(p.body) AS body
+    ) j ON true
     WHERE t.uuid = ?
     GROUP BY t.user_id`
   const limit = filters.limit

@@ -56,6 +56,8 @@ test.group('API v1 token pings: the page PostgreSQL writes', (group) => {
     )
     assert.deepEqual(response.body().data, expected)
     assert.deepEqual(response.body().meta, { limit: 50, next_cursor: null })
+    // byte for byte what JSON.stringify writes, as on every other route
+    assert.equal(response.text(), JSON.stringify(response.body()))
   })
 
   test('a body that is not UTF-8 is shown with replacement characters', async ({
