@@ -1,4 +1,5 @@
 import app from '@adonisjs/core/services/app'
+import router from '@adonisjs/core/services/router'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -65,6 +66,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   protected renderStatusPages = true
 
+  /**
+   * Client mistakes are the client's to see, not the log's: only refused
+   * keys, forbidden writes and rate limits (worth an operator's eye) and
+   * server errors are reported.
+   */
+  protected ignoreStatuses = [400, 404, 405, 409, 413, 415, 422]
+
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '404': (error, { view }) => view.render('pages/errors/not_found', { error }),
     '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
@@ -72,6 +80,18 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   async handle(error: unknown, ctx: HttpContext) {
     if (ctx.request.url().startsWith('/api/')) {
+      const allowed = this.#allowedMethods(error, ctx)
+      if (allowed.length > 0) {
+        ctx.response.header('Allow', allowed.join(', '))
+        return ctx.response.status(405).send({
+          errors: [
+            {
+              code: CODES[405],
+              message: `${ctx.request.method()} is not allowed here; use ${allowed.join(', ')}`,
+            },
+          ],
+        })
+      }
       const { status, errors } = toApiErrors(error)
       const limited = error as { getDefaultHeaders?: () => Record<string, unknown> }
       if (status === 429 && limited.getDefaultHeaders) {
@@ -85,6 +105,20 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       return ctx.response.status(status).send({ errors })
     }
     return super.handle(error, ctx)
+  }
+
+  /**
+   * For a route that exists under other methods only, those methods: the
+   * request then answers 405 with `Allow`, not 404.
+   */
+  #allowedMethods(error: unknown, ctx: HttpContext) {
+    if ((error as { code?: string })?.code !== 'E_ROUTE_NOT_FOUND') {
+      return []
+    }
+    const url = ctx.request.url()
+    return ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].filter(
+      (method) => router.match(url, method, false) !== null
+    )
   }
 
   /**

@@ -141,6 +141,18 @@ test.group('API v1 tokens', (group) => {
     })
   })
 
+  test('a method a route does not take answers 405 with Allow', async ({ client, assert }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const token = await makeToken(user)
+    const put = await client.put(`/api/v1/tokens/${token.uuid}`).bearerToken(key).json({})
+    put.assertStatus(405)
+    assert.equal(put.header('allow'), 'GET, PATCH, DELETE')
+    put.assertBodyContains({ errors: [{ code: 'E_METHOD_NOT_ALLOWED' }] })
+    const missing = await client.get('/api/v1/nothing-here').bearerToken(key)
+    missing.assertStatus(404)
+  })
+
   test('an unknown Token id answers 404, a malformed one too', async ({ client }) => {
     const key = await makeApiKey(await makeUser())
     const unknown = await client
