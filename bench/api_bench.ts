@@ -11,6 +11,7 @@ import { preparedStatement } from '../lib/prepared_statement.js'
 export interface ApiFigures {
   pings: number
   requests: number
+  warmup: number
   apiP50Ms: number
   sqlP50Ms: number
   apiP95Ms: number
@@ -26,7 +27,7 @@ const SAMPLES = Number(process.env.BENCH_API_SAMPLES ?? 1000)
 /** Rounds of SAMPLES calls each; the ratio is the median round's */
 const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 5)
 /** Calls before measuring, so both sides run warmed up (JIT, caches) */
-const WARMUP = 500
+const WARMUP = 2000
 
 /**
  * The prepared statement behind GET /api/v1/tokens/:id/pings?limit=50
@@ -197,6 +198,7 @@ export async function apiBench(): Promise<ApiFigures> {
       return {
         pings: PINGS,
         requests: SAMPLES * ROUNDS,
+        warmup: WARMUP,
         apiP50Ms: percentile(api, 0.5),
         sqlP50Ms: percentile(sql, 0.5),
         apiP95Ms: percentile(api, 0.95),
