@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
+import config from '@adonisjs/core/services/config'
 import type { Infer } from '@vinejs/vine/types'
 import type User from '#models/user'
 import Ping from '#models/ping'
@@ -8,6 +9,7 @@ import Token from '#models/token'
 import TokenPolicy from '#policies/token_policy'
 import TokenService from '#services/token_service'
 import NotFoundException from '#exceptions/not_found_exception'
+import { fieldError } from '#exceptions/field_error'
 import { decodeCursor, page } from '#services/cursor'
 import { recordPing } from '#services/token_state'
 import type { createPingValidator, listPingsValidator } from '#validators/ping'
@@ -88,7 +90,21 @@ export default class PingService {
     input: PingInput,
     source: { method: string; remoteAddr: string; userAgent: string }
   ) {
-    const action = input.kind ?? (input.exit_status ? 'fail' : 'success')
+    const byExit = input.exit_status ? 'fail' : 'success'
+    if (input.kind && input.exit_status !== undefined && input.exit_status !== null) {
+      if (input.kind !== byExit) {
+        throw fieldError(
+          'exit_status',
+          `Exit status ${input.exit_status} makes a ${byExit} Ping; leave kind out or send kind ${byExit}`,
+          'exit_status'
+        )
+      }
+    }
+    const action = input.kind ?? byExit
+    // cut where the edge cuts a ping's body
+    const body = input.body
+      ? Buffer.from(input.body).subarray(0, config.get<number>('ngip.pingBodyLimit'))
+      : null
     return db.transaction(async (trx) => {
       const locked = await Token.query({ client: trx })
         .where('id', token.id)
@@ -113,7 +129,7 @@ export default class PingService {
           exitStatus: input.exit_status ?? null,
           rid: input.rid ?? null,
           durationMs: outcome.durationMs,
-          body: input.body ? Buffer.from(input.body) : null,
+          body,
         },
         { client: trx }
       )

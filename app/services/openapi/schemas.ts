@@ -157,10 +157,20 @@ export const schemas = {
     required: ['token'],
     properties: {
       token: uuid,
-      kind: { type: 'string', enum: ['success', 'start', 'fail', 'log'] },
-      exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
+      kind: {
+        type: 'string',
+        enum: ['success', 'start', 'fail', 'log'],
+        description: 'Left out: success, or fail for a non-zero exit_status',
+      },
+      exit_status: {
+        ...nullable({ type: 'integer', minimum: 0, maximum: 255 }),
+        description: '0 goes with kind success, 1..255 with fail',
+      },
       rid: nullable(uuid),
-      body: nullable({ type: 'string', maxLength: 100000 }),
+      body: {
+        ...nullable({ type: 'string', maxLength: 100000 }),
+        description: 'Kept up to PING_BODY_LIMIT bytes (10,000 by default), as the edge keeps it',
+      },
     },
   },
   Flip: {

@@ -1,3 +1,4 @@
+import app from '@adonisjs/core/services/app'
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -138,6 +139,37 @@ test.group('API v1 pings', (group) => {
       .bearerToken(key)
       .json({ token: foreign.uuid })
     stranger.assertStatus(404)
+  })
+
+  test('a Ping by hand: its exit status and kind agree, its body is cut as the edge cuts it', async ({
+    client,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const token = await makeToken(user)
+    const contradiction = await client
+      .post('/api/v1/pings')
+      .bearerToken(key)
+      .json({ token: token.uuid, kind: 'success', exit_status: 5 })
+    contradiction.assertStatus(422)
+    assert.equal(contradiction.body().errors[0].field, 'exit_status')
+
+    const failed = await client
+      .post('/api/v1/pings')
+      .bearerToken(key)
+      .json({ token: token.uuid, exit_status: 5 })
+    failed.assertStatus(201)
+    assert.containSubset(failed.body().data, { kind: 'fail', exit_status: 5 })
+
+    const limit = app.config.get<number>('ngip.pingBodyLimit')
+    const long = await client
+      .post('/api/v1/pings')
+      .bearerToken(key)
+      .json({ token: token.uuid, kind: 'log', body: 'x'.repeat(limit + 500) })
+    long.assertStatus(201)
+    const read = await client.get(`/api/v1/pings/${long.body().data.id}`).bearerToken(key)
+    assert.lengthOf(read.body().data.body, limit)
   })
 
   test('pages through all Pings with no overlap or gap', async ({ client, assert }) => {
