@@ -9,7 +9,7 @@ const bodyParserConfig = defineConfig({
   },
   json: {
     convertEmptyStringsToNull: false,
-    types: ['application/json', 'application/vnd.api+json'],
+    types: ['application/json', 'application/*+json'],
     limit: '100kb',
   },
   multipart: {

@@ -1,4 +1,5 @@
 import app from '@adonisjs/core/services/app'
+import config from '@adonisjs/core/services/config'
 import router from '@adonisjs/core/services/router'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
@@ -21,6 +22,8 @@ const CODES: Record<number, string> = {
   422: 'E_VALIDATION_ERROR',
   429: 'E_TOO_MANY_REQUESTS',
 }
+
+const SEND_KEY = 'send it as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
 
 /**
  * Turns any error into the API's one error shape, `{ errors: [...] }`.
@@ -57,7 +60,11 @@ export function toApiErrors(error: any): { status: number; errors: ApiError[] } 
       ? 'Malformed JSON body'
       : status === 404 && error?.code === 'E_ROW_NOT_FOUND'
         ? 'Resource not found'
-        : error?.message
+        : status === 404 && error?.code === 'E_ROUTE_NOT_FOUND'
+          ? 'No such route; the routes are listed in /api/v1/openapi.json'
+          : status === 413
+            ? `The body is larger than the API takes (${config.get('bodyparser.json.limit')})`
+            : error?.message
   return { status, errors: [{ code, message: String(message || code) }] }
 }
 
@@ -126,11 +133,14 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * and in `WWW-Authenticate` (RFC 6750).
    */
   #explainUnauthorized(ctx: HttpContext, error: ApiError) {
-    const presented = Boolean(ctx.request.header('authorization'))
+    const authorization = ctx.request.header('authorization') ?? ''
+    const presented = authorization !== ''
     if (error.message === 'Unauthorized access') {
-      error.message = presented
-        ? 'The API key is not valid: mistyped, revoked, or of another installation'
-        : 'An API key is required: send it as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
+      error.message = !presented
+        ? `An API key is required: ${SEND_KEY}`
+        : /^bearer /i.test(authorization)
+          ? 'The API key is not valid: mistyped, revoked, or of another installation'
+          : `The key is not sent the way the API takes it: ${SEND_KEY}`
     }
     ctx.response.header(
       'WWW-Authenticate',

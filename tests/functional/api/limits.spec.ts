@@ -18,8 +18,9 @@ test.group('API v1 limits and hostile input', (group) => {
       body: JSON.stringify({ name: 'x', desc: 'y'.repeat(200_000) }),
     })
     assert.equal(response.status, 413)
-    const payload = (await response.json()) as { errors: { code: string }[] }
+    const payload = (await response.json()) as { errors: { code: string; message: string }[] }
     assert.equal(payload.errors[0].code, 'E_PAYLOAD_TOO_LARGE')
+    assert.include(payload.errors[0].message, '100kb')
   })
 
   test('an API key past its rate limit gets 429 with Retry-After', async ({
@@ -125,5 +126,34 @@ test.group('API v1 limits and hostile input', (group) => {
       const payload = (await response.json()) as { errors: { code: string }[] }
       assert.isArray(payload.errors, body)
     }
+  })
+
+  test('a body that is not a JSON object is 400; one that is not JSON at all is 415', async ({
+    assert,
+  }) => {
+    const key = await makeApiKey(await makeUser())
+    const post = (body: string, type?: string) =>
+      fetch(`${base()}/api/v1/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, ...(type ? { 'content-type': type } : {}) },
+        body,
+      })
+    const array = await post('[{"name":"x"}]', 'application/json')
+    assert.equal(array.status, 400)
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const response = await post('name=x', type)
+      assert.equal(response.status, 415, type)
+      const payload = (await response.json()) as { errors: { code: string }[] }
+      assert.equal(payload.errors[0].code, 'E_UNSUPPORTED_MEDIA_TYPE')
+    }
+    const mergePatch = await post('{"name":"x"}', 'application/merge-patch+json')
+    assert.equal(mergePatch.status, 201)
+    // no body at all is fine where none is needed
+    const created = (await mergePatch.json()) as { data: { id: string } }
+    const pause = await fetch(`${base()}/api/v1/tokens/${created.data.id}/pause`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+    })
+    assert.equal(pause.status, 200)
   })
 })

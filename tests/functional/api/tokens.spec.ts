@@ -78,6 +78,9 @@ test.group('API v1 tokens', (group) => {
     wrong.assertStatus(401)
     wrong.assertHeader('www-authenticate', 'Bearer realm="ngip", error="invalid_token"')
     assert.match(wrong.body().errors[0].message, /not valid/)
+    const bare = await client.get('/api/v1/tokens').header('authorization', 'ngip_MQ.secret')
+    bare.assertStatus(401)
+    assert.match(bare.body().errors[0].message, /not sent the way the API takes it/)
   })
 
   test('a read-only key reads but may not write', async ({ client }) => {
@@ -151,6 +154,7 @@ test.group('API v1 tokens', (group) => {
     put.assertBodyContains({ errors: [{ code: 'E_METHOD_NOT_ALLOWED' }] })
     const missing = await client.get('/api/v1/nothing-here').bearerToken(key)
     missing.assertStatus(404)
+    assert.match(missing.body().errors[0].message, /openapi\.json/)
   })
 
   test('an unknown Token id answers 404, a malformed one too', async ({ client }) => {
