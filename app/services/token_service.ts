@@ -71,7 +71,14 @@ export default class TokenService {
       slug: changes.slug === undefined ? token.slug : changes.slug,
       tags: normaliseTags(changes.tags) ?? token.tags,
       desc: changes.desc ?? token.desc,
-      kind: changes.kind ?? (changes.schedule === undefined ? token.kind : 'cron'),
+      // as healthchecks: a schedule alone makes it cron, a timeout alone simple
+      kind:
+        changes.kind ??
+        (changes.schedule !== undefined
+          ? 'cron'
+          : changes.timeout !== undefined
+            ? 'simple'
+            : token.kind),
       timeout: changes.timeout ?? token.timeout,
       grace: changes.grace ?? token.grace,
       schedule: changes.schedule ?? token.schedule,

@@ -5,7 +5,9 @@ const url = () =>
     .string()
     .trim()
     .maxLength(2000)
-    .url({ require_protocol: true, protocols: ['http', 'https'] })
+    // single-label hosts too (a compose service, localhost): whether a host may
+    // be reached is INTEGRATIONS_ALLOW_PRIVATE_IPS's to say, not the syntax's
+    .url({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
 
 /**
  * The config shape of each kind of Channel.

@@ -1,4 +1,4 @@
-import vine from '@vinejs/vine'
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 
 export const listPingsValidator = vine.create({
@@ -20,3 +20,11 @@ export const createPingValidator = vine.create({
   rid: vine.string().trim().regex(ANY_CASE_UUID_RE).nullable().optional(),
   body: vine.string().maxLength(100_000).nullable().optional(),
 })
+
+const pingMessages = new SimpleMessagesProvider({
+  'token.regex': 'token is a Token id (a UUID)',
+  'rid.regex': 'rid is a UUID',
+  'kind.enum': 'kind is one of {{ choices }}',
+})
+listPingsValidator.messagesProvider = pingMessages
+createPingValidator.messagesProvider = pingMessages

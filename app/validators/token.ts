@@ -85,10 +85,14 @@ export const updateTokenValidator = vine.create({
 })
 
 /**
- * Messages for the entries of array fields, which Vine would name by their
- * index alone ("The 0 field format is invalid").
+ * Messages that say what a field takes, and for the entries of array fields,
+ * which Vine would name by their index alone ("The 0 field format is invalid").
  */
 const tokenMessages = new SimpleMessagesProvider({
+  'name.minLength': 'The name must not be empty',
+  'slug.regex': 'A slug has lowercase letters, digits, - and _ only',
+  'kind.enum': 'kind is simple or cron',
+  'manual_resume.boolean': 'manual_resume is true or false',
   'channels.*.string': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.*.regex': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.distinct': 'channels lists a Channel twice',

@@ -16,7 +16,8 @@ export function openApiDocument(serverUrl: string) {
       description:
         'Manage Tokens, read Pings and Flips, and configure alert Channels. Authenticate with an API key ' +
         'as `Authorization: Bearer <key>` or `X-Api-Key: <key>`; read-only keys may only read. Lists use ' +
-        'cursor pagination: pass `meta.next_cursor` as `cursor` for the next page.',
+        'cursor pagination: pass `meta.next_cursor` as `cursor` for the next page. Bodies are JSON objects ' +
+        '(`Content-Type: application/json`). A method a path does not take answers 405 with `Allow`.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: `${serverUrl.replace(/\/+$/, '')}/api/v1` }],

@@ -16,6 +16,8 @@ export interface OperationSpec {
   alsoOk?: string
   /** When the operation answers 409, and why */
   conflict?: string
+  /** Why an operation without an id in its path can answer 404 */
+  notFound?: string
   byId?: 'uuid' | 'integer'
 }
 
@@ -76,19 +78,26 @@ function success(spec: OperationSpec) {
 }
 
 /**
- * The error answers an operation can give: every one can be unauthorised,
- * missing or rate limited; only writes can be refused to read-only keys,
- * and only bodies can be malformed or too large.
+ * The error answers an operation can give: every one can be unauthorised
+ * or rate limited; only writes can be refused to read-only keys or carry a
+ * body that is malformed, too large or not JSON; only what names something
+ * can miss it; only what takes input can find it invalid.
  */
 function failures(spec: OperationSpec, write: boolean) {
+  const notFound = spec.byId ? 'Not found, or not yours' : spec.notFound
   return {
-    ...(spec.body ? { 400: errors('Malformed JSON, or a body that is not a JSON object') } : {}),
+    ...(write ? { 400: errors('Malformed JSON, or a body that is not a JSON object') } : {}),
     401: errors('Missing or unknown API key (see WWW-Authenticate)'),
     ...(write ? { 403: errors('A read-only API key tried to write') } : {}),
-    404: errors('Not found, or not yours'),
+    ...(notFound ? { 404: errors(notFound) } : {}),
     ...(spec.conflict ? { 409: errors(spec.conflict) } : {}),
-    ...(spec.body ? { 413: errors(`Body larger than ${BODY_LIMIT}`) } : {}),
-    422: errors('Invalid input; each error names its field'),
+    ...(write ? { 413: errors(`Body larger than ${BODY_LIMIT}`) } : {}),
+    ...(write
+      ? { 415: errors('A body that is not JSON (send Content-Type: application/json)') }
+      : {}),
+    ...(spec.body || spec.query
+      ? { 422: errors('Invalid input; each error names its field') }
+      : {}),
     429: {
       ...errors('Too many requests for this API key'),
       headers: {

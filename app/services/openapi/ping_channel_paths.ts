@@ -19,6 +19,7 @@ export const pingAndChannelPaths = {
       summary: 'Record a Ping by hand',
       returns: 'Ping',
       body: 'PingInput',
+      notFound: 'The Token is not found, or not yours',
       status: 201,
     }),
   },

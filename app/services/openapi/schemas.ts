@@ -74,6 +74,7 @@ const errorCodes = [
   'E_UNAUTHORIZED',
   'E_FORBIDDEN',
   'E_NOT_FOUND',
+  'E_METHOD_NOT_ALLOWED',
   'E_CONFLICT',
   'E_PAYLOAD_TOO_LARGE',
   'E_UNSUPPORTED_MEDIA_TYPE',
@@ -138,6 +139,19 @@ export const schemas = {
   },
   Ping: {
     type: 'object',
+    required: [
+      'id',
+      'token',
+      'kind',
+      'created_at',
+      'method',
+      'remote_addr',
+      'user_agent',
+      'exit_status',
+      'rid',
+      'duration_ms',
+      'body',
+    ],
     properties: {
       id: { type: 'integer' },
       token: uuid,
@@ -175,6 +189,7 @@ export const schemas = {
   },
   Flip: {
     type: 'object',
+    required: ['id', 'created_at', 'old_status', 'new_status', 'reason'],
     properties: {
       id: { type: 'integer' },
       created_at: dateTime,
@@ -185,6 +200,7 @@ export const schemas = {
   },
   Channel: {
     type: 'object',
+    required: ['id', 'kind', 'name', 'config', 'last_error', 'last_notify_at', 'created_at'],
     properties: {
       id: uuid,
       kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },

@@ -104,6 +104,7 @@ test.group('Alerts: webhooks never reach private addresses unless allowed', (gro
     for (const [kind, config] of [
       ['webhook', { url: 'http://127.0.0.1:9/hook' }],
       ['webhook', { url: 'http://app.localhost:8080/' }],
+      ['webhook', { url: 'http://localhost/hook' }],
       ['slack', { url: 'https://127.0.0.2/services/x' }],
       ['ntfy', { url: 'http://169.254.169.254', topic: 'ops' }],
       ['webhook', { url: 'http://10.0.0.7/' }],
@@ -119,6 +120,12 @@ test.group('Alerts: webhooks never reach private addresses unless allowed', (gro
       kind: 'webhook',
       name: 'public',
       config: { url: 'https://hooks.example.com/x' },
+    })
+    // a single-label name (a compose service) passes here; delivery checks where it resolves
+    await ChannelService.create(user, {
+      kind: 'webhook',
+      name: 'service',
+      config: { url: 'http://alerts:8080/hook' },
     })
     const refused = await ChannelService.update(channel, {
       config: { url: 'http://192.168.1.10/' },

@@ -51,14 +51,25 @@ test.group('API v1 OpenAPI document', () => {
       '400',
       '401',
       '403',
-      '404',
       '409',
       '413',
+      '415',
       '422',
       '429',
     ])
-    assert.sameMembers(codes('/tokens', 'get'), ['200', '401', '404', '422', '429'])
-    assert.sameMembers(codes('/pings/{id}', 'delete'), ['204', '401', '403', '404', '422', '429'])
+    assert.sameMembers(codes('/tokens', 'get'), ['200', '401', '422', '429'])
+    assert.sameMembers(codes('/tokens/{id}', 'get'), ['200', '401', '404', '429'])
+    assert.sameMembers(codes('/pings', 'post'), [
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '415',
+      '422',
+      '429',
+    ])
     assert.property(paths['/tokens'].get.responses['429'].headers, 'Retry-After')
     const names = (path: string) =>
       paths[path].get.parameters.map((parameter: { name: string }) => parameter.name)

@@ -53,7 +53,7 @@ test.group('API v1 tokens: create, change, delete, pause, resume', (group) => {
     other.assertStatus(201)
   })
 
-  test('a schedule without a kind makes a cron Token, on create and on change', async ({
+  test('a schedule without a kind makes a cron Token, a timeout a simple one', async ({
     client,
     assert,
   }) => {
@@ -72,6 +72,11 @@ test.group('API v1 tokens: create, change, delete, pause, resume', (group) => {
       .bearerToken(key)
       .json({ schedule: '*/5 * * * *' })
     assert.containSubset(changed.body().data, { kind: 'cron', schedule: '*/5 * * * *' })
+    const back = await client
+      .patch(`/api/v1/tokens/${simple.body().data.id}`)
+      .bearerToken(key)
+      .json({ timeout: 600 })
+    assert.containSubset(back.body().data, { kind: 'simple', timeout: 600 })
   })
 
   test('tags may be a space-separated string', async ({ client, assert }) => {
