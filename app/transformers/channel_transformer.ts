@@ -1,6 +1,30 @@
 import type Channel from '#models/channel'
 import { BaseTransformer } from '@adonisjs/core/transformers'
 
+const HIDDEN = '********'
+
+/**
+ * A Channel's config without its credentials: tokens and header values
+ * hidden, URLs cut to their origin (a Slack or webhook URL's path is often
+ * the secret itself).
+ */
+export function redactedConfig(config: Record<string, unknown>) {
+  const redacted: Record<string, unknown> = { ...config }
+  if (typeof redacted.token === 'string') {
+    redacted.token = HIDDEN
+  }
+  if (redacted.headers && typeof redacted.headers === 'object') {
+    redacted.headers = Object.fromEntries(
+      Object.keys(redacted.headers).map((name) => [name, HIDDEN])
+    )
+  }
+  if (typeof redacted.url === 'string') {
+    const url = new URL(redacted.url)
+    redacted.url = url.pathname === '/' && !url.search ? url.origin : `${url.origin}/…`
+  }
+  return redacted
+}
+
 export default class ChannelTransformer extends BaseTransformer<Channel> {
   toObject() {
     const channel = this.resource
@@ -13,5 +37,10 @@ export default class ChannelTransformer extends BaseTransformer<Channel> {
       last_notify_at: channel.lastNotifyAt?.toUTC().toISO() ?? null,
       created_at: channel.createdAt.toUTC().toISO(),
     }
+  }
+
+  /** For read-only API keys, which must not learn credentials to other systems */
+  toRedacted() {
+    return { ...this.toObject(), config: redactedConfig(this.resource.config) }
   }
 }

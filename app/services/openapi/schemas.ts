@@ -213,7 +213,8 @@ export const schemas = {
   },
   ChannelConfig: {
     description:
-      'webhook: url, method, headers, body (template); email: to; slack: url; ntfy: url, topic, token',
+      'webhook: url, method, headers, body (template); email: to; slack: url; ntfy: url, topic, token. ' +
+      'Read-only API keys see it without credentials: token and header values hidden, URLs cut to their origin.',
     type: 'object',
     additionalProperties: true,
   },

@@ -29,6 +29,36 @@ test.group('API v1 channels', (group) => {
     assert.equal(response.body().errors[0].field, 'config.url')
   })
 
+  test('a read-only key sees Channels without their credentials', async ({ client, assert }) => {
+    const user = await makeUser()
+    const writer = await makeApiKey(user)
+    const reader = await makeApiKey(user, 'read-only')
+    const hook = await client.post('/api/v1/channels').bearerToken(writer).json(webhook)
+    const ntfy = await client
+      .post('/api/v1/channels')
+      .bearerToken(writer)
+      .json({
+        kind: 'ntfy',
+        name: 'phone',
+        config: { url: 'https://ntfy.sh', topic: 'ops', token: 'tk_secret' },
+      })
+    const seen = await client.get(`/api/v1/channels/${hook.body().data.id}`).bearerToken(reader)
+    seen.assertStatus(200)
+    assert.deepEqual(seen.body().data.config, {
+      url: 'https://example.com/…',
+      method: 'POST',
+      headers: { 'x-team': '********' },
+      body: '$NAME is $STATUS',
+    })
+    const listed = await client.get('/api/v1/channels').bearerToken(reader)
+    const phone = listed
+      .body()
+      .data.find((channel: { id: string }) => channel.id === ntfy.body().data.id)
+    assert.deepEqual(phone.config, { url: 'https://ntfy.sh', topic: 'ops', token: '********' })
+    const full = await client.get(`/api/v1/channels/${hook.body().data.id}`).bearerToken(writer)
+    assert.deepEqual(full.body().data.config, webhook.config)
+  })
+
   test('creates, reads, changes and deletes a Channel', async ({ client, assert }) => {
     const key = await makeApiKey(await makeUser())
     const created = await client.post('/api/v1/channels').bearerToken(key).json(webhook)

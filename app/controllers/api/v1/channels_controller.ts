@@ -4,11 +4,16 @@ import ChannelTransformer from '#transformers/channel_transformer'
 import { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { pageValidator } from '#validators/token'
 
+/** Read-only keys see Channels without their credentials */
+function variantFor(auth: HttpContext['auth']) {
+  return auth.user?.currentAccessToken?.allows('write') ? 'toObject' : 'toRedacted'
+}
+
 export default class ChannelsController {
   async index({ auth, request, serialize }: HttpContext) {
     const filters = await pageValidator.validate(request.qs())
     const { items, meta } = await ChannelService.list(auth.getUserOrFail(), filters)
-    return serialize(ChannelTransformer.transform(items), meta)
+    return serialize(ChannelTransformer.transform(items).useVariant(variantFor(auth)), meta)
   }
 
   async store({ auth, request, response, serialize }: HttpContext) {
@@ -17,9 +22,9 @@ export default class ChannelsController {
     return response.created(await serialize(ChannelTransformer.transform(channel)))
   }
 
-  async show({ bouncer, params, serialize }: HttpContext) {
+  async show({ auth, bouncer, params, serialize }: HttpContext) {
     const channel = await ChannelService.findAuthorized(bouncer, params.id)
-    return serialize(ChannelTransformer.transform(channel))
+    return serialize(ChannelTransformer.transform(channel).useVariant(variantFor(auth)))
   }
 
   async update({ bouncer, params, request, serialize }: HttpContext) {
