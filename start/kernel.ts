@@ -15,7 +15,7 @@ server.use([
 ])
 
 router.use([
-  () => import('@adonisjs/core/bodyparser_middleware'),
+  () => import('#middleware/body_parser_middleware'),
   () => import('#middleware/browser_middleware'),
   () => import('#middleware/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
@@ -27,4 +27,5 @@ export const middleware = router.named({
   api: () => import('#middleware/api_middleware'),
   apiWrite: () => import('#middleware/api_write_middleware'),
   apiThrottle: () => import('#middleware/api_throttle_middleware'),
+  apiInput: () => import('#middleware/api_input_middleware'),
 })

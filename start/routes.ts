@@ -121,4 +121,5 @@ router
     middleware.auth({ guards: ['api'] }),
     middleware.apiThrottle(),
     middleware.apiWrite(),
+    middleware.apiInput(),
   ])

@@ -23,6 +23,22 @@ test.group('API v1 limits and hostile input', (group) => {
     assert.include(payload.errors[0].message, '100kb')
   })
 
+  test('the key is checked before the body is read: 401 and 403 come first', async ({ assert }) => {
+    const readOnly = await makeApiKey(await makeUser(), 'read-only')
+    const post = (body: string, key?: string) =>
+      fetch(`${base()}/api/v1/tokens`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+        },
+        body,
+      })
+    assert.equal((await post('{"name": ')).status, 401)
+    assert.equal((await post(JSON.stringify({ name: 'x', desc: 'y'.repeat(200_000) }))).status, 401)
+    assert.equal((await post('{"name": ', readOnly)).status, 403)
+  })
+
   test('an API key past its rate limit gets 429 with Retry-After', async ({
     client,
     assert,
