@@ -93,7 +93,6 @@ export class PingIngest {
   async run() {
     let next = this.#safeRead()
     let finishing: Promise<void> = Promise.resolve()
-    let pruning: Promise<unknown> | null = null
     for (;;) {
       const batch = await next
       if (batch.entries.length === 0 && this.#stopping) {
@@ -105,17 +104,35 @@ export class PingIngest {
       }
       const result = await this.storeWithRetry(batch.entries, batch.claimed)
       await finishing
-      finishing = this.finish(batch.entries, result).catch(this.#report)
-      if (!pruning && this.pruner.pending > 0) {
-        // One pruning pass at a time, beside ingest, never in its way.
-        pruning = this.pruner
-          .run()
-          .catch(this.#report)
-          .finally(() => (pruning = null))
-      }
+      // pruning starts once the batch is noted, so the last batch before a
+      // quiet stream is pruned too, not only when more pings come
+      finishing = this.finish(batch.entries, result)
+        .catch(this.#report)
+        .then(() => this.#prune())
     }
     await finishing
-    await pruning
+    while (this.#pruning) {
+      await this.#pruning
+    }
+  }
+
+  #pruning: Promise<unknown> | null = null
+
+  /**
+   * One pruning pass at a time, beside ingest, never in its way; a pass
+   * that ends with more Tokens due starts the next.
+   */
+  #prune() {
+    if (this.#pruning || this.pruner.pending === 0) {
+      return
+    }
+    this.#pruning = this.pruner
+      .run()
+      .catch(this.#report)
+      .finally(() => {
+        this.#pruning = null
+        this.#prune()
+      })
   }
 
   /**

@@ -208,4 +208,21 @@ test.group('Ping path under faults', (group) => {
       await worker.kill()
     }
   }).timeout(60_000)
+
+  test('the last batch before a quiet stream is pruned too', async ({ assert }) => {
+    // queued before the worker starts, so it takes them all in one batch
+    assert.equal(await acceptPings(token, 200), 200)
+    const worker = spawnWorker({ PING_LOG_LIMIT: '50', INGEST_BATCH_SIZE: '1000' })
+    try {
+      await worker.ready
+      const counts = await waitFor(
+        'the pruning',
+        () => storedCounts(token),
+        (seen) => seen.total === 50
+      )
+      assert.equal(counts.nPings, 200)
+    } finally {
+      await worker.kill()
+    }
+  }).timeout(60_000)
 })
