@@ -1,8 +1,5 @@
 import { dateTime, nullable, uuid } from '#services/openapi/schema_types'
 
-/**
- * Component schemas of Tokens: what the API answers, what it takes.
- */
 const period = { type: 'integer', minimum: 60, maximum: 31536000 }
 
 const tokenFields = {
@@ -67,6 +64,9 @@ const withDefaults = (fields: Record<string, Record<string, unknown>>) =>
     })
   )
 
+/**
+ * Component schemas of Tokens: what the API answers, what it takes.
+ */
 export const tokenSchemas = {
   Token: {
     type: 'object',
