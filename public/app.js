@@ -32,6 +32,40 @@ function copyWithoutClipboardApi(text) {
   area.remove()
 }
 
+/**
+ * The hover text of a <time datetime> in the reader's own time zone, with
+ * the UTC moment the server wrote beside it (readers without script keep
+ * the UTC one). Times the page adds later, as live parts refresh, too.
+ */
+function localizeTime(time) {
+  const at = new Date(time.getAttribute('datetime'))
+  if (time.dataset.localized || Number.isNaN(at.getTime())) {
+    return
+  }
+  const local = at.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' })
+  time.title = time.title ? `${local} (${time.title})` : local
+  time.dataset.localized = 'true'
+}
+
+function localizeTimesIn(root) {
+  if (root.matches?.('time[datetime]')) {
+    localizeTime(root)
+  }
+  root.querySelectorAll?.('time[datetime]').forEach(localizeTime)
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  if (Intl.DateTimeFormat().resolvedOptions().timeZone === 'UTC') {
+    return
+  }
+  localizeTimesIn(document)
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      change.addedNodes.forEach(localizeTimesIn)
+    }
+  }).observe(document.body, { childList: true, subtree: true })
+})
+
 document.addEventListener('alpine:init', () => {
   const Alpine = window.Alpine
 

@@ -36,6 +36,28 @@ test.group('Admin UI: a Token page', (group) => {
     assert.equal(await rows.count(), 20)
   })
 
+  test('hover times read in the reader’s time zone, with UTC beside', async ({
+    browserContext,
+    assert,
+    cleanup,
+  }) => {
+    const user = await makeUser({ password: 'correct-horse' })
+    const token = await makeBusyToken(user, 'nightly-backup', 2)
+    const context = await browserContext.browser()!.newContext({ timezoneId: 'Asia/Tokyo' })
+    cleanup(() => context.close())
+    const page = await context.newPage()
+    await page.goto(`http://${process.env.HOST}:${process.env.PORT}/login`)
+    await page.getByLabel('Email').fill(user.email)
+    await page.getByLabel('Password').fill('correct-horse')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.goto(`http://${process.env.HOST}:${process.env.PORT}/tokens/${token.uuid}`)
+    const time = page.locator('table.pings time[data-localized]').first()
+    await time.waitFor({ state: 'attached' })
+    const title = (await time.getAttribute('title')) ?? ''
+    assert.match(title, /GMT\+9/)
+    assert.match(title, /\(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/)
+  })
+
   test('opens a Ping to read its whole body', async ({ visit, browserContext }) => {
     const user = await makeUser()
     const token = await makeToken(user, { name: 'db-dump' })
