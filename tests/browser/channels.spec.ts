@@ -132,6 +132,23 @@ test.group('Admin UI: Channels', (group) => {
     }
   })
 
+  test('pages through many Channels, 50 at a time', async ({ visit, browserContext, assert }) => {
+    const user = await makeUser()
+    for (let i = 1; i <= 55; i++) {
+      await makeChannel(user, `Hook ${String(i).padStart(2, '0')}`)
+    }
+    await browserContext.loginAs(user)
+    const page = await visit('/channels')
+    const rows = page.locator('table.channels tbody tr')
+    assert.equal(await rows.count(), 50)
+    await seeText(page, 'table.channels tbody tr >> nth=0', 'Hook 01')
+    await page.getByRole('link', { name: 'More Channels →' }).click()
+    assert.equal(await rows.count(), 5)
+    await seeText(page, 'table.channels tbody tr >> nth=4', 'Hook 55')
+    await page.getByRole('link', { name: '← First Channels' }).click()
+    assert.equal(await rows.count(), 50)
+  })
+
   test('another user’s Channel is not found', async ({ visit, browserContext }) => {
     const channel = await makeChannel(await makeUser(), 'Private')
     await browserContext.loginAs(await makeUser())

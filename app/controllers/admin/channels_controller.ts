@@ -2,11 +2,22 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ChannelService from '#services/channel_service'
 import { createChannelValidator, updateChannelValidator, CHANNEL_KINDS } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
+import { pageValidator } from '#validators/token'
+
+const PAGE_SIZE = 50
 
 export default class ChannelsController {
-  async index({ auth, view }: HttpContext) {
-    const { items } = await ChannelService.list(auth.getUserOrFail(), { limit: 100 })
-    return view.render('pages/channels/index', { channels: items })
+  async index({ auth, request, view }: HttpContext) {
+    const { cursor } = await pageValidator.validate(request.qs())
+    const { items, meta } = await ChannelService.list(auth.getUserOrFail(), {
+      limit: PAGE_SIZE,
+      cursor,
+    })
+    return view.render('pages/channels/index', {
+      channels: items,
+      cursor,
+      nextCursor: meta.next_cursor,
+    })
   }
 
   async create({ view }: HttpContext) {
