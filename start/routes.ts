@@ -82,6 +82,7 @@ router
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.post('/users', [controllers.admin.Users, 'store']).as('users.store')
     router.put('/users/:id', [controllers.admin.Users, 'update']).as('users.update')
+    router.delete('/users/:id', [controllers.admin.Users, 'destroy']).as('users.destroy')
   })
   .use(middleware.auth({ guards: ['web'] }))
 

@@ -1,5 +1,6 @@
 import hash from '@adonisjs/core/services/hash'
 import User from '#models/user'
+import Token from '#models/token'
 import { forgetApiKeys } from '#services/api_key_cache'
 import TokenRegistry from '#services/token_registry'
 
@@ -37,6 +38,29 @@ export default class UserAdminService {
     } else if (change === 'enable') {
       await TokenRegistry.trackUser(user)
     }
+    return { ok: true, user }
+  }
+
+  /**
+   * Deletes another User with all they own (Tokens and their history,
+   * Channels, API keys), then takes their Tokens and ping key off the edge.
+   */
+  static async remove(actor: User, id: string): Promise<UserChangeResult> {
+    const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
+    if (!user) {
+      return { ok: false, error: 'not_found' }
+    }
+    if (user.id === actor.id) {
+      return { ok: false, error: 'self' }
+    }
+    const tokens = await Token.query().where('user_id', user.id).select('uuid')
+    await user.delete()
+    forgetApiKeys()
+    // after the commit: until tokens:sync, the edge would otherwise accept their pings
+    for (const token of tokens) {
+      await TokenRegistry.untrack(token)
+    }
+    await TokenRegistry.untrackUser(user)
     return { ok: true, user }
   }
 

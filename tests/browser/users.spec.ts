@@ -1,7 +1,10 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import redis from '@adonisjs/redis/services/main'
 import User from '#models/user'
-import { makeApiKey, makeUser } from '#tests/helpers/factories'
+import Token from '#models/token'
+import { redisKeys } from '#lib/redis_keys'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { dontSeeText, seeText } from '#tests/helpers/browser'
 
@@ -63,6 +66,31 @@ test.group('Admin UI: Users', (group) => {
     await page.getByLabel('Password').fill('other-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
     await seeText(page, '[role=alert]', 'This User is disabled')
+  })
+
+  test('deletes a User with all they own; their pings are refused from then on', async ({
+    visit,
+    browserContext,
+    client,
+    assert,
+  }) => {
+    const other = await makeUser({ email: 'leaver@example.com' })
+    const token = await makeToken(other)
+    const key = await makeApiKey(other)
+    assert.equal(await redis.sismember(redisKeys.tokens, token.uuid), 1)
+    await browserContext.loginAs(await makeUser({ isAdmin: true }))
+    const page = await visit('/users')
+    await page.getByRole('button', { name: 'Delete leaver@example.com' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete User' }).click()
+    await seeText(page, '[role=status]', 'leaver@example.com is deleted')
+    await dontSeeText(page, 'table.users', 'leaver@example.com')
+
+    assert.isNull(await User.find(other.id))
+    assert.isNull(await Token.find(token.id))
+    assert.equal(await redis.sismember(redisKeys.tokens, token.uuid), 0)
+    assert.equal(await redis.sismember(redisKeys.pingKeys, other.pingKey), 0)
+    const api = await client.get('/api/v1/tokens').bearerToken(key)
+    api.assertStatus(401)
   })
 
   test('a disabled User who is signed in is sent to the sign-in page', async ({

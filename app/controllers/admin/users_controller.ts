@@ -50,4 +50,18 @@ export default class UsersController {
     }
     return response.redirect().toRoute('users.index')
   }
+
+  async destroy({ auth, bouncer, params, response, session }: HttpContext) {
+    await adminsOnly(bouncer)
+    const result = await UserAdminService.remove(auth.getUserOrFail(), params.id)
+    if (result.ok) {
+      session.flash('success', `${result.user.email} is deleted, with all they owned`)
+    } else {
+      session.flash(
+        'error',
+        result.error === 'self' ? 'You cannot delete yourself' : 'No such User'
+      )
+    }
+    return response.redirect().toRoute('users.index')
+  }
 }
