@@ -1,4 +1,4 @@
-import { dateTime, nullable, uuid } from '#services/openapi/schema_types'
+import { answer, dateTime, nullable, uuid } from '#services/openapi/schema_types'
 import { tokenSchemas } from '#services/openapi/token_schemas'
 
 /** Every `code` an error can carry (app/exceptions/handler.ts) */
@@ -21,35 +21,19 @@ const errorCodes = [
  */
 export const schemas = {
   ...tokenSchemas,
-  Ping: {
-    type: 'object',
-    required: [
-      'id',
-      'token',
-      'kind',
-      'created_at',
-      'method',
-      'remote_addr',
-      'user_agent',
-      'exit_status',
-      'rid',
-      'duration_ms',
-      'body',
-    ],
-    properties: {
-      id: { type: 'integer' },
-      token: uuid,
-      kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
-      created_at: dateTime,
-      method: { type: 'string' },
-      remote_addr: { type: 'string' },
-      user_agent: { type: 'string' },
-      exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
-      rid: nullable(uuid),
-      duration_ms: nullable({ type: 'integer' }),
-      body: nullable({ type: 'string' }),
-    },
-  },
+  Ping: answer({
+    id: { type: 'integer' },
+    token: uuid,
+    kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
+    created_at: dateTime,
+    method: { type: 'string' },
+    remote_addr: { type: 'string' },
+    user_agent: { type: 'string' },
+    exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
+    rid: nullable(uuid),
+    duration_ms: nullable({ type: 'integer' }),
+    body: nullable({ type: 'string' }),
+  }),
   PingInput: {
     type: 'object',
     required: ['token'],
@@ -71,30 +55,22 @@ export const schemas = {
       },
     },
   },
-  Flip: {
-    type: 'object',
-    required: ['id', 'created_at', 'old_status', 'new_status', 'reason'],
-    properties: {
-      id: { type: 'integer' },
-      created_at: dateTime,
-      old_status: { type: 'string' },
-      new_status: { type: 'string' },
-      reason: { type: 'string' },
-    },
-  },
-  Channel: {
-    type: 'object',
-    required: ['id', 'kind', 'name', 'config', 'last_error', 'last_notify_at', 'created_at'],
-    properties: {
-      id: uuid,
-      kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
-      name: { type: 'string' },
-      config: { $ref: '#/components/schemas/ChannelConfig' },
-      last_error: nullable({ type: 'string' }),
-      last_notify_at: nullable(dateTime),
-      created_at: dateTime,
-    },
-  },
+  Flip: answer({
+    id: { type: 'integer' },
+    created_at: dateTime,
+    old_status: { type: 'string' },
+    new_status: { type: 'string' },
+    reason: { type: 'string' },
+  }),
+  Channel: answer({
+    id: uuid,
+    kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
+    name: { type: 'string' },
+    config: { $ref: '#/components/schemas/ChannelConfig' },
+    last_error: nullable({ type: 'string' }),
+    last_notify_at: nullable(dateTime),
+    created_at: dateTime,
+  }),
   ChannelConfig: {
     description:
       'webhook: url, method, headers, body (template); email: to; slack: url; ntfy: url, topic, token. ' +

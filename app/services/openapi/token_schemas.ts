@@ -1,4 +1,4 @@
-import { dateTime, nullable, uuid } from '#services/openapi/schema_types'
+import { answer, dateTime, nullable, uuid } from '#services/openapi/schema_types'
 
 const period = { type: 'integer', minimum: 60, maximum: 31536000 }
 
@@ -68,41 +68,18 @@ const withDefaults = (fields: Record<string, Record<string, unknown>>) =>
  * Component schemas of Tokens: what the API answers, what it takes.
  */
 export const tokenSchemas = {
-  Token: {
-    type: 'object',
-    required: [
-      'id',
-      'name',
-      'slug',
-      'tags',
-      'desc',
-      'kind',
-      'timeout',
-      'grace',
-      'schedule',
-      'tz',
-      'status',
-      'manual_resume',
-      'n_pings',
-      'last_ping_at',
-      'last_duration_ms',
-      'ping_url',
-      'channels',
-      'created_at',
-    ],
-    properties: {
-      id: uuid,
-      name: { type: 'string' },
-      ...tokenFields,
-      tags: { type: 'array', items: { type: 'string' } },
-      status,
-      n_pings: { type: 'integer', description: 'Every Ping ever stored' },
-      last_ping_at: nullable(dateTime),
-      last_duration_ms: nullable({ type: 'integer' }),
-      ping_url: { type: 'string', format: 'uri' },
-      created_at: dateTime,
-    },
-  },
+  Token: answer({
+    id: uuid,
+    name: { type: 'string' },
+    ...tokenFields,
+    tags: { type: 'array', items: { type: 'string' } },
+    status,
+    n_pings: { type: 'integer', description: 'Every Ping ever stored' },
+    last_ping_at: nullable(dateTime),
+    last_duration_ms: nullable({ type: 'integer' }),
+    ping_url: { type: 'string', format: 'uri' },
+    created_at: dateTime,
+  }),
   TokenInput: {
     type: 'object',
     required: ['name'],
