@@ -1,4 +1,3 @@
-import { isIP } from 'node:net'
 import appConfig from '@adonisjs/core/services/config'
 import type { HttpContext } from '@adonisjs/core/http'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
@@ -8,26 +7,13 @@ import Channel from '#models/channel'
 import ChannelPolicy from '#policies/channel_policy'
 import NotFoundException from '#exceptions/not_found_exception'
 import { fieldError } from '#exceptions/field_error'
-import { isPrivateAddress } from '#services/notifications/safe_http'
+import { isPlainlyPrivateUrl } from '#services/notifications/safe_http'
 import { decodeCursorKey, page } from '#services/cursor'
 import { channelConfigValidators, type ChannelKindName } from '#validators/channel'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
 
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>
-
-/**
- * True for a URL whose host is plainly private: localhost, or an IP address
- * in a private, loopback or link-local range. Names that resolve to such
- * addresses are refused when a notification goes out (safe_http.ts).
- */
-function isPlainlyPrivate(url: string) {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return true
-  }
-  return isIP(host) !== 0 && isPrivateAddress(host)
-}
 
 const CHANNEL_CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)\|[0-9a-f-]{36}$/
 
@@ -44,7 +30,7 @@ export default class ChannelService {
     if (
       url &&
       !appConfig.get<boolean>('ngip.integrationsAllowPrivateIps') &&
-      isPlainlyPrivate(url)
+      isPlainlyPrivateUrl(url)
     ) {
       throw fieldError(
         'config.url',

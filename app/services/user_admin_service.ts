@@ -20,13 +20,12 @@ export default class UserAdminService {
    * Applies one change to another User; admins cannot lock themselves out.
    */
   static async change(actor: User, id: string, change: UserChange): Promise<UserChangeResult> {
-    const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
-    if (!user) {
-      return { ok: false, error: 'not_found' }
+    const lockout = change === 'remove_admin' || change === 'disable'
+    const found = await this.#target(actor, id, lockout)
+    if (!found.ok) {
+      return found
     }
-    if (user.id === actor.id && (change === 'remove_admin' || change === 'disable')) {
-      return { ok: false, error: 'self' }
-    }
+    const user = found.user
     user.isAdmin = change === 'make_admin' ? true : change === 'remove_admin' ? false : user.isAdmin
     user.isDisabled = change === 'disable' ? true : change === 'enable' ? false : user.isDisabled
     await user.save()
@@ -46,13 +45,11 @@ export default class UserAdminService {
    * Channels, API keys), then takes their Tokens and ping key off the edge.
    */
   static async remove(actor: User, id: string): Promise<UserChangeResult> {
-    const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
-    if (!user) {
-      return { ok: false, error: 'not_found' }
+    const found = await this.#target(actor, id, true)
+    if (!found.ok) {
+      return found
     }
-    if (user.id === actor.id) {
-      return { ok: false, error: 'self' }
-    }
+    const user = found.user
     const tokens = await Token.query().where('user_id', user.id).select('uuid')
     await user.delete()
     forgetApiKeys()
@@ -61,6 +58,21 @@ export default class UserAdminService {
       await TokenRegistry.untrack(token)
     }
     await TokenRegistry.untrackUser(user)
+    return { ok: true, user }
+  }
+
+  /**
+   * The User an admin acts on, by id; never the admin themselves when the
+   * action would lock them out.
+   */
+  static async #target(actor: User, id: string, lockout: boolean): Promise<UserChangeResult> {
+    const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
+    if (!user) {
+      return { ok: false, error: 'not_found' }
+    }
+    if (lockout && user.id === actor.id) {
+      return { ok: false, error: 'self' }
+    }
     return { ok: true, user }
   }
 

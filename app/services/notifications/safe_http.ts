@@ -84,13 +84,31 @@ export interface SafeResponse {
   body: string
 }
 
+/** A URL's host without the brackets of an IPv6 literal */
+function literalHost(url: URL) {
+  return url.hostname.replace(/^\[|\]$/g, '')
+}
+
+/**
+ * True for a URL whose host is plainly private, without a DNS lookup:
+ * localhost, or an IP address in a private, loopback or link-local range.
+ * Names that resolve to such addresses are refused when a request goes out.
+ */
+export function isPlainlyPrivateUrl(url: string) {
+  const host = literalHost(new URL(url))
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return true
+  }
+  return isIP(host) !== 0 && isPrivateAddress(host)
+}
+
 /**
  * One HTTP(S) request that never reaches a private address (unless allowed),
  * never follows redirects and never waits longer than `timeoutMs`.
  */
 export function safeRequest(request: SafeRequest): Promise<SafeResponse> {
   const url = new URL(request.url)
-  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const host = literalHost(url)
   if (!request.allowPrivate && isIP(host) && isPrivateAddress(host)) {
     return Promise.reject(new BlockedAddressError(host, host))
   }
