@@ -84,6 +84,12 @@ export default defineConfig({
         name: 'infra',
         timeout: 300_000,
       },
+      {
+        // The whole delivery loop on this machine: run when named (`pnpm test rehearsal`).
+        files: ['tests/rehearsal/**/*.spec.{ts,js}'],
+        name: 'rehearsal',
+        timeout: 2_400_000,
+      },
     ],
     forceExit: true,
   },

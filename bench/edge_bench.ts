@@ -18,7 +18,7 @@ export interface EdgeFigures {
 
 const SECONDS = process.env.BENCH_SECONDS ?? '3'
 const WRK_ARGS = ['-t', '2', '-c', '64', '-d', SECONDS]
-/** The edge's V8 settings, as `pnpm ping` and the image start it */
+/** The edge's V8 settings, as `pnpm edge` and the image start it */
 export const EDGE_NODE_OPTIONS =
   process.env.BENCH_EDGE_NODE_OPTIONS ?? '--max-semi-space-size=1 --single-threaded'
 

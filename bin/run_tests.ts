@@ -41,6 +41,14 @@ function ensureSystemPackages() {
   })
 }
 
+/** Suites run when none is named; `rehearsal` (the whole delivery loop) runs only when named. */
+const DEFAULT_SUITES = ['unit', 'functional', 'browser', 'pipelines', 'infra']
+
+function suiteArgs(args: string[]) {
+  const named = args.some((arg) => !arg.startsWith('-'))
+  return named ? args : [...DEFAULT_SUITES, ...args]
+}
+
 function readSummary(path: string) {
   try {
     return JSON.parse(readFileSync(path, 'utf8'))
@@ -61,7 +69,7 @@ async function main() {
 
   const summaryPath = `${tmpdir()}/ngip-test-summary-${process.pid}.json`
   rmSync(summaryPath, { force: true })
-  const child = spawn(process.execPath, ['ace', 'test', ...process.argv.slice(2)], {
+  const child = spawn(process.execPath, ['ace', 'test', ...suiteArgs(process.argv.slice(2))], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, NGIP_TEST_SUMMARY: summaryPath },

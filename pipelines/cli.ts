@@ -1,7 +1,10 @@
 /**
- * `pnpm pipeline <stage> [--dry-run] [--branch B]`: the delivery pipeline
- * that replaces the Jenkinsfile. Parses its arguments once, then runs one
- * stage, every stage (`all`) or the build host's `idle-check`.
+ * `pnpm pipeline <stage>` (pnpm 12 runs the task `pipeline:<stage>`, which is
+ * this file with the stage as its argument; `pnpm run pipeline <stage>
+ * [--dry-run] [--branch B]` reaches it directly): the delivery pipeline that
+ * replaces the Jenkinsfile. Parses its arguments once, then runs one stage,
+ * every stage (`all`), prod's `rollback`, the whole loop on this machine
+ * (`rehearse`) or the build host's `idle-check`.
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -9,10 +12,13 @@ import { parseConfig, type PipelineConfig, USAGE } from './config.ts'
 import { Activity } from './lib/activity.ts'
 import { readFacts } from './lib/facts.ts'
 import { Log } from './lib/log.ts'
-import { printSummary, runStages } from './lib/runner.ts'
+import { printSummary, runStages, summaryTable } from './lib/runner.ts'
+import { SelfPing } from './lib/self_ping.ts'
 import { Secrets } from './lib/secrets.ts'
 import { planTools, realTools, type Tools } from './lib/tools.ts'
-import { STAGE_LIST } from './stages.ts'
+import { seconds } from './lib/log.ts'
+import { rehearse } from './rehearse/rehearse.ts'
+import { deployTarget, STAGE_LIST } from './stages.ts'
 import { idleCheck } from './steps/idle_check.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -23,11 +29,27 @@ async function pipeline(tools: Tools, config: PipelineConfig): Promise<boolean> 
   tools.log.line(
     `pipeline: ${config.command} on ${config.branch} at ${config.commit}${config.dryRun ? ' (dry run)' : ''}`
   )
+  const ping = new SelfPing(config.selfPingUrl, tools.log, tools.plan)
+  await ping.start()
   const results = await runStages(tools, config, stages)
-  if (all) {
-    printSummary(tools, results)
+  const table = all ? printSummary(tools, results) : summaryTable(results)
+  const passed = results.every((result) => result.result !== 'failed')
+  await ping.end(passed ? 0 : 1, table)
+  return passed
+}
+
+/** rollback: prod back to the release before the last switch (the previous colour). */
+async function rollback(tools: Tools, config: PipelineConfig): Promise<boolean> {
+  const started = Date.now()
+  tools.log.heading(`rollback of prod (${config.target})`)
+  try {
+    await deployTarget(config).rollback(tools, 'prod')
+  } catch (error) {
+    tools.log.line(`pipeline: rollback failed: ${(error as Error).message.split('\n')[0]}`)
+    return false
   }
-  return results.every((result) => result.result !== 'failed')
+  tools.log.line(`rollback passed in ${seconds(Date.now() - started)}`)
+  return true
 }
 
 async function idle(tools: Tools, config: PipelineConfig): Promise<boolean> {
@@ -50,9 +72,13 @@ async function main(): Promise<number> {
   if (config.command === 'idle-check') {
     return (await idle(tools, config)) ? 0 : 1
   }
+  if (config.command === 'rehearse') {
+    return (await rehearse(tools, config)) ? 0 : 1
+  }
   const end = config.dryRun ? () => {} : new Activity(config.idle.stateDir).begin()
   try {
-    return (await pipeline(tools, config)) ? 0 : 1
+    const run = config.command === 'rollback' ? rollback : pipeline
+    return (await run(tools, config)) ? 0 : 1
   } finally {
     end()
   }

@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util'
+import { hostSettings, type HostSettings } from './host/settings.ts'
 import type { AwsSettings } from './lib/aws_port.ts'
-import { awsConfig, idleConfig, imageConfig } from './lib/settings.ts'
+import {
+  awsConfig,
+  type DeployTargetName,
+  deployTargetName,
+  idleConfig,
+  imageConfig,
+} from './lib/settings.ts'
 
 /** The stages of `all`, in order. */
 export const STAGES = [
@@ -9,14 +16,20 @@ export const STAGES = [
   'docker-build',
   'docker-test',
   'push',
-  'upload',
   'stage',
   'stage-test',
   'prod',
   'cleanup',
 ] as const
 export type StageName = (typeof STAGES)[number]
-export type Command = StageName | 'all' | 'idle-check'
+
+/**
+ * What `pnpm pipeline <command>` runs: a stage, every stage (`all`), prod's
+ * previous colour (`rollback`), the whole loop on this machine (`rehearse`),
+ * or the build host's `idle-check`.
+ */
+export const COMMANDS = [...STAGES, 'all', 'rollback', 'rehearse', 'idle-check'] as const
+export type Command = (typeof COMMANDS)[number]
 
 /** Where base images come from: pulled, made on this machine, or pulled when possible. */
 export type BaseImages = 'auto' | 'registry' | 'local'
@@ -31,8 +44,15 @@ export interface PipelineConfig {
   command: Command
   dryRun: boolean
   branch: string
-  /** Short commit id: the image tag and the artifacts' version. */
+  /** Short commit id: the image tag. */
   commit: string
+  /** HEAD's full commit id and subject line, what a release is made of. */
+  head: string
+  subject: string
+  /** main's commit (origin's when known); prod deploys only when HEAD is it. */
+  mainCommit?: string
+  /** Where stage and prod go (NGIP_DEPLOY_TARGET). */
+  target: DeployTargetName
   root: string
   image: {
     name: string
@@ -46,12 +66,27 @@ export interface PipelineConfig {
     debianMirror: string
   }
   aws: AwsSettings
-  /** ECR repository; the registry host comes from the authorization token. */
-  push: { repository: string; registryHint: string }
-  upload: { staticBucket: string; artifactsBucket: string }
-  /** The stage URLs and API key that stage-test uses; set by the stage environment. */
+  /**
+   * Where push puts the image: ECR (the registry host comes from the
+   * authorization token), or a registry of one's own (NGIP_REGISTRY) for the
+   * host target.
+   */
+  push: {
+    repository: string
+    registryHint: string
+    registry?: { host: string; username?: string; password?: string }
+  }
+  /** The host target's engine, ports and secrets (NGIP_DEPLOY_TARGET=host, NGIP_HOST_*). */
+  host?: HostSettings
+  /** What the test stage passes to `pnpm test` (NGIP_PIPELINE_TEST_ARGS; all suites by default). */
+  testArgs: string[]
+  /** Where `rehearse` writes its report as JSON (NGIP_REHEARSAL_REPORT). */
+  rehearsalReport?: string
+  /** The stage URLs and API key for stage-test, when set by hand (NGIP_STAGE_*). */
   stageTarget?: SmokeTarget
   destroyStage: boolean
+  /** A ping URL the pipeline reports its own runs to (NGIP_PIPELINE_PING_URL). */
+  selfPingUrl?: string
   idle: {
     minutes: number
     stateDir: string
@@ -66,13 +101,17 @@ export interface Facts {
   root: string
   branch: string
   commit: string
+  head: string
+  subject: string
+  mainCommit?: string
   nodeBinary: string
   npmDir: string
 }
 
-export const USAGE = `usage: pnpm run pipeline <${[...STAGES, 'all', 'idle-check'].join('|')}> [--dry-run] [--branch B]
-  [--base-images auto|registry|local] [--destroy-stage]
-  idle-check [--idle-minutes N] [--stop-with shutdown|ec2|asg]`
+export const USAGE = `usage: pnpm pipeline <${COMMANDS.join('|')}>
+       pnpm pipeline <command>:dry-run
+       pnpm run pipeline <command> [--dry-run] [--branch B] [--base-images auto|registry|local]
+         [--destroy-stage] [--idle-minutes N] [--stop-with shutdown|ec2|asg]`
 
 export function oneOf<T extends string>(
   value: string | undefined,
@@ -101,7 +140,7 @@ export function cliOptions(argv: string[]) {
     options: {
       'dry-run': { type: 'boolean', default: false },
       'branch': { type: 'string' },
-      'base-images': { type: 'string', default: 'auto' },
+      'base-images': { type: 'string' },
       'destroy-stage': { type: 'boolean', default: false },
       'idle-minutes': { type: 'string' },
       'stop-with': { type: 'string' },
@@ -115,16 +154,29 @@ export function cliOptions(argv: string[]) {
  */
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv, facts: Facts): PipelineConfig {
   const { values, positionals } = cliOptions(argv)
+  const idle = idleConfig(values, env)
+  const target = deployTargetName(env)
   return {
-    command: oneOf(positionals[0], [...STAGES, 'all', 'idle-check'] as const, 'the stage'),
+    command: oneOf(positionals[0], COMMANDS, 'the stage'),
     dryRun: values['dry-run'],
     branch: values.branch || facts.branch,
     commit: facts.commit,
+    head: facts.head,
+    subject: facts.subject,
+    mainCommit: facts.mainCommit,
+    target,
     root: facts.root,
     image: imageConfig(values, env, facts),
     ...awsConfig(env),
     stageTarget: stageTarget(env),
     destroyStage: values['destroy-stage'],
-    idle: idleConfig(values, env),
+    selfPingUrl: env.NGIP_PIPELINE_PING_URL || undefined,
+    testArgs: (env.NGIP_PIPELINE_TEST_ARGS ?? '').split(/\s+/).filter(Boolean),
+    rehearsalReport: env.NGIP_REHEARSAL_REPORT || undefined,
+    host:
+      target === 'host'
+        ? hostSettings(env, { root: facts.root, stateDir: idle.stateDir })
+        : undefined,
+    idle,
   }
 }

@@ -6,7 +6,7 @@ import { buildNgip } from '../lib/ngip_app.js'
 /**
  * CDK entry point, the only place that reads context: `-c env=stage|prod`,
  * `-c imageTag=<sha>`, `-c zoneName=`, `-c zoneId=`, `-c domain=`,
- * `-c alarmEmail=`, `-c staticCertificateArn=`.
+ * `-c alarmEmail=`.
  */
 const app = new App()
 
@@ -16,15 +16,7 @@ function context(key: keyof RawConfig): string | undefined {
 }
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
-const keys = [
-  'env',
-  'imageTag',
-  'zoneName',
-  'zoneId',
-  'domain',
-  'alarmEmail',
-  'staticCertificateArn',
-] as const
+const keys = ['env', 'imageTag', 'zoneName', 'zoneId', 'domain', 'alarmEmail'] as const
 const raw: RawConfig = { packageManager: packageJson.packageManager }
 for (const key of keys) {
   raw[key] = context(key)

@@ -1,7 +1,10 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import type * as rds from 'aws-cdk-lib/aws-rds'
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
+import type { Construct } from 'constructs'
 import type { NgipConfig } from './config.js'
+import { AppTask } from './constructs/app_task.js'
+import { logSettings } from './constructs/log_group.js'
 import { PING_QUEUE_METRIC } from './metrics.js'
 
 export interface AppRuntimeProps {
@@ -19,6 +22,8 @@ export const APP_COMMANDS = {
   worker: ['node', 'ace.js', 'worker:run'],
   scheduler: ['node', 'ace.js', 'scheduler:run'],
   migrate: ['node', 'ace.js', 'migration:run', '--force'],
+  /** First admin and the smoke tests' API key; the jobs stack adds the secrets' ARNs. */
+  setup: ['node', 'ace.js', 'ngip:setup', '--provision'],
 } as const
 
 export type AppRole = keyof typeof APP_COMMANDS
@@ -66,4 +71,30 @@ export function appSecrets(props: AppRuntimeProps): Record<string, ecs.Secret> {
     REDIS_PASSWORD: ecs.Secret.fromSecretsManager(props.redis.authToken),
     APP_KEY: ecs.Secret.fromSecretsManager(props.appKey),
   }
+}
+
+export interface RoleTaskProps extends AppRuntimeProps {
+  image: ecs.ContainerImage
+  /** Arguments after the role's command. */
+  args?: string[]
+}
+
+/**
+ * The task definition of one role of the app image (family
+ * `<prefix>-<role>`), with the shared environment, secrets and logs.
+ */
+export function roleTask(scope: Construct, role: AppRole, props: RoleTaskProps): AppTask {
+  const { config } = props
+  const sizing = role === 'web' ? config.web : config.worker
+  return new AppTask(scope, `${role[0].toUpperCase()}${role.slice(1)}Task`, {
+    family: `${config.prefix}-${role}`,
+    image: props.image,
+    command: [...APP_COMMANDS[role], ...(props.args ?? [])],
+    cpu: sizing.cpu,
+    memoryMiB: sizing.memoryMiB,
+    environment: appEnvironment(props),
+    secrets: appSecrets(props),
+    logs: logSettings(config),
+    port: role === 'web' ? WEB_PORT : undefined,
+  })
 }

@@ -13,7 +13,6 @@ export interface RawConfig {
   zoneId?: string
   domain?: string
   alarmEmail?: string
-  staticCertificateArn?: string
   /** `packageManager` of package.json, e.g. `pnpm@12.21.0`. */
   packageManager?: string
 }
@@ -24,7 +23,6 @@ export interface DnsConfig {
   /** Base domain of the environment; the web app answers on it. */
   appHost: string
   pingHost: string
-  staticHost: string
 }
 
 /**
@@ -44,8 +42,6 @@ export interface NgipConfig extends EnvSizing {
   prefix: string
   imageTag: string
   dns: DnsConfig
-  /** ACM certificate in us-east-1 for the static host; without it CloudFront keeps its own domain. */
-  staticCertificateArn?: string
   alarmEmail?: string
   account: AccountConfig
 }
@@ -58,7 +54,6 @@ const ZONE_ID = /^Z[A-Z0-9]{1,31}$/
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const PNPM = /^pnpm@(\d+\.\d+\.\d+)$/
-const US_EAST_1_CERT = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/
 
 function check(value: string, pattern: RegExp, name: string): string {
   if (!pattern.test(value)) {
@@ -87,7 +82,6 @@ function dnsConfig(raw: RawConfig, env: EnvName): DnsConfig {
     zoneId: check(raw.zoneId ?? DEFAULT_ZONE_ID, ZONE_ID, 'zoneId'),
     appHost,
     pingHost: `ping.${appHost}`,
-    staticHost: `static.${appHost}`,
   }
 }
 
@@ -115,11 +109,6 @@ export function resolveConfig(raw: RawConfig): NgipConfig {
     prefix: `ngip-${env}`,
     imageTag: check(raw.imageTag ?? 'latest', IMAGE_TAG, 'imageTag'),
     dns: dnsConfig(raw, env),
-    staticCertificateArn: optional(
-      raw.staticCertificateArn,
-      US_EAST_1_CERT,
-      'staticCertificateArn'
-    ),
     alarmEmail: optional(raw.alarmEmail, EMAIL, 'alarmEmail'),
     account: {
       repositoryName: 'ngip',

@@ -1,3 +1,4 @@
+import { LambdaDeploymentConfig, type ILambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy'
 import { RetentionDays } from 'aws-cdk-lib/aws-logs'
 
 export interface ServiceSizing {
@@ -5,6 +6,15 @@ export interface ServiceSizing {
   memoryMiB: number
   minTasks: number
   maxTasks: number
+}
+
+/** The web role also switches colours on deploy. */
+export interface WebSizing extends ServiceSizing {
+  /**
+   * Minutes both colours run after production traffic moved to green, its
+   * rollback alarms watched, before blue is stopped.
+   */
+  bakeMinutes: number
 }
 
 /**
@@ -28,7 +38,7 @@ export interface EnvSizing {
     /** Multi-AZ with a replica and automatic failover. */
     highlyAvailable: boolean
   }
-  web: ServiceSizing
+  web: WebSizing
   worker: ServiceSizing
   ping: {
     memoryMiB: number
@@ -36,6 +46,8 @@ export interface EnvSizing {
     rateLimit: number
     throttleRatePerSecond: number
     throttleBurst: number
+    /** How CodeDeploy moves the `live` alias to a new version. */
+    trafficShift: ILambdaDeploymentConfig
   }
 }
 
@@ -52,7 +64,9 @@ export const ENV_SIZING: Record<'stage' | 'prod', EnvSizing> = {
       highlyAvailable: false,
     },
     redis: { nodeType: 'cache.t4g.micro', highlyAvailable: false },
-    web: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2 },
+    // Stage switches colours like prod, so every stage deploy rehearses the
+    // mechanism; a short bake keeps stage-test close behind the deploy.
+    web: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, bakeMinutes: 2 },
     worker: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2 },
     ping: {
       memoryMiB: 256,
@@ -60,6 +74,8 @@ export const ENV_SIZING: Record<'stage' | 'prod', EnvSizing> = {
       rateLimit: 0,
       throttleRatePerSecond: 50,
       throttleBurst: 100,
+      // stage-test must reach the new version with every ping it sends.
+      trafficShift: LambdaDeploymentConfig.ALL_AT_ONCE,
     },
   },
   prod: {
@@ -74,7 +90,7 @@ export const ENV_SIZING: Record<'stage' | 'prod', EnvSizing> = {
       highlyAvailable: true,
     },
     redis: { nodeType: 'cache.t4g.small', highlyAvailable: true },
-    web: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 6 },
+    web: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 6, bakeMinutes: 10 },
     worker: { cpu: 512, memoryMiB: 1024, minTasks: 2, maxTasks: 10 },
     ping: {
       memoryMiB: 512,
@@ -82,6 +98,8 @@ export const ENV_SIZING: Record<'stage' | 'prod', EnvSizing> = {
       rateLimit: 0,
       throttleRatePerSecond: 1000,
       throttleBurst: 2000,
+      // Each step puts more pings on the new version while its errors alarm is watched.
+      trafficShift: LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE,
     },
   },
 }

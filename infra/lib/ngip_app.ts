@@ -5,20 +5,20 @@ import { AppStack } from './stacks/app_stack.js'
 import { BuildHostStack } from './stacks/build_host_stack.js'
 import { DataStack } from './stacks/data_stack.js'
 import { DnsStack } from './stacks/dns_stack.js'
+import { JobsStack } from './stacks/jobs_stack.js'
 import { NetworkStack } from './stacks/network_stack.js'
 import { ObservabilityStack } from './stacks/observability_stack.js'
 import { PingStack } from './stacks/ping_stack.js'
 import { SharedStack } from './stacks/shared_stack.js'
-import { StaticStack } from './stacks/static_stack.js'
 
 export interface NgipStacks {
   shared: SharedStack
   buildHost: BuildHostStack
   network: NetworkStack
   data: DataStack
+  jobs: JobsStack
   app: AppStack
   ping: PingStack
-  static: StaticStack
   dns: DnsStack
   observability: ObservabilityStack
 }
@@ -41,14 +41,14 @@ function envStacks(app: App, config: NgipConfig) {
   const network = new NetworkStack(app, id('network'), { config })
   const data = new DataStack(app, id('data'), { config, vpc: network.vpc })
   const { database, redis, appKey } = data
-  const web = new AppStack(app, id('app'), { config, vpc: network.vpc, database, redis, appKey })
+  const runtime = { config, vpc: network.vpc, database, redis, appKey }
+  const jobs = new JobsStack(app, id('jobs'), runtime)
+  const web = new AppStack(app, id('app'), runtime)
   const ping = new PingStack(app, id('ping'), { config, vpc: network.vpc, redis })
-  const statics = new StaticStack(app, id('static'), { config })
   const dns = new DnsStack(app, id('dns'), {
     config,
     loadBalancer: web.web.loadBalancer,
     pingDomain: ping.domain,
-    distribution: statics.distribution,
   })
   const observability = new ObservabilityStack(app, id('observability'), {
     config,
@@ -56,10 +56,10 @@ function envStacks(app: App, config: NgipConfig) {
     pingFunction: ping.ping.fn,
     database: database.instance,
   })
-  for (const stack of [network, data, web, ping, statics, dns, observability]) {
+  for (const stack of [network, data, jobs, web, ping, dns, observability]) {
     Tags.of(stack).add('ngip:environment', config.envName)
   }
-  return { network, data, app: web, ping, static: statics, dns, observability }
+  return { network, data, jobs, app: web, ping, dns, observability }
 }
 
 /**

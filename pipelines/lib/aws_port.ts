@@ -1,38 +1,60 @@
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr'
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2'
 import { AutoScalingClient, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling'
+import { deployCalls } from '../aws/sdk_calls.ts'
 import type { RegistryAuth } from './docker_port.ts'
 import type { Secrets } from './secrets.ts'
 
 export interface AwsSettings {
   region: string
-  /** Another S3 endpoint (path-style), e.g. a local S3 server. */
-  s3Endpoint?: string
-  s3Credentials?: { accessKeyId: string; secretAccessKey: string }
   /** IMDSv2 base URL, for the build host's own instance id. */
   imdsEndpoint: string
 }
 
+/** A one-off Fargate task: a task definition on a cluster, in private subnets. */
+export interface TaskLaunch {
+  cluster: string
+  taskDefinition: string
+  subnets: string[]
+  securityGroups: string[]
+}
+
+export interface TaskState {
+  /** ECS lastStatus: PROVISIONING, PENDING, RUNNING, … STOPPED. */
+  status: string
+  exitCode?: number
+  /** Why it stopped, when ECS says (e.g. the image could not be pulled). */
+  reason?: string
+  /** The awslogs stream of its container: `<family>/<container>/<task id>`. */
+  logStream?: string
+}
+
 /**
- * The AWS API calls the pipeline makes itself (deploys go through the
- * `pnpm infra` command). Real clients here; the dry run records the calls
- * (aws_plan.ts).
+ * The AWS API calls the pipeline makes itself (stacks are deployed through
+ * the `pnpm infra` command). Real clients here and in aws/sdk_calls.ts; the
+ * dry run records the calls (aws_plan.ts).
  */
 export interface AwsPort {
   /** ECR GetAuthorizationToken, decoded into Docker registry credentials. */
   ecrAuthorization(): Promise<RegistryAuth>
-  /** PutObject; the body is read only when the call is really made. */
-  s3Put(
-    bucket: string,
-    key: string,
-    body: () => Promise<Buffer>,
-    contentType: string
-  ): Promise<void>
   instanceId(): Promise<string>
   stopInstance(instanceId: string): Promise<void>
   /** Scales an Auto Scaling group in to zero (its warm pool keeps the instance stopped). */
   scaleIn(group: string): Promise<void>
+  /** CloudFormation DescribeStacks: the named outputs of a stack; throws when one is missing. */
+  stackOutputs(stack: string, names: readonly string[]): Promise<Record<string, string>>
+  /** ECS RunTask; returns the task's ARN. */
+  runTask(launch: TaskLaunch): Promise<string>
+  /** ECS DescribeTasks of one task. */
+  describeTask(cluster: string, taskArn: string): Promise<TaskState>
+  /** CloudWatch Logs GetLogEvents: the last lines of a stream. */
+  logTail(group: string, stream: string): Promise<string[]>
+  /** Secrets Manager GetSecretValue (a string secret). */
+  secretValue(secretId: string): Promise<string>
+  /** SSM GetParameter; undefined when there is no such parameter. */
+  parameter(name: string): Promise<string | undefined>
+  /** SSM PutParameter, overwriting. */
+  putParameter(name: string, value: string): Promise<void>
 }
 
 /** `base64(user:password)` + proxy endpoint → Docker's auth config; the password is masked. */
@@ -52,6 +74,20 @@ export function decodeEcrToken(
   return auth
 }
 
+async function imdsInstanceId(endpoint: string) {
+  const token = await fetch(`${endpoint}/latest/api/token`, {
+    method: 'PUT',
+    headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+    signal: AbortSignal.timeout(2000),
+  }).then((response) => response.text())
+  const answer = await fetch(`${endpoint}/latest/meta-data/instance-id`, {
+    headers: { 'x-aws-ec2-metadata-token': token },
+    signal: AbortSignal.timeout(2000),
+  })
+  const id = await answer.text()
+  return id.trim()
+}
+
 export function awsClients(settings: AwsSettings, secrets: Secrets): AwsPort {
   const { region } = settings
   return {
@@ -64,31 +100,7 @@ export function awsClients(settings: AwsSettings, secrets: Secrets): AwsPort {
       }
       return decodeEcrToken(data.authorizationToken, data.proxyEndpoint, secrets)
     },
-    async s3Put(bucket, key, body, contentType) {
-      const s3 = new S3Client({
-        region,
-        endpoint: settings.s3Endpoint,
-        forcePathStyle: Boolean(settings.s3Endpoint),
-        credentials: settings.s3Credentials,
-      })
-      const Body = await body()
-      await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body, ContentType: contentType })
-      )
-    },
-    async instanceId() {
-      const token = await fetch(`${settings.imdsEndpoint}/latest/api/token`, {
-        method: 'PUT',
-        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
-        signal: AbortSignal.timeout(2000),
-      }).then((response) => response.text())
-      const answer = await fetch(`${settings.imdsEndpoint}/latest/meta-data/instance-id`, {
-        headers: { 'x-aws-ec2-metadata-token': token },
-        signal: AbortSignal.timeout(2000),
-      })
-      const id = await answer.text()
-      return id.trim()
-    },
+    instanceId: () => imdsInstanceId(settings.imdsEndpoint),
     async stopInstance(instanceId) {
       await new EC2Client({ region }).send(new StopInstancesCommand({ InstanceIds: [instanceId] }))
     },
@@ -97,5 +109,6 @@ export function awsClients(settings: AwsSettings, secrets: Secrets): AwsPort {
         new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: 0 })
       )
     },
+    ...deployCalls(region),
   }
 }

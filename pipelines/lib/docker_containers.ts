@@ -1,5 +1,6 @@
 import type Docker from 'dockerode'
-import type { ContainerRequest, ContainerState, DockerPort } from './docker_port.ts'
+import { containerOptions, ignoreMissing, stateOf } from './docker_lifecycle.ts'
+import type { DockerPort } from './docker_port.ts'
 
 type ContainerOps = Pick<
   DockerPort,
@@ -30,38 +31,6 @@ export function demuxLogs(buffer: Buffer): string {
   return offset === 0 ? buffer.toString() : Buffer.concat(parts).toString()
 }
 
-function createOptions(request: ContainerRequest): Docker.ContainerCreateOptions {
-  const publish = request.publish ?? []
-  return {
-    name: request.name,
-    Image: request.image,
-    Cmd: request.command,
-    Env: Object.entries(request.env).map(([key, value]) => `${key}=${value}`),
-    Labels: request.labels,
-    ExposedPorts: Object.fromEntries(publish.map((port) => [`${port}/tcp`, {}])),
-    Healthcheck: request.healthcheck && {
-      Test: ['CMD', ...request.healthcheck],
-      Interval: 1e9,
-      Timeout: 5e9,
-      Retries: 60,
-    },
-    HostConfig: {
-      Init: true,
-      NetworkMode: request.network,
-      PortBindings: Object.fromEntries(
-        publish.map((port) => [`${port}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]])
-      ),
-    },
-    NetworkingConfig: { EndpointsConfig: { [request.network]: { Aliases: [request.alias] } } },
-  }
-}
-
-function ignoreMissing(error: unknown) {
-  if (![404, 409].includes((error as { statusCode?: number }).statusCode ?? 0)) {
-    throw error
-  }
-}
-
 /** The container and network half of the dockerode DockerPort. */
 export function containerOps(docker: Docker): ContainerOps {
   return {
@@ -74,7 +43,7 @@ export function containerOps(docker: Docker): ContainerOps {
       })
     },
     async run(request) {
-      const container = await docker.createContainer(createOptions(request))
+      const container = await docker.createContainer(containerOptions(request))
       for (const network of request.extraNetworks ?? []) {
         await docker
           .getNetwork(network)
@@ -82,16 +51,8 @@ export function containerOps(docker: Docker): ContainerOps {
       }
       await container.start()
     },
-    async inspect(name): Promise<ContainerState> {
-      const info = await docker.getContainer(name).inspect()
-      const ports: Record<number, number> = {}
-      for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
-        if (bindings?.[0]) {
-          ports[Number.parseInt(key)] = Number(bindings[0].HostPort)
-        }
-      }
-      const health = info.State.Health?.Status ?? 'none'
-      return { running: info.State.Running, exitCode: info.State.ExitCode, health, ports }
+    async inspect(name) {
+      return stateOf(await docker.getContainer(name).inspect())
     },
     async wait(name) {
       const result = await docker.getContainer(name).wait()

@@ -3,7 +3,8 @@ import Docker from 'dockerode'
 import type { BuildRequest, ContainerRequest, DockerPort, RegistryAuth } from './docker_port.ts'
 import { followProgress } from './docker_progress.ts'
 import { ensureDockerEngine } from './engine.ts'
-import { containerOps } from './docker_containers.ts'
+import { containerOps, demuxLogs } from './docker_containers.ts'
+import { lifecycleOps } from './docker_lifecycle.ts'
 import type { Log } from './log.ts'
 
 function isNotFound(error: unknown) {
@@ -12,12 +13,15 @@ function isNotFound(error: unknown) {
 
 /**
  * DockerPort on a real engine through dockerode (DOCKER_HOST or the local
- * socket). Build output is streamed to the log.
+ * socket). Build output is streamed to the log. A remote engine (`local:
+ * false`) is only asked to answer, never started here.
  */
-export function dockerEngine(log: Log, docker = new Docker()): DockerPort {
+export function dockerEngine(log: Log, docker = new Docker(), { local = true } = {}): DockerPort {
   return {
     async ready() {
-      await ensureDockerEngine((line) => log.line(line))
+      if (local) {
+        await ensureDockerEngine((line) => log.line(line))
+      }
       await docker.ping()
     },
     async hasImage(ref) {
@@ -29,9 +33,9 @@ export function dockerEngine(log: Log, docker = new Docker()): DockerPort {
           (error) => (isNotFound(error) ? false : Promise.reject(error))
         )
     },
-    async pull(ref) {
+    async pull(ref, authconfig) {
       try {
-        await followProgress(docker, await docker.pull(ref))
+        await followProgress(docker, await docker.pull(ref, authconfig ? { authconfig } : {}))
         return true
       } catch (error) {
         log.line(`docker: cannot pull ${ref}: ${(error as Error).message.split('\n')[0]}`)
@@ -64,6 +68,7 @@ export function dockerEngine(log: Log, docker = new Docker()): DockerPort {
       return events.find((event) => event.aux?.Digest)?.aux?.Digest ?? ''
     },
     ...containerOps(docker),
+    ...lifecycleOps(docker, demuxLogs),
   } satisfies DockerPort
 }
 

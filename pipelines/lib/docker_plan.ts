@@ -1,10 +1,32 @@
-import type { DockerPort } from './docker_port.ts'
+import type { ContainerRequest, ContainerState, DockerPort } from './docker_port.ts'
 import type { Plan } from './plan.ts'
 
 function args(values: Record<string, string> | undefined, flag: string) {
   return Object.entries(values ?? {})
     .map(([key, value]) => ` ${flag} ${key}=${value}`)
     .join('')
+}
+
+const HEALTHY: ContainerState = {
+  running: true,
+  exitCode: 0,
+  health: 'healthy',
+  ports: { 3333: 3333, 3334: 3334 },
+  labels: {},
+}
+
+/** `docker run` flags for what a request asks (the environment is never shown). */
+function runFlags(request: ContainerRequest) {
+  const bind = request.bind ?? '127.0.0.1'
+  const networks = [request.network, ...(request.extraNetworks ?? [])].join(',')
+  const publish = (request.publish ?? []).map((port) => ` -p ${bind}::${port}`)
+  const fixed = Object.entries(request.hostPorts ?? {}).map(
+    ([port, host]) => ` -p ${bind}:${host}:${port}`
+  )
+  const mounts = Object.entries(request.mounts ?? {}).map(([from, to]) => ` -v ${from}:${to}`)
+  const restart = request.restart ? ' --restart unless-stopped' : ''
+  const command = request.command ? ` ${request.command.join(' ')}` : ''
+  return `${restart} --network ${networks}${[...publish, ...fixed, ...mounts].join('')} ${request.image}${command}`
 }
 
 /**
@@ -22,8 +44,8 @@ export function dockerPlan(plan: Plan): DockerPort {
       say(`image inspect ${ref}`)
       return false
     },
-    async pull(ref) {
-      say(`pull ${ref}`)
+    async pull(ref, auth) {
+      say(`pull ${ref}${auth ? ` (as ${auth.username})` : ''}`)
       return true
     },
     async build(request) {
@@ -44,16 +66,39 @@ export function dockerPlan(plan: Plan): DockerPort {
       say(`network create${internal ? ' --internal' : ''} ${name}`)
     },
     async run(request) {
-      const networks = [request.network, ...(request.extraNetworks ?? [])].join(',')
-      const publish = (request.publish ?? []).map((port) => ` -p 127.0.0.1::${port}`).join('')
-      const command = request.command ? ` ${request.command.join(' ')}` : ''
-      say(
-        `run -d --name ${request.name} --network ${networks}${publish} ${request.image}${command}`
-      )
+      say(`run -d --name ${request.name}${runFlags(request)}`)
     },
     async inspect(name) {
       say(`inspect ${name}`)
-      return { running: true, exitCode: 0, health: 'healthy', ports: { 3333: 3333, 3334: 3334 } }
+      return { ...HEALTHY }
+    },
+    async find(name) {
+      say(`inspect ${name}`)
+      return undefined
+    },
+    async claim(request) {
+      say(`create --name ${request.name} --network none ${request.image}`)
+      return true
+    },
+    async start(name) {
+      say(`start ${name}`)
+    },
+    async stop(names) {
+      say(`stop ${names.join(' ')}`)
+    },
+    async exec(name, command) {
+      say(`exec ${name} ${command.join(' ')}`)
+      return { exitCode: 0, output: '' }
+    },
+    async ensureNetwork(name) {
+      say(`network create ${name} (unless it exists)`)
+      return true
+    },
+    async ensureVolume(name) {
+      say(`volume create ${name}`)
+    },
+    async removeVolumes(names) {
+      say(`volume rm ${names.join(' ')}`)
     },
     async wait(name) {
       say(`wait ${name}`)

@@ -25,7 +25,31 @@ export interface ContainerRequest {
   /** Container ports published on 127.0.0.1 at a free host port. */
   publish?: number[]
   labels: Record<string, string>
-  healthcheck?: string[]
+  /** The health check command; 'none' turns off the image's own. */
+  healthcheck?: string[] | 'none'
+  /** Seconds between health checks (1 unless set) and the grace while it boots. */
+  health?: { intervalS: number; startPeriodS: number; retries: number }
+  /** The host address `publish` and `hostPorts` bind to (127.0.0.1 unless set). */
+  bind?: string
+  /** Container port → fixed host port (a proxy's public ports). */
+  hostPorts?: Record<number, number>
+  /** Named volume → path in the container. */
+  mounts?: Record<string, string>
+  /** Restarted by the engine after a crash or a reboot, unless stopped on purpose. */
+  restart?: boolean
+}
+
+/** A container that only holds its name (a lock): never started, no network. */
+export interface ClaimRequest {
+  name: string
+  image: string
+  labels: Record<string, string>
+}
+
+export interface ExecResult {
+  exitCode: number
+  /** stdout and stderr together. */
+  output: string
 }
 
 export interface ContainerState {
@@ -35,6 +59,7 @@ export interface ContainerState {
   health: string
   /** container port → host port on 127.0.0.1 */
   ports: Record<number, number>
+  labels: Record<string, string>
 }
 
 export interface RegistryAuth {
@@ -52,7 +77,7 @@ export interface DockerPort {
   ready(): Promise<void>
   hasImage(ref: string): Promise<boolean>
   /** Pulls an image; false when the registry cannot be reached or has no such image. */
-  pull(ref: string): Promise<boolean>
+  pull(ref: string, auth?: RegistryAuth): Promise<boolean>
   build(request: BuildRequest): Promise<void>
   /** Makes an image from a root file system tar (`docker import`). */
   importImage(tarPath: string, ref: string): Promise<void>
@@ -62,6 +87,21 @@ export interface DockerPort {
   createNetwork(name: string, internal: boolean, labels: Record<string, string>): Promise<void>
   run(request: ContainerRequest): Promise<void>
   inspect(name: string): Promise<ContainerState>
+  /** The container's state, or undefined when there is no such container. */
+  find(name: string): Promise<ContainerState | undefined>
+  /** Creates the container unless one of that name exists (atomic on the engine); true when created. */
+  claim(request: ClaimRequest): Promise<boolean>
+  start(name: string): Promise<void>
+  /** Stops containers (SIGTERM, then SIGKILL after 10 s); stopped or missing ones are fine. */
+  stop(names: string[]): Promise<void>
+  /** Runs a command in a running container and waits for it. */
+  exec(name: string, command: string[]): Promise<ExecResult>
+  /** Creates a network unless one of that name exists; true when created. */
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>
+  /** Creates a named volume unless it exists (the engine's create is idempotent). */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<void>
+  /** Removes named volumes; missing ones are fine. */
+  removeVolumes(names: string[]): Promise<void>
   /** Waits for a container to stop; returns its exit code. */
   wait(name: string): Promise<number>
   logs(name: string, tail?: number): Promise<string>

@@ -23,6 +23,17 @@ export function npmDir(env: NodeJS.ProcessEnv): string {
   return ''
 }
 
+/** main's commit: the remote's main when this clone has one, else the local branch. */
+function mainCommit(root: string): string | undefined {
+  for (const ref of ['refs/remotes/origin/main', 'refs/heads/main']) {
+    const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], '')
+    if (commit) {
+      return commit
+    }
+  }
+  return undefined
+}
+
 /** What the entry file learns once about the checkout and this machine. */
 export function readFacts(root: string, env: NodeJS.ProcessEnv): Facts {
   const branch = git(root, ['rev-parse', '--abbrev-ref', 'HEAD'], 'HEAD')
@@ -31,6 +42,9 @@ export function readFacts(root: string, env: NodeJS.ProcessEnv): Facts {
     // A detached checkout (CI) names its branch in the environment, as Jenkins did.
     branch: branch === 'HEAD' ? env.BRANCH_NAME || env.GIT_BRANCH || 'HEAD' : branch,
     commit: git(root, ['rev-parse', '--short=12', 'HEAD'], 'unknown'),
+    head: git(root, ['rev-parse', 'HEAD'], 'unknown'),
+    subject: git(root, ['log', '-1', '--format=%s', 'HEAD'], ''),
+    mainCommit: mainCommit(root),
     nodeBinary: process.execPath,
     npmDir: npmDir(env),
   }

@@ -6,6 +6,20 @@ export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
+/** Rows as aligned columns, one line each, the first row the heading. */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd()
+    )
+    .map((line) => `${line}\n`)
+    .join('')
+}
+
 /**
  * The pipeline's output: one place that writes, so that every line is masked.
  */
@@ -32,14 +46,6 @@ export class Log {
   }
 
   table(rows: string[][]) {
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
-    for (const row of rows) {
-      this.line(
-        row
-          .map((cell, column) => cell.padEnd(widths[column]))
-          .join('  ')
-          .trimEnd()
-      )
-    }
+    this.write(formatTable(rows))
   }
 }

@@ -1,7 +1,7 @@
 import type { PipelineConfig, StageName } from '../config.ts'
 import type { Stage } from '../stages.ts'
 import type { RunState } from '../steps/docker.ts'
-import { seconds } from './log.ts'
+import { formatTable, seconds } from './log.ts'
 import type { Tools } from './tools.ts'
 
 export interface StageResult {
@@ -64,13 +64,21 @@ export async function runStages(
   return results
 }
 
-export function printSummary(tools: Tools, results: StageResult[]) {
-  tools.log.heading('summary')
+/** The table of stages, results and durations that ends a run. */
+export function summaryTable(results: StageResult[]): string {
   const rows = results.map((r) => [
     r.name,
     r.result,
     r.result === 'passed' || r.result === 'failed' ? seconds(r.ms) : '',
     r.why ?? '',
   ])
-  tools.log.table([['stage', 'result', 'duration', 'note'], ...rows])
+  return formatTable([['stage', 'result', 'duration', 'note'], ...rows])
+}
+
+/** Prints the summary table; returns its text (the body of the run's last ping). */
+export function printSummary(tools: Tools, results: StageResult[]): string {
+  tools.log.heading('summary')
+  const table = summaryTable(results)
+  tools.log.write(table)
+  return table
 }

@@ -1,6 +1,7 @@
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type cliOptions, type Facts, oneOf, type PipelineConfig } from '../config.ts'
+import { STATE_DIR } from './activity.ts'
 
 /** The parts of the configuration that come from the environment, with their defaults. */
 type Options = ReturnType<typeof cliOptions>['values']
@@ -9,7 +10,11 @@ export function imageConfig(options: Options, env: NodeJS.ProcessEnv, facts: Fac
   return {
     name: env.NGIP_IMAGE_NAME || 'ngip',
     tag: facts.commit,
-    bases: oneOf(options['base-images'], ['auto', 'registry', 'local'] as const, '--base-images'),
+    bases: oneOf(
+      options['base-images'] ?? (env.NGIP_BASE_IMAGES || 'auto'),
+      ['auto', 'registry', 'local'] as const,
+      '--base-images'
+    ),
     nodeBinary: facts.nodeBinary,
     npmDir: facts.npmDir,
     buildCa: env.NODE_EXTRA_CA_CERTS || undefined,
@@ -18,7 +23,10 @@ export function imageConfig(options: Options, env: NodeJS.ProcessEnv, facts: Fac
   }
 }
 
-/** The build host's settings come from its systemd unit (IDLE_MINUTES, BUILD_HOST_GROUP). */
+/**
+ * The build host's settings come from its systemd units (IDLE_MINUTES,
+ * BUILD_HOST_GROUP); its state folder is the same for every user.
+ */
 export function idleConfig(options: Options, env: NodeJS.ProcessEnv): PipelineConfig['idle'] {
   const raw = options['idle-minutes'] ?? env.IDLE_MINUTES ?? '30'
   const minutes = Number(raw)
@@ -28,7 +36,7 @@ export function idleConfig(options: Options, env: NodeJS.ProcessEnv): PipelineCo
   const stopWith = options['stop-with'] ?? (env.BUILD_HOST_GROUP ? 'asg' : 'shutdown')
   return {
     minutes,
-    stateDir: env.NGIP_PIPELINE_STATE_DIR || join(homedir(), '.local/state/ngip-pipeline'),
+    stateDir: env.NGIP_PIPELINE_STATE_DIR || STATE_DIR,
     stopWith: oneOf(stopWith, ['shutdown', 'ec2', 'asg'] as const, '--stop-with'),
     instanceId: env.NGIP_INSTANCE_ID || undefined,
     group: env.BUILD_HOST_GROUP || undefined,
@@ -40,16 +48,27 @@ export function awsConfig(env: NodeJS.ProcessEnv) {
   return {
     aws: {
       region,
-      s3Endpoint: env.NGIP_S3_ENDPOINT || undefined,
       imdsEndpoint: env.NGIP_IMDS_ENDPOINT || 'http://169.254.169.254',
     },
     push: {
       repository: env.NGIP_ECR_REPOSITORY || 'ngip',
-      registryHint: env.NGIP_ECR_REGISTRY || `<account>.dkr.ecr.${region}.amazonaws.com`,
-    },
-    upload: {
-      staticBucket: env.NGIP_STATIC_BUCKET || 'ngip-static',
-      artifactsBucket: env.NGIP_ARTIFACTS_BUCKET || 'ngip-artifacts',
+      registryHint:
+        env.NGIP_REGISTRY || env.NGIP_ECR_REGISTRY || `<account>.dkr.ecr.${region}.amazonaws.com`,
+      registry: env.NGIP_REGISTRY
+        ? {
+            host: env.NGIP_REGISTRY,
+            username: env.NGIP_REGISTRY_USERNAME || undefined,
+            password: env.NGIP_REGISTRY_PASSWORD || undefined,
+          }
+        : undefined,
     },
   }
+}
+
+/** The deploy targets `stage` and `prod` can go to; the one place that names them. */
+export const DEPLOY_TARGETS = ['aws', 'host'] as const
+export type DeployTargetName = (typeof DEPLOY_TARGETS)[number]
+
+export function deployTargetName(env: NodeJS.ProcessEnv): DeployTargetName {
+  return oneOf(env.NGIP_DEPLOY_TARGET || 'aws', DEPLOY_TARGETS, 'NGIP_DEPLOY_TARGET')
 }

@@ -1,5 +1,5 @@
 import type { PipelineConfig, SmokeTarget } from '../config.ts'
-import { smokeTest } from '../steps/smoke.ts'
+import { type SmokeOptions, smokeTest } from '../steps/smoke.ts'
 import { awsClients, type AwsPort } from './aws_port.ts'
 import { awsPlan } from './aws_plan.ts'
 import { dockerEngine } from './docker_engine.ts'
@@ -18,7 +18,7 @@ export interface Tools {
   docker: DockerPort
   aws: AwsPort
   /** Runs the smoke test module against a running ngip. */
-  smoke: (target: SmokeTarget) => Promise<void>
+  smoke: (target: SmokeTarget, options?: SmokeOptions) => Promise<void>
   log: Log
   /** Set on a dry run: what would have been done, in order. */
   plan?: Plan
@@ -29,7 +29,7 @@ export function realTools(config: PipelineConfig, log: Log, overrides: Partial<T
     $: realExecutor(log, { cwd: config.root, env: { ...process.env } }),
     docker: dockerEngine(log),
     aws: awsClients(config.aws, log.secrets),
-    smoke: (target) => smokeTest(target, log),
+    smoke: (target, options) => smokeTest(target, log, options),
     log,
     ...overrides,
   }
@@ -41,7 +41,10 @@ export function planTools(config: PipelineConfig, log: Log): Tools {
     $: planExecutor(plan, { cwd: config.root, env: { ...process.env } }),
     docker: dockerPlan(plan),
     aws: awsPlan(plan, config.aws.region, config.push.registryHint),
-    smoke: async (target) => plan.record(`smoke web=${target.webUrl} ping=${target.pingUrl}`),
+    smoke: async (target, options) =>
+      plan.record(
+        `smoke web=${target.webUrl} ping=${target.pingUrl}${options?.expectEarlierData ? ' (earlier data kept)' : ''}`
+      ),
     log,
     plan,
   }

@@ -8,7 +8,10 @@ export async function build($: Executor) {
   await $`pnpm test unit`
 }
 
-/** test: the whole test suite (it prints `tests: N passed, N failed`). */
-export async function testSuite($: Executor) {
-  await $`pnpm test`
+/**
+ * test: the whole test suite (it prints `tests: N passed, N failed`), or the
+ * suites NGIP_PIPELINE_TEST_ARGS names.
+ */
+export async function testSuite($: Executor, args: string[] = []) {
+  await (args.length > 0 ? $`pnpm test ${args}` : $`pnpm test`)
 }

@@ -1,14 +1,22 @@
-import type { SmokeTarget } from '../config.ts'
+import type { PipelineConfig } from '../config.ts'
+import type { DeployTarget, Release } from '../lib/target.ts'
 import type { Tools } from '../lib/tools.ts'
 
-export type Environment = 'stage' | 'prod'
-
 /**
- * stage / prod: the CDK stacks of one environment with this commit's image,
- * through the infra command (`pnpm infra`), which owns the stacks.
+ * This commit's release: its image in the registry, tagged with the short
+ * commit id; for the host target without a registry, the image docker-build
+ * made on that engine.
  */
-export async function deploy(tools: Tools, env: Environment, imageTag: string) {
-  await tools.$`pnpm infra deploy --env ${env} --image-tag ${imageTag} --yes`
+export function releaseOf(config: PipelineConfig): Release {
+  const { registryHint, repository, registry } = config.push
+  const local = config.target === 'host' && !registry
+  return {
+    commit: config.head,
+    tag: config.image.tag,
+    image: local
+      ? `${config.image.name}:${config.image.tag}`
+      : `${registryHint}/${repository}:${config.image.tag}`,
+  }
 }
 
 /** Takes the stage stacks down again (cleanup --destroy-stage). */
@@ -16,18 +24,17 @@ export async function destroyStage(tools: Tools) {
   await tools.$`pnpm infra destroy --env stage --yes`
 }
 
-/** stage-test: the same smoke test as docker-test, against the stage URLs. */
-export async function stageTest(tools: Tools, target: SmokeTarget | undefined) {
-  if (!target) {
-    if (!tools.plan) {
-      throw new Error(
-        'set NGIP_STAGE_WEB_URL, NGIP_STAGE_PING_URL and NGIP_STAGE_API_KEY to test the stage'
-      )
-    }
-    target = { webUrl: '$NGIP_STAGE_WEB_URL', pingUrl: '$NGIP_STAGE_PING_URL', apiKey: '' }
-  }
-  tools.log.secrets.add(target.apiKey)
-  await tools.smoke(target)
+/**
+ * stage-test: the same smoke test as docker-test, against the stage the
+ * target describes; a pass is recorded for this release (prod's gate).
+ */
+export async function stageTest(tools: Tools, target: DeployTarget, release: Release) {
+  const smoke = await target.smokeTarget(tools, 'stage')
+  tools.log.secrets.add(smoke.apiKey)
+  // Once stage passed before, its data must have survived this deploy.
+  const earlier = await target.lastStagePass(tools)
+  await tools.smoke(smoke, { expectEarlierData: earlier !== undefined })
+  await target.recordStagePass(tools, release)
 }
 
 export interface CleanupConfig {

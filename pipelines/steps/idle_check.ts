@@ -16,15 +16,17 @@ export interface IdleDeps {
   uptime: () => number
 }
 
-export type IdleVerdict = 'running' | 'recent' | 'young' | 'stopped'
+export type IdleVerdict = 'running' | 'unreadable' | 'recent' | 'young' | 'stopped'
 
 function verdict(config: IdleConfig, deps: IdleDeps): { verdict: IdleVerdict; why: string } {
   const limitMs = config.minutes * 60_000
-  const running = deps.activity.running()
+  const { running, last, unreadable } = deps.activity.read()
   if (running.length > 0) {
     return { verdict: 'running', why: `a pipeline is running (pid ${running.join(', ')})` }
   }
-  const last = deps.activity.lastActivity()
+  if (unreadable.length > 0) {
+    return { verdict: 'unreadable', why: `cannot read ${unreadable.join(', ')}` }
+  }
   const idleMs = last === undefined ? Number.POSITIVE_INFINITY : deps.clock() - last
   if (idleMs < limitMs) {
     return { verdict: 'recent', why: `last activity ${Math.round(idleMs / 60_000)} min ago` }
@@ -37,8 +39,8 @@ function verdict(config: IdleConfig, deps: IdleDeps): { verdict: IdleVerdict; wh
 
 /**
  * idle-check, run every few minutes on the build host: stops the host only
- * when no pipeline runs, the last activity is older than N minutes and the
- * host has been up N minutes. `shutdown -h` stops an EC2 instance whose
+ * when no pipeline runs, every activity mark could be read, the last
+ * activity is older than N minutes and the host has been up N minutes. `shutdown -h` stops an EC2 instance whose
  * shutdown behaviour is "stop"; `--stop-with ec2` calls StopInstances;
  * `--stop-with asg` scales the build host's Auto Scaling group in to zero
  * (its warm pool keeps the instance stopped).

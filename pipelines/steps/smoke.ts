@@ -9,6 +9,12 @@ import type { Log } from '../lib/log.ts'
 export interface SmokeOptions {
   /** How long each wait may take. */
   timeoutMs?: number
+  /**
+   * The environment was deployed and tested before, so the Tokens that earlier
+   * smoke tests made must still be there: a deploy (a migration) that loses
+   * data fails here, before it reaches prod.
+   */
+  expectEarlierData?: boolean
 }
 
 /** Calls `probe` until it returns a value; its last error explains a timeout. */
@@ -78,6 +84,18 @@ async function pingIt(pingBase: string, token: string, timeoutMs: number, log: L
   log.line(`smoke: ${url} answered OK`)
 }
 
+async function earlierTokensKept(client: Client, token: string, log: Log) {
+  const list = await client.api('/tokens?q=smoke&limit=100')
+  const names: Array<{ id: string; name: string }> = list.status === 200 ? list.json().data : []
+  const earlier = names.filter((t) => t.id !== token && t.name.startsWith('smoke '))
+  if (earlier.length === 0) {
+    throw new Error(
+      `the data of earlier deploys is gone: no Token of an earlier smoke test is left (the Token list answered ${list.status})`
+    )
+  }
+  log.line(`smoke: ${earlier.length} Tokens of earlier smoke tests are still there`)
+}
+
 export async function smokeTest(target: SmokeTarget, log: Log, options: SmokeOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 60_000
   const client = new Client(target)
@@ -87,6 +105,9 @@ export async function smokeTest(target: SmokeTarget, log: Log, options: SmokeOpt
   })
   await signInPage(client, log)
   const token = await createToken(client, log)
+  if (options.expectEarlierData) {
+    await earlierTokensKept(client, token, log)
+  }
   await pingIt(target.pingUrl, token, timeoutMs, log)
   await until('the ping did not show up in the API', timeoutMs, async () => {
     const pings = await client.api(`/tokens/${token}/pings`)

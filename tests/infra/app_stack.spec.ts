@@ -6,7 +6,6 @@ const COMMANDS = {
   'ngip-stage-web': ['node', 'bin/server.js'],
   'ngip-stage-worker': ['node', 'ace.js', 'worker:run'],
   'ngip-stage-scheduler': ['node', 'ace.js', 'scheduler:run'],
-  'ngip-stage-migrate': ['node', 'ace.js', 'migration:run', '--force'],
 }
 
 const APP_ENV = [
@@ -41,7 +40,7 @@ function containers() {
 test.group('infra app stack', (group) => {
   group.each.timeout(60_000)
 
-  test('web, worker, scheduler and migrations run the one image with their own command', ({
+  test('web, worker and scheduler run the one image with their own command; no one-off task here', ({
     assert,
   }) => {
     const all = containers()
@@ -105,10 +104,10 @@ test.group('infra app stack', (group) => {
       })
   })
 
-  test('web, worker, scheduler and migrations may reach PostgreSQL and Redis', () => {
+  test('web, worker and scheduler may reach PostgreSQL and Redis', () => {
     const template = synthEnv('stage').template('app')
-    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 8 + 1)
-    for (const name of ['Web', 'Worker', 'Scheduler', 'Migrate']) {
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 6 + 1)
+    for (const name of ['Web', 'Worker', 'Scheduler']) {
       template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
         Description: `${name} to PostgreSQL`,
         IpProtocol: 'tcp',

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { resolveConfig } from '../../infra/lib/config.js'
-import { STATIC_CERTIFICATE_ARN, testConfig } from './helpers.js'
+import { testConfig } from './helpers.js'
 
 test.group('infra config', () => {
   test('stage lives under stage.<zone> and runs small and single-AZ', ({ assert }) => {
@@ -11,7 +11,6 @@ test.group('infra config', () => {
       zoneId: 'Z0123456789EXAMPLE',
       appHost: 'stage.ngip.example.com',
       pingHost: 'ping.stage.ngip.example.com',
-      staticHost: 'static.stage.ngip.example.com',
     })
     assert.equal(config.natGateways, 1)
     assert.isFalse(config.database.highlyAvailable)
@@ -39,13 +38,9 @@ test.group('infra config', () => {
     assert.deepEqual(testConfig({ env: 'stage' }).account, testConfig({ env: 'prod' }).account)
   })
 
-  test('accepts the optional alarm email and us-east-1 certificate', ({ assert }) => {
-    const config = testConfig({
-      alarmEmail: 'ops@example.com',
-      staticCertificateArn: STATIC_CERTIFICATE_ARN,
-    })
+  test('accepts the optional alarm email', ({ assert }) => {
+    const config = testConfig({ alarmEmail: 'ops@example.com' })
     assert.equal(config.alarmEmail, 'ops@example.com')
-    assert.equal(config.staticCertificateArn, STATIC_CERTIFICATE_ARN)
   })
 
   test('rejects {case}')
@@ -65,11 +60,6 @@ test.group('infra config', () => {
         case: 'an alarm email without a domain',
         raw: { alarmEmail: 'ops' },
         message: /Invalid alarmEmail/,
-      },
-      {
-        case: 'a CloudFront certificate outside us-east-1',
-        raw: { staticCertificateArn: STATIC_CERTIFICATE_ARN.replace('us-east-1', 'eu-west-1') },
-        message: /Invalid staticCertificateArn/,
       },
       {
         case: 'a package manager other than pnpm',

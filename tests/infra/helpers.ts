@@ -19,9 +19,9 @@ export const ALL_STACKS: StackName[] = [
   'buildHost',
   'network',
   'data',
+  'jobs',
   'app',
   'ping',
-  'static',
   'dns',
   'observability',
 ]
@@ -77,17 +77,10 @@ function synthesize(config: NgipConfig, bundle: string[]): Synthesized {
   }
 }
 
-export const STATIC_CERTIFICATE_ARN =
-  'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555'
-
 /** Prod also covers the optional settings; stage runs on the defaults. */
 const ENV_CONTEXT: Record<EnvName, RawConfig> = {
   stage: { env: 'stage' },
-  prod: {
-    env: 'prod',
-    staticCertificateArn: STATIC_CERTIFICATE_ARN,
-    alarmEmail: 'ops@example.com',
-  },
+  prod: { env: 'prod', alarmEmail: 'ops@example.com' },
 }
 
 /**

@@ -98,6 +98,30 @@ test.group('infra ping stack', (group) => {
       })
   })
 
+  test('API Gateway calls the live alias of a published, retained version', ({ assert }) => {
+    const template = synthEnv('prod').template('ping')
+    const versions = Object.entries(template.findResources('AWS::Lambda::Version'))
+    assert.lengthOf(versions, 1)
+    const [versionId, version] = versions[0]
+    assert.include(version, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' })
+    const aliases = Object.entries(template.findResources('AWS::Lambda::Alias'))
+    assert.lengthOf(aliases, 1)
+    const [aliasId, alias] = aliases[0]
+    assert.equal(alias.Properties.Name, 'live')
+    assert.deepEqual(alias.Properties.FunctionVersion, { 'Fn::GetAtt': [versionId, 'Version'] })
+    const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration'))
+    assert.isNotEmpty(integrations)
+    for (const integration of integrations) {
+      assert.deepEqual(integration.Properties.IntegrationUri, { Ref: aliasId })
+    }
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'))
+    assert.isNotEmpty(permissions)
+    for (const permission of permissions) {
+      assert.deepEqual(permission.Properties.FunctionName, { Ref: aliasId })
+    }
+    template.hasOutput('PingFunctionName', { Value: { Ref: alias.Properties.FunctionName.Ref } })
+  })
+
   test('the Lambda may talk to Redis and nothing else', () => {
     const template = synthEnv('stage').template('ping')
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {

@@ -56,6 +56,25 @@ test.group('infra web and worker services', (group) => {
     })
   })
 
+  test('worker and scheduler roll, rolled back by the circuit breaker', ({ assert }) => {
+    const template = synthEnv('prod').template('app')
+    const background = Object.values(
+      template.findResources('AWS::ECS::Service', { Properties: { LoadBalancers: [] } })
+    )
+    assert.lengthOf(background, 2)
+    for (const service of background) {
+      const deployment = service.Properties.DeploymentConfiguration
+      assert.equal(deployment.Strategy, 'ROLLING')
+      assert.deepEqual(deployment.DeploymentCircuitBreaker, { Enable: true, Rollback: true })
+      assert.notProperty(deployment, 'BakeTimeInMinutes')
+    }
+    const scheduler = background.find((service) => service.Properties.DesiredCount === 1)
+    assert.include(scheduler?.Properties.DeploymentConfiguration, {
+      MinimumHealthyPercent: 0,
+      MaximumPercent: 100,
+    })
+  })
+
   test('the worker may publish metrics only to the ngip namespace', () => {
     synthEnv('stage')
       .template('app')

@@ -5,6 +5,8 @@ import * as prettier from 'prettier'
 
 const DIR = new URL('./__snapshots__/', import.meta.url)
 const ASSET_HASH = /[0-9a-f]{64}/g
+/** A Lambda's published-version id ends in a hash of its code and settings. */
+const VERSION_HASH = /(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g
 
 /**
  * A template without what changes on every build or CDK upgrade: asset
@@ -22,6 +24,7 @@ export function normaliseTemplate(template: Record<string, any>, imageTag: strin
   )
   const text = JSON.stringify({ ...rest, Conditions: conditions, Resources: resources })
     .replace(ASSET_HASH, '<asset-hash>')
+    .replace(VERSION_HASH, '$1<version-hash>')
     .replaceAll(`:${imageTag}"`, ':<image-tag>"')
   return JSON.parse(text)
 }

@@ -1,14 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from '@japa/runner'
 import { mockClient } from 'aws-sdk-client-mock'
 import { EC2Client, StopInstancesCommand } from '@aws-sdk/client-ec2'
 import { AutoScalingClient, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling'
-import { Activity } from '../../pipelines/lib/activity.ts'
+import { Activity, STATE_DIR } from '../../pipelines/lib/activity.ts'
 import { planTools, realTools } from '../../pipelines/lib/tools.ts'
 import { idleCheck, type IdleConfig } from '../../pipelines/steps/idle_check.ts'
-import { capturedLog, pipelineConfig } from './helpers/pipeline.ts'
+import { capturedLog, pipelineConfig, root } from './helpers/pipeline.ts'
 
 const MINUTE = 60_000
 const config: IdleConfig = { minutes: 30, stopWith: 'shutdown' }
@@ -36,6 +38,19 @@ async function check(deps: Parameters<typeof idleCheck>[2], idle: IdleConfig = c
   const tools = planTools(pipelineConfig(['idle-check', '--dry-run']), log)
   const verdict = await idleCheck(tools, idle, deps)
   return { verdict, commands: tools.plan!.lines, output: output() }
+}
+
+const tsx = createRequire(import.meta.url).resolve('tsx/cli')
+
+/** `pipeline idle-check --dry-run` through the entry file, as `user` (root by default). */
+function idleCheckCli(env: NodeJS.ProcessEnv, user?: number) {
+  const result = spawnSync(process.execPath, [tsx, 'pipelines/cli.ts', 'idle-check', '--dry-run'], {
+    cwd: root,
+    env: { ...process.env, BUILD_HOST_GROUP: '', ...env },
+    encoding: 'utf8',
+    ...(user === undefined ? {} : { uid: user, gid: user }),
+  })
+  return { code: result.status, out: result.stdout + result.stderr }
 }
 
 async function verdictOf(deps: Parameters<typeof idleCheck>[2]) {
@@ -76,7 +91,7 @@ test.group('idle-check on the build host', (group) => {
     const { state, deps } = host()
     deps.activity.begin(999_999)
     state.now += 31 * MINUTE
-    assert.deepEqual(deps.activity.running(), [])
+    assert.deepEqual(deps.activity.read().running, [])
     assert.equal(await verdictOf(deps), 'stopped')
   })
 
@@ -146,5 +161,92 @@ test.group('idle-check on the build host', (group) => {
     } finally {
       autoscaling.restore()
     }
+  })
+
+  test('an unreadable or garbled mark keeps the host up and says why', async ({ assert }) => {
+    const { state, deps } = host()
+    state.now += 240 * MINUTE
+    mkdirSync(join(dir, 'last-activity'))
+    const unreadable = await check(deps)
+    assert.equal(unreadable.verdict, 'unreadable')
+    assert.deepEqual(unreadable.commands, [])
+    assert.match(unreadable.output, /cannot read .*last-activity \(EISDIR\); keeping the host up/)
+    rmSync(join(dir, 'last-activity'), { recursive: true })
+    writeFileSync(join(dir, 'last-activity'), 'half-writ')
+    const garbled = await check(deps)
+    assert.equal(garbled.verdict, 'unreadable')
+    assert.include(garbled.output, 'not a time: "half-writ"')
+  })
+
+  test('marks go in group-writable folders; a folder it may not write is reported, the run goes on', ({
+    assert,
+  }) => {
+    const state = join(dir, 'state')
+    const end = new Activity(state).begin(4242)
+    assert.equal(statSync(state).mode & 0o7777, 0o2775)
+    assert.equal(statSync(join(state, 'running')).mode & 0o7777, 0o2775)
+    assert.equal(statSync(join(state, 'running', '4242')).mode & 0o777, 0o664)
+    end()
+    assert.equal(statSync(join(state, 'last-activity')).mode & 0o777, 0o664)
+
+    const warnings: string[] = []
+    writeFileSync(join(dir, 'a-file'), '')
+    const blocked = new Activity(
+      join(dir, 'a-file', 'state'),
+      Date.now,
+      () => true,
+      (line) => warnings.push(line)
+    )
+    const noop = blocked.begin(4242)
+    noop()
+    assert.lengthOf(warnings, 1)
+    assert.match(
+      warnings[0],
+      /cannot mark pid 4242 as running in .* \(ENOTDIR\); idle-check will not see this run/
+    )
+  })
+
+  test('the state folder is the same for every user unless NGIP_PIPELINE_STATE_DIR says otherwise', ({
+    assert,
+  }) => {
+    assert.equal(STATE_DIR, '/var/lib/ngip-pipeline')
+    assert.equal(pipelineConfig(['idle-check']).idle.stateDir, STATE_DIR)
+    assert.equal(
+      pipelineConfig(['idle-check'], { NGIP_PIPELINE_STATE_DIR: dir }).idle.stateDir,
+      dir
+    )
+  })
+
+  test('run as another user, idle-check sees a run of root and refuses a mark it cannot read', ({
+    assert,
+  }) => {
+    const nobody = 65534
+    chmodSync(dir, 0o755)
+    const end = new Activity(dir).begin(process.pid)
+    const seen = idleCheckCli({ NGIP_PIPELINE_STATE_DIR: dir }, nobody)
+    assert.equal(seen.code, 0, seen.out)
+    assert.include(
+      seen.out,
+      `idle-check: a pipeline is running (pid ${process.pid}); keeping the host up`
+    )
+    end()
+    chmodSync(join(dir, 'last-activity'), 0o600)
+    const refused = idleCheckCli({ NGIP_PIPELINE_STATE_DIR: dir, IDLE_MINUTES: '1' }, nobody)
+    assert.match(
+      refused.out,
+      /idle-check: cannot read .*last-activity \(EACCES\); keeping the host up/
+    )
+    assert.notInclude(refused.out, 'shutdown')
+  })
+
+  test('pipeline idle-check parks the host after IDLE_MINUTES with no run', ({ assert }) => {
+    writeFileSync(join(dir, 'last-activity'), String(Date.now() - 2 * MINUTE))
+    const parked = idleCheckCli({ NGIP_PIPELINE_STATE_DIR: dir, IDLE_MINUTES: '1' })
+    assert.equal(parked.code, 0, parked.out)
+    assert.include(parked.out, 'idle-check: idle for 1 min or more; stopping the host')
+    assert.match(parked.out, /^\$ shutdown -h now$/m)
+    writeFileSync(join(dir, 'last-activity'), String(Date.now()))
+    const kept = idleCheckCli({ NGIP_PIPELINE_STATE_DIR: dir, IDLE_MINUTES: '1' })
+    assert.include(kept.out, 'idle-check: last activity 0 min ago; keeping the host up')
   })
 })

@@ -17,8 +17,10 @@ export interface BackgroundServiceProps {
 }
 
 /**
- * A role without a load balancer (worker, scheduler) in the private subnets,
- * rolled back by the deployment circuit breaker.
+ * A role without a load balancer (worker, scheduler) in the private subnets.
+ * It rolls: with no traffic to shift, blue/green would only double the
+ * consumers (and break the scheduler's one-at-a-time); the circuit breaker
+ * rolls back tasks that never get steady.
  */
 export class BackgroundService extends Construct {
   readonly service: ecs.FargateService
@@ -31,6 +33,7 @@ export class BackgroundService extends Construct {
       desiredCount: props.desiredCount,
       minHealthyPercent: props.singleton ? 0 : 100,
       maxHealthyPercent: props.singleton ? 100 : 200,
+      deploymentStrategy: ecs.DeploymentStrategy.ROLLING,
       circuitBreaker: { enable: true, rollback: true },
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     })

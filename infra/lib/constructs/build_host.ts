@@ -1,3 +1,4 @@
+import { CfnParameter, type Stack } from 'aws-cdk-lib'
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling'
 import * as ec2 from 'aws-cdk-lib/aws-ec2'
 import * as iam from 'aws-cdk-lib/aws-iam'
@@ -7,10 +8,40 @@ import { acknowledge } from '../nag.js'
 import { buildHostPolicy } from './build_host_policy.js'
 import { buildHostUserData } from './build_host_user_data.js'
 
+/** Debian 12's official AMI, resolved at deploy time: synth needs no lookup. */
+export const DEBIAN_AMI_PARAMETER = '/aws/service/debian/release/12/latest/amd64'
+
+/** What the host clones and with which credential: stack parameters, set at deploy. */
+export interface BuildHostRepository {
+  url: string
+  /** The Secrets Manager secret of the read-only deploy credential, or `none`. */
+  credentialSecret: string
+}
+
 export interface BuildHostProps {
   vpc: ec2.IVpc
   account: AccountConfig
   artifactsBucketPattern: string
+  repository: BuildHostRepository
+}
+
+/**
+ * The stack parameters `RepositoryUrl` and `DeployCredentialName` (a secret's name), e.g.
+ * `pnpm infra deploy ngip-build-host --parameters RepositoryUrl=git@github.com:me/ngip.git`.
+ */
+export function repositoryParameters(stack: Stack): BuildHostRepository {
+  const url = new CfnParameter(stack, 'RepositoryUrl', {
+    description: 'The git repository the build host clones and watches (https:// or ssh)',
+    allowedPattern: "^(https://|ssh://|git@)[^'\\s]+$",
+    constraintDescription: 'an https://, ssh:// or git@ URL without quotes or spaces',
+  })
+  const secret = new CfnParameter(stack, 'DeployCredentialName', {
+    description:
+      'Name of the Secrets Manager secret holding a read-only deploy key (ssh URL) or token (https URL); none for a public repository',
+    default: 'ngip/build-host/deploy-key',
+    allowedPattern: '^[A-Za-z0-9/_+=.@-]+$',
+  })
+  return { url: url.valueAsString, credentialSecret: secret.valueAsString }
 }
 
 /**
@@ -59,6 +90,7 @@ export class BuildHost extends Construct {
       groupName: props.account.buildHostGroupName,
       repositoryName: props.account.repositoryName,
       artifactsBucketPattern: props.artifactsBucketPattern,
+      deployCredentialSecret: props.repository.credentialSecret,
     })
     for (const statement of statements) {
       this.role.addToPrincipalPolicy(statement)
@@ -73,7 +105,9 @@ export class BuildHost extends Construct {
   private launchTemplate(props: BuildHostProps, securityGroup: ec2.ISecurityGroup) {
     return new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(props.account.buildHostInstanceType),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      machineImage: ec2.MachineImage.fromSsmParameter(DEBIAN_AMI_PARAMETER, {
+        os: ec2.OperatingSystemType.LINUX,
+      }),
       role: this.role,
       securityGroup,
       associatePublicIpAddress: true,
@@ -83,6 +117,7 @@ export class BuildHost extends Construct {
       instanceInitiatedShutdownBehavior: ec2.InstanceInitiatedShutdownBehavior.STOP,
       blockDevices: [
         {
+          // The root device name Debian registers its AMIs with.
           deviceName: '/dev/xvda',
           volume: ec2.BlockDeviceVolume.ebs(60, {
             encrypted: true,
@@ -93,7 +128,8 @@ export class BuildHost extends Construct {
       userData: buildHostUserData({
         groupName: props.account.buildHostGroupName,
         idleMinutes: props.account.buildHostIdleMinutes,
-        pnpmVersion: props.account.pnpmVersion,
+        repositoryUrl: props.repository.url,
+        credentialSecret: props.repository.credentialSecret,
       }),
     })
   }

@@ -6,6 +6,8 @@ export interface BuildHostPolicyProps {
   repositoryName: string
   /** Name pattern of the artifacts bucket, with placeholders. */
   artifactsBucketPattern: string
+  /** Name of the secret with the repository's deploy credential (the bootstrap reads it). */
+  deployCredentialSecret?: string
 }
 
 interface Grant {
@@ -58,35 +60,52 @@ function deployGrants(props: BuildHostPolicyProps): Grant[] {
   ]
 }
 
-/** Migrations, static files and the host's own scale-in. */
-function releaseGrants(props: BuildHostPolicyProps): Grant[] {
+/** The jobs stack's one-off tasks (migrations, setup) and their logs. */
+function jobGrants(): Grant[] {
   return [
     {
       actions: ['ecs:RunTask'],
-      resources: ['arn:{partition}:ecs:{region}:{account}:task-definition/ngip-*-migrate:*'],
+      resources: [
+        'arn:{partition}:ecs:{region}:{account}:task-definition/ngip-*-migrate:*',
+        'arn:{partition}:ecs:{region}:{account}:task-definition/ngip-*-setup:*',
+      ],
       reason:
-        'Runs any revision of the migrations task definition of each environment, nothing else.',
+        'Runs any revision of the migrations and setup task definitions of each environment, nothing else.',
     },
     {
       actions: ['ecs:DescribeTasks'],
-      resources: ['arn:{partition}:ecs:{region}:{account}:task/ngip-*/*'],
-      reason: 'Waits for the migrations task it started; task ids are not known in advance.',
+      resources: ['arn:{partition}:ecs:{region}:{account}:task/ngip-*-jobs/*'],
+      reason: 'Waits for the one-off task it started on a jobs cluster; task ids are generated.',
     },
     {
       actions: ['iam:PassRole'],
-      resources: ['arn:{partition}:iam::{account}:role/ngip-*-app-*'],
+      resources: ['arn:{partition}:iam::{account}:role/ngip-*-jobs-*'],
       conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      reason: 'RunTask passes the generated roles of the app stacks, and only to ECS tasks.',
+      reason: 'RunTask passes the generated roles of the jobs stacks, and only to ECS tasks.',
     },
     {
-      actions: ['s3:ListBucket', 's3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-      resources: ['arn:{partition}:s3:::ngip-*-static-content*'],
-      reason: 'Uploads static files to the generated content bucket of each environment.',
+      actions: ['logs:GetLogEvents'],
+      resources: ['arn:{partition}:logs:{region}:{account}:log-group:ngip-*-jobs-*:log-stream:*'],
+      reason: "Prints a failed one-off task's log; the jobs stacks' log group names are generated.",
+    },
+  ]
+}
+
+/** The prod gate's records, the smoke tests' API key and the host's own scale-in. */
+function releaseGrants(props: BuildHostPolicyProps): Grant[] {
+  return [
+    {
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resources: ['arn:{partition}:ssm:{region}:{account}:parameter/ngip/*'],
+      reason: 'Reads and writes the stage-test pass and the prod releases under /ngip/ only.',
     },
     {
-      actions: ['cloudfront:CreateInvalidation'],
-      resources: ['arn:{partition}:cloudfront::{account}:distribution/*'],
-      reason: 'Distribution ids are generated; invalidation is the only CloudFront action granted.',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [
+        'arn:{partition}:secretsmanager:{region}:{account}:secret:ngip-*/pipeline-api-key-*',
+      ],
+      reason:
+        "The smoke tests' API key of each environment; Secrets Manager appends a random suffix.",
     },
     {
       actions: ['autoscaling:SetDesiredCapacity'],
@@ -98,16 +117,34 @@ function releaseGrants(props: BuildHostPolicyProps): Grant[] {
   ]
 }
 
+/** The bootstrap reads the repository's deploy credential; Secrets Manager adds a 6-character suffix. */
+function bootstrapGrants(props: BuildHostPolicyProps): Grant[] {
+  const secret = props.deployCredentialSecret
+  return secret
+    ? [
+        {
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [`arn:{partition}:secretsmanager:{region}:{account}:secret:${secret}-??????`],
+        },
+      ]
+    : []
+}
+
 /**
  * What the pipeline on the build host may do, and nothing else: push images,
  * deploy through the CDK bootstrap roles, use the artifacts bucket, read stack
- * outputs, run the migrations task, upload static files and scale itself in.
+ * outputs, run the one-off tasks, keep the prod gate's records and scale itself in.
  * Returns the statements and the cdk-nag acknowledgement of each wildcard.
  */
 export function buildHostPolicy(props: BuildHostPolicyProps) {
   const statements: iam.PolicyStatement[] = []
   const acknowledgements: Record<string, string> = {}
-  for (const grant of [...deployGrants(props), ...releaseGrants(props)]) {
+  for (const grant of [
+    ...deployGrants(props),
+    ...jobGrants(),
+    ...releaseGrants(props),
+    ...bootstrapGrants(props),
+  ]) {
     const resources = grant.resources.map((pattern) => renderPattern(pattern, 'iam'))
     statements.push(
       new iam.PolicyStatement({ actions: grant.actions, resources, conditions: grant.conditions })

@@ -1,20 +1,11 @@
-import { CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib'
-import * as ec2 from 'aws-cdk-lib/aws-ec2'
+import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib'
+import type * as ec2 from 'aws-cdk-lib/aws-ec2'
 import * as ecr from 'aws-cdk-lib/aws-ecr'
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import type { Construct } from 'constructs'
-import {
-  APP_COMMANDS,
-  type AppRole,
-  type AppRuntimeProps,
-  appEnvironment,
-  appSecrets,
-  WEB_PORT,
-} from '../app_environment.js'
+import { type AppRole, type AppRuntimeProps, roleTask } from '../app_environment.js'
 import type { NgipConfig } from '../config.js'
-import { AppTask } from '../constructs/app_task.js'
 import { BackgroundService } from '../constructs/background_service.js'
-import { logSettings } from '../constructs/log_group.js'
 import { allowIngress } from '../constructs/ingress.js'
 import type { PostgresDatabase } from '../constructs/postgres_database.js'
 import type { RedisCluster } from '../constructs/redis_cluster.js'
@@ -22,6 +13,27 @@ import { SecureBucket } from '../constructs/secure_bucket.js'
 import { WebService } from '../constructs/web_service.js'
 import { PING_QUEUE_METRIC, pingQueueDepth } from '../metrics.js'
 import { importZone } from '../zone.js'
+
+/** PostgreSQL and Redis admit `source` (rules made in the consumer's stack). */
+export function allowData(
+  scope: Construct,
+  name: string,
+  source: ec2.ISecurityGroup,
+  data: { database: PostgresDatabase; redis: RedisCluster }
+) {
+  allowIngress(scope, `${name}ToDatabase`, {
+    target: data.database.securityGroup,
+    source,
+    port: Token.asNumber(data.database.instance.dbInstanceEndpointPort),
+    description: `${name} to PostgreSQL`,
+  })
+  allowIngress(scope, `${name}ToRedis`, {
+    target: data.redis.securityGroup,
+    source,
+    port: Token.asNumber(data.redis.port),
+    description: `${name} to Redis`,
+  })
+}
 
 export interface AppStackProps extends StackProps {
   config: NgipConfig
@@ -33,7 +45,8 @@ export interface AppStackProps extends StackProps {
 
 /**
  * The ECS cluster running the one app image in three services (web behind
- * the ALB, worker, scheduler) plus a one-off migrations task definition.
+ * the ALB, worker, scheduler). The one-off tasks (migrations, first setup)
+ * live in the jobs stack, so the pipeline can run them before this one rolls.
  */
 export class AppStack extends Stack {
   readonly web: WebService
@@ -60,25 +73,15 @@ export class AppStack extends Stack {
     worker.allowMetricPublishing(PING_QUEUE_METRIC.namespace)
     const scheduler = this.background(cluster, 'scheduler')
     const clients = {
-      Web: this.web.service.service,
+      Web: this.web.service,
       Worker: worker.service,
       Scheduler: scheduler.service,
     }
     for (const [name, service] of Object.entries(clients)) {
-      this.allowData(service.connections.securityGroups[0], name)
+      allowData(this, name, service.connections.securityGroups[0], props)
     }
-    this.migrations(cluster)
-  }
-
-  /** The one-off migrations task, run by the pipeline with RunTask. */
-  private migrations(cluster: ecs.Cluster) {
-    const migrate = this.task('migrate')
-    const securityGroup = new ec2.SecurityGroup(this, 'MigrateSecurityGroup', {
-      vpc: this.props.vpc,
-      description: 'One-off migration tasks run by the pipeline',
-    })
-    this.allowData(securityGroup, 'Migrate')
-    this.outputs(cluster, migrate, securityGroup)
+    new CfnOutput(this, 'AppUrl', { value: `https://${config.dns.appHost}` })
+    new CfnOutput(this, 'ClusterName', { value: cluster.clusterName })
   }
 
   private webService(cluster: ecs.ICluster) {
@@ -102,18 +105,7 @@ export class AppStack extends Stack {
   private task(role: AppRole) {
     const { config, database, redis, appKey } = this.props
     const runtime: AppRuntimeProps = { config, database: database.instance, redis, appKey }
-    const sizing = role === 'web' ? config.web : config.worker
-    return new AppTask(this, `${role[0].toUpperCase()}${role.slice(1)}Task`, {
-      family: `${config.prefix}-${role}`,
-      image: this.image,
-      command: [...APP_COMMANDS[role]],
-      cpu: sizing.cpu,
-      memoryMiB: sizing.memoryMiB,
-      environment: appEnvironment(runtime),
-      secrets: appSecrets(runtime),
-      logs: logSettings(config),
-      port: role === 'web' ? WEB_PORT : undefined,
-    })
+    return roleTask(this, role, { ...runtime, image: this.image })
   }
 
   private background(cluster: ecs.ICluster, role: 'worker' | 'scheduler') {
@@ -124,32 +116,5 @@ export class AppStack extends Stack {
       desiredCount: role === 'worker' ? this.props.config.worker.minTasks : 1,
       singleton: role === 'scheduler',
     })
-  }
-
-  private allowData(source: ec2.ISecurityGroup, name: string) {
-    const { database, redis } = this.props
-    allowIngress(this, `${name}ToDatabase`, {
-      target: database.securityGroup,
-      source,
-      port: Token.asNumber(database.instance.dbInstanceEndpointPort),
-      description: `${name} to PostgreSQL`,
-    })
-    allowIngress(this, `${name}ToRedis`, {
-      target: redis.securityGroup,
-      source,
-      port: Token.asNumber(redis.port),
-      description: `${name} to Redis`,
-    })
-  }
-
-  private outputs(cluster: ecs.Cluster, migrate: AppTask, migrateSg: ec2.SecurityGroup) {
-    const subnets = this.props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })
-    new CfnOutput(this, 'AppUrl', { value: `https://${this.props.config.dns.appHost}` })
-    new CfnOutput(this, 'ClusterName', { value: cluster.clusterName })
-    new CfnOutput(this, 'MigrateTaskDefinitionArn', {
-      value: migrate.taskDefinition.taskDefinitionArn,
-    })
-    new CfnOutput(this, 'MigrateSecurityGroupId', { value: migrateSg.securityGroupId })
-    new CfnOutput(this, 'PrivateSubnetIds', { value: Fn.join(',', subnets.subnetIds) })
   }
 }

@@ -3,8 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2'
 import * as logs from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 import type { AccountConfig } from '../config.js'
-import { BuildHost } from '../constructs/build_host.js'
+import { BuildHost, repositoryParameters } from '../constructs/build_host.js'
 import { createLogGroup } from '../constructs/log_group.js'
+import { PushWebhook } from '../constructs/push_webhook.js'
 import { ARTIFACTS_BUCKET_PATTERN } from './shared_stack.js'
 
 export interface BuildHostStackProps extends StackProps {
@@ -18,6 +19,7 @@ export interface BuildHostStackProps extends StackProps {
  */
 export class BuildHostStack extends Stack {
   readonly host: BuildHost
+  readonly webhook: PushWebhook
 
   constructor(scope: Construct, id: string, props: BuildHostStackProps) {
     super(scope, id, props)
@@ -37,6 +39,11 @@ export class BuildHostStack extends Stack {
       vpc,
       account: props.account,
       artifactsBucketPattern: ARTIFACTS_BUCKET_PATTERN,
+      repository: repositoryParameters(this),
+    })
+    this.webhook = new PushWebhook(this, 'PushWebhook', {
+      groupName: props.account.buildHostGroupName,
+      hostRole: this.host.role,
     })
   }
 }

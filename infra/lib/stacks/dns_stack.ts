@@ -1,6 +1,5 @@
 import { Stack, type StackProps } from 'aws-cdk-lib'
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2'
-import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront'
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2'
 import * as route53 from 'aws-cdk-lib/aws-route53'
 import * as targets from 'aws-cdk-lib/aws-route53-targets'
@@ -12,13 +11,11 @@ export interface DnsStackProps extends StackProps {
   config: NgipConfig
   loadBalancer: elbv2.IApplicationLoadBalancer
   pingDomain: apigw.IDomainName
-  distribution: cloudfront.IDistribution
 }
 
 /**
  * Alias records of the environment in the existing hosted zone: the app
- * (ALB), the ping edge (API Gateway domain) and, with its certificate, the
- * static files (CloudFront, whose zone-id map must live in this stack).
+ * (ALB) and the ping edge (API Gateway domain).
  */
 export class DnsStack extends Stack {
   constructor(scope: Construct, id: string, props: DnsStackProps) {
@@ -40,13 +37,5 @@ export class DnsStack extends Stack {
         props.pingDomain.regionalHostedZoneId
       )
     )
-    if (props.config.staticCertificateArn) {
-      record('Static', dns.staticHost, {
-        bind: () => ({
-          dnsName: props.distribution.distributionDomainName,
-          hostedZoneId: targets.CloudFrontTarget.getHostedZoneId(this),
-        }),
-      })
-    }
   }
 }

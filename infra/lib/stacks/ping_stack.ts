@@ -45,7 +45,8 @@ export class PingStack extends Stack {
       apiName: `${config.prefix}-ping`,
       createDefaultStage: false,
     })
-    const integration = new HttpLambdaIntegration('Edge', this.ping.fn)
+    // Through the alias: a deploy shifts pings between versions, never $LATEST.
+    const integration = new HttpLambdaIntegration('Edge', this.ping.alias)
     for (const path of PING_ROUTES) {
       api.addRoutes({ path, methods: [apigw.HttpMethod.ANY], integration })
     }
@@ -56,6 +57,7 @@ export class PingStack extends Stack {
     })
     new CfnOutput(this, 'PingUrl', { value: `https://${config.dns.pingHost}` })
     new CfnOutput(this, 'ApiEndpoint', { value: api.apiEndpoint })
+    new CfnOutput(this, 'PingFunctionName', { value: this.ping.fn.functionName })
   }
 
   private defaultStage(api: apigw.HttpApi, config: NgipConfig) {

@@ -1,0 +1,64 @@
+import { seconds } from '../lib/log.ts'
+import { stackServices, type StackSecrets } from '../lib/stack.ts'
+import { showLogs } from '../steps/stack_run.ts'
+import type { HostRun } from './run.ts'
+import type { Credentials } from './state.ts'
+
+/** The app's environment in this deployment: the docker-test stack's, with the public URLs. */
+export function appEnv(run: HostRun, secrets: StackSecrets): Record<string, string> {
+  const web = stackServices(secrets).find((service) => service.name === 'web')!
+  const urls = run.settings.envs[run.env]
+  return { ...web.env, APP_URL: urls.appUrl, PING_URL: urls.pingUrl }
+}
+
+/** The JSON line `setup --json` prints, masked at once. */
+function credentialsIn(run: HostRun, output: string): Credentials | undefined {
+  const line = output.split('\n').find((text) => text.startsWith('{"email"'))
+  const credentials = line ? (JSON.parse(line) as Credentials) : undefined
+  run.tools.log.secrets.add(credentials?.apiKey, credentials?.password)
+  return credentials
+}
+
+/**
+ * The one-off migrate: the image's `setup`, which migrates the database and,
+ * the first time, makes the admin and the API key (kept in the storage
+ * volume, so every later run prints the same). Nothing else has changed
+ * when it fails.
+ */
+export async function migrate(
+  run: HostRun,
+  image: string,
+  secrets: StackSecrets
+): Promise<Credentials> {
+  const { docker } = run.tools
+  const name = run.names.migrate
+  const started = Date.now()
+  await docker.remove([name], [])
+  run.say(`migrating ${run.env} with ${image}`)
+  await docker.run({
+    name,
+    image,
+    command: ['setup', '--json'],
+    env: appEnv(run, secrets),
+    network: run.names.network,
+    alias: name,
+    labels: run.labels,
+    healthcheck: 'none',
+    mounts: { [run.names.volumes.storage]: '/app/storage' },
+  })
+  try {
+    const code = await docker.wait(name)
+    const credentials = credentialsIn(run, await docker.logs(name, 1000))
+    if (code !== 0) {
+      await showLogs(run.tools, [name])
+      throw new Error(`the migration failed (${name} exited with ${code})`)
+    }
+    if (!credentials && !run.tools.plan) {
+      throw new Error(`${name} printed no credentials`)
+    }
+    run.say(`migrated in ${seconds(Date.now() - started)}`)
+    return credentials ?? { email: '', password: '', apiKey: '(dry run)' }
+  } finally {
+    await docker.remove([name], [])
+  }
+}

@@ -1,0 +1,78 @@
+import { request } from 'node:http'
+
+export interface LoadOptions {
+  /** Ping URLs (`<PING_URL>/ping/<uuid>`), used round-robin. */
+  urls: string[]
+  /** Pings a second. */
+  rate: number
+  signal: AbortSignal
+}
+
+export interface LoadResult {
+  sent: number
+  ok: number
+  failed: number
+  /** The first few failures, for the report. */
+  errors: string[]
+  /** The sequence numbers answered OK: each must be stored exactly once. */
+  accepted: number[]
+}
+
+/** One ping as cron's curl sends it: its own connection, the sequence number as the body. */
+function ping(url: string, seq: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const body = `load seq=${seq}`
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: 10_000,
+        headers: { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = ''
+        res.on('data', (chunk) => (text += chunk))
+        res.on('end', () =>
+          resolve(res.statusCode === 200 && text === 'OK' ? undefined : `${res.statusCode} ${text}`)
+        )
+      }
+    )
+    req.on('timeout', () => req.destroy(new Error('timed out')))
+    req.on('error', (error) => resolve(error.message))
+    req.end(body)
+  })
+}
+
+/**
+ * A steady ping load until the signal aborts: `rate` pings a second, each
+ * counted by its answer. Waits for the pings in flight before it returns.
+ */
+export async function pingLoad(options: LoadOptions): Promise<LoadResult> {
+  const result: LoadResult = { sent: 0, ok: 0, failed: 0, errors: [], accepted: [] }
+  const inFlight = new Set<Promise<void>>()
+  const started = Date.now()
+  while (!options.signal.aborted) {
+    const due = Math.floor(((Date.now() - started) * options.rate) / 1000)
+    while (result.sent < due) {
+      const seq = result.sent++
+      const url = options.urls[seq % options.urls.length]
+      const done = ping(url, seq).then((error) => {
+        if (error === undefined) {
+          result.ok++
+          result.accepted.push(seq)
+        } else {
+          result.failed++
+          if (result.errors.length < 5) {
+            result.errors.push(`#${seq}: ${error}`)
+          }
+        }
+      })
+      inFlight.add(done)
+      void done.finally(() => inFlight.delete(done))
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  await Promise.all(inFlight)
+  return result
+}
