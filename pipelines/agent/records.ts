@@ -2,8 +2,10 @@ import {
   appendFileSync,
   chmodSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
@@ -71,8 +73,13 @@ export class Records {
     return join(this.dir, 'runs', `${time}-${safe(branch)}-${commit.slice(0, 12)}.log`)
   }
 
-  append(record: RunRecord) {
+  /** Records a run and keeps the logs of the newest `keep` runs (names sort by time). */
+  append(record: RunRecord, keep = 200) {
     appendFileSync(join(this.dir, 'runs.jsonl'), `${JSON.stringify(record)}\n`)
+    const logs = readdirSync(join(this.dir, 'runs')).sort()
+    for (const old of logs.slice(0, Math.max(0, logs.length - keep))) {
+      rmSync(join(this.dir, 'runs', old), { force: true })
+    }
   }
 
   runs(): RunRecord[] {

@@ -13,7 +13,7 @@
 #   NGIP_START                systemd | enable | direct | none; default systemd when it runs,
 #                             else direct (a container: services and agent in the background);
 #                             enable: units enabled, started at the next boot
-#   NGIP_SERVICES             started system services, default "docker postgresql redis-server"
+#   NGIP_SERVICES             system services to start ("" for none), default "docker postgresql redis-server"
 #   NGIP_OPERATORS            users put in the ngip group (created when missing)
 #   NGIP_SSM_AGENT_URL        the AWS SSM agent's .deb, installed when missing (EC2)
 # Passed on to the units: BUILD_HOST_GROUP AWS_REGION IDLE_MINUTES NGIP_AGENT_COMMAND
@@ -26,6 +26,7 @@ debootstrap postgresql redis-server chromium nodejs npm"
 PASSED_ON="BUILD_HOST_GROUP AWS_REGION IDLE_MINUTES NGIP_AGENT_COMMAND NGIP_AGENT_INTERVAL
 NGIP_PIPELINE_PING_URL NODE_EXTRA_CA_CERTS"
 if [ "${1:-}" = packages ]; then
+  # shellcheck disable=SC2086 # one line, words split on purpose
   echo $PACKAGES
   exit 0
 fi
@@ -41,7 +42,7 @@ CREDENTIAL=${NGIP_REPO_CREDENTIAL:-none}
 CHECKOUT=${NGIP_CHECKOUT:-/opt/ngip}
 STATE=${NGIP_PIPELINE_STATE_DIR:-/var/lib/ngip-pipeline}
 ENV_FILE=${NGIP_ENV_FILE:-/etc/ngip/pipeline.env}
-SERVICES=${NGIP_SERVICES:-docker postgresql redis-server}
+SERVICES=${NGIP_SERVICES-docker postgresql redis-server}
 START=${NGIP_START:-$([ -d /run/systemd/system ] && echo systemd || echo direct)}
 USER_NAME=ngip
 export DEBIAN_FRONTEND=noninteractive
@@ -249,6 +250,7 @@ start_direct() {
   if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
   fi
+  # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
   as_user setsid sh -c 'set -a; . "$1"; set +a; cd "$2"; umask 0002; exec node_modules/.bin/node pipelines/agent/main.ts' \
     sh "$ENV_FILE" "$CHECKOUT" >>"$STATE/agent.log" 2>&1 </dev/null &
   say "started the agent in the background (log $STATE/agent.log)"

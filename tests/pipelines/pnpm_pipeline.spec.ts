@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from '@japa/runner'
@@ -17,8 +17,8 @@ const names = COMMANDS.flatMap((command) =>
 )
 
 /** `pnpm <args>` as a person types it, with the pnpm that package.json pins. */
-async function pnpm(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn('pnpm', args, { cwd: root, env: { ...process.env, ...env } })
+async function pnpm(args: string[], env: NodeJS.ProcessEnv = {}, cwd = root) {
+  const child = spawn('pnpm', args, { cwd, env: { ...process.env, ...env } })
   let out = ''
   child.stdout.on('data', (chunk) => (out += chunk))
   child.stderr.on('data', (chunk) => (out += chunk))
@@ -68,6 +68,30 @@ test.group('pnpm pipeline <stage>, typed literally', (group) => {
       assert.match(out, /0 from cache/, `run ${run}`)
     }
   })
+
+  test("runs on a clean checkout of main's commit too (the build host's case)", async ({
+    assert,
+  }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ngip-clean-'))
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: join(dir, 'clone') })
+    try {
+      execFileSync('git', ['init', '--quiet', '--bare', join(dir, 'origin.git')])
+      execFileSync('git', ['clone', '--quiet', '--no-local', root, join(dir, 'clone')])
+      for (const file of ['package.json', 'pnpm-workspace.yaml']) {
+        copyFileSync(join(root, file), join(dir, 'clone', file))
+      }
+      git('-c', 'user.email=t@ngip.invalid', '-c', 'user.name=t', 'commit', '-qam', 'as tested')
+      git('remote', 'set-url', 'origin', join(dir, 'origin.git'))
+      git('push', '--quiet', 'origin', 'HEAD:refs/heads/main')
+      git('fetch', '--quiet', 'origin')
+      const env = { NGIP_PIPELINE_STATE_DIR: state }
+      const { out } = await pnpm(['pipeline', 'stage-test'], env, join(dir, 'clone'))
+      assert.notMatch(out, /No projects are affected/)
+      assert.match(out, /^pipeline: stage-test failed after \d+\.\d s: /m, out)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }).timeout(300_000)
 
   test('`pnpm pipeline stage:dry-run` prints the stage plan and runs nothing', async ({
     assert,

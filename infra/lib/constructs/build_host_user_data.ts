@@ -28,7 +28,6 @@ function environment(props: BuildHostUserDataProps) {
     `AWS_REGION='${Aws.REGION}'`,
     `BUILD_HOST_GROUP='${props.groupName}'`,
     `IDLE_MINUTES='${props.idleMinutes}'`,
-    `NGIP_OPERATORS='admin ssm-user'`,
     `NGIP_SSM_AGENT_URL='${SSM_AGENT_DEB}'`,
   ]
 }
