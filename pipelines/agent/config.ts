@@ -17,11 +17,8 @@ export interface AgentConfig {
   env: NodeJS.ProcessEnv
 }
 
-/**
- * `--full`: pnpm's pipeline otherwise runs only projects changed since
- * origin/main, which is nothing at all when HEAD is main's commit.
- */
-export const DEFAULT_COMMAND = 'pnpm pipeline all --full'
+/** Every stage runs, also on main's commit: pnpm-workspace.yaml's pipelineBase sees to it. */
+export const DEFAULT_COMMAND = 'pnpm pipeline all'
 
 export const AGENT_USAGE = `ngip build host agent: runs the pipeline for each new commit of the remote.
   NGIP_AGENT_REPO       the git remote to watch (required)

@@ -183,8 +183,6 @@ EnvironmentFile=$ENV_FILE
 UNIT
 }
 
-# `--full`: pnpm's pipeline otherwise runs only what changed since origin/main,
-# which is nothing in a checkout of main's commit.
 units() {
   mkdir -p /etc/systemd/system
   {
@@ -194,7 +192,7 @@ units() {
   } >/etc/systemd/system/ngip-agent.service
   {
     unit_service "Park the ngip build host when no pipeline ran for a while"
-    printf '%s\n' Type=oneshot 'ExecStart=/usr/bin/env pnpm pipeline idle-check --full'
+    printf '%s\n' Type=oneshot 'ExecStart=/usr/bin/env pnpm pipeline idle-check'
   } >/etc/systemd/system/ngip-idle-check.service
   printf '%s\n' '[Unit]' 'Description=Run the ngip idle-check every 5 minutes' '[Timer]' \
     OnBootSec=10min OnUnitActiveSec=5min '[Install]' WantedBy=timers.target \

@@ -56,6 +56,8 @@ export class Rehearsal {
     const results = stageResults(run.log)
     for (const [stage, result] of Object.entries(expect)) {
       if (results[stage] !== result) {
+        this.tools.log.line(`--- the run's log, last 60 lines (${run.record.log})`)
+        this.tools.log.write(`${run.log.split('\n').slice(-60).join('\n')}\n`)
         throw new Error(
           `${stage} ${results[stage] ?? 'missing'}, expected ${result}; ${phaseNote(run)}`
         )

@@ -124,7 +124,7 @@ test.group('infra build host stack', (group) => {
       BOOTSTRAP_SCRIPT,
       'ExecStart=$CHECKOUT/node_modules/.bin/node pipelines/agent/main.ts'
     )
-    assert.include(BOOTSTRAP_SCRIPT, 'ExecStart=/usr/bin/env pnpm pipeline idle-check --full')
+    assert.include(BOOTSTRAP_SCRIPT, 'ExecStart=/usr/bin/env pnpm pipeline idle-check')
     assert.include(BOOTSTRAP_SCRIPT, 'OnUnitActiveSec=5min')
   })
 

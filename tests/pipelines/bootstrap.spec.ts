@@ -31,7 +31,10 @@ function fixtureFiles(): Record<string, string> {
     scripts: { record: 'sh record.sh' },
     devDependencies: { node: NODE_VERSION },
   })
+  // The repository's own pipelineBase: without it pnpm would run nothing on main's commit.
+  const base = /^pipelineBase: .*$/m.exec(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8'))
   files['pnpm-workspace.yaml'] = `includeWorkspaceRoot: true
+${base?.[0] ?? ''}
 onlyBuiltDependencies: [node]
 allowBuilds:
   node: true
@@ -164,7 +167,7 @@ test.group('build host bootstrap in a Debian 12 container', (group) => {
     assert.include(agentUnit, 'ExecStart=/opt/ngip/node_modules/.bin/node pipelines/agent/main.ts')
     assert.include(
       exec('cat', '/etc/systemd/system/ngip-idle-check.service'),
-      'ExecStart=/usr/bin/env pnpm pipeline idle-check --full'
+      'ExecStart=/usr/bin/env pnpm pipeline idle-check'
     )
     assert.include(exec('cat', '/etc/systemd/system/ngip-idle-check.timer'), 'OnUnitActiveSec=5min')
     const environment = exec('cat', '/etc/ngip/pipeline.env')
