@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ENV_NAMES, type EnvName } from '../lib/config.js'
 
-export const COMMANDS = ['synth', 'diff', 'deploy', 'destroy'] as const
+export const COMMANDS = ['synth', 'diff', 'deploy', 'destroy', 'bootstrap'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface CliOptions {
@@ -14,10 +14,12 @@ export interface CliOptions {
   stacks: string[]
   /** Extra `key=value` context, passed on as `-c key=value`. */
   context: string[]
+  /** Stack parameters, `<stack>:<Key>=<value>`, passed on as `--parameters`. */
+  parameters: string[]
 }
 
 export const USAGE =
-  'usage: pnpm infra synth|diff|deploy|destroy [--env stage|prod] [--image-tag TAG] [-c key=value]... [--yes] [stack...]'
+  'usage: pnpm infra synth|diff|deploy|destroy|bootstrap [--env stage|prod] [--image-tag TAG] [-c key=value]... [--parameters stack:Key=value]... [--yes] [stack...]'
 
 function oneOf<T extends string>(
   value: string | undefined,
@@ -41,6 +43,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       'env': { type: 'string', default: 'stage' },
       'image-tag': { type: 'string' },
       'context': { type: 'string', short: 'c', multiple: true, default: [] },
+      'parameters': { type: 'string', multiple: true, default: [] },
       'yes': { type: 'boolean', default: false },
     },
   })
@@ -48,6 +51,11 @@ export function parseCliArgs(argv: string[]): CliOptions {
   for (const entry of values.context) {
     if (!/^[A-Za-z][\w:@/-]*=.*$/.test(entry)) {
       throw new Error(`context must be key=value, got "${entry}"`)
+    }
+  }
+  for (const entry of values.parameters) {
+    if (!/^ngip-[\w-]+:[A-Za-z][A-Za-z0-9]*=.*$/.test(entry)) {
+      throw new Error(`--parameters must be <stack>:<Key>=<value>, got "${entry}"`)
     }
   }
   const parsed = oneOf(command, COMMANDS, 'command')
@@ -61,6 +69,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     yes: values.yes,
     stacks,
     context: values.context,
+    parameters: values.parameters,
   }
 }
 
@@ -79,8 +88,12 @@ export function cdkArgs(options: CliOptions, imageTag: string, app: string): str
   if (options.command === 'deploy' && options.yes) {
     args.push('--require-approval', 'never')
   }
+  for (const entry of options.command === 'deploy' ? options.parameters : []) {
+    args.push('--parameters', entry)
+  }
   if (options.command === 'deploy' && options.stacks.length === 0) {
-    args.push('--all')
+    // The environment's own stacks; the account's (shared, build host) are deployed by name.
+    return [...args, `ngip-${options.env}-*`]
   }
   if (options.command === 'destroy') {
     // Only the environment's own stacks; the shared ECR and build host stay.

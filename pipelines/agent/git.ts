@@ -36,7 +36,9 @@ function git(args: string[], cwd: string, logFd: number): Promise<void> {
  * Puts the agent's checkout at `commit`, detached, with every branch of the
  * remote fetched as `origin/*`: the pipeline then sees whether HEAD is
  * origin/main's commit (prod) or not. Files the checkout does not track go,
- * except node_modules (a frozen install brings it in line).
+ * except node_modules (a frozen install brings it in line) and .env (the
+ * local APP_KEY the first install wrote; later installs change nothing and
+ * do not write it again).
  */
 export async function checkoutCommit(repo: string, dir: string, commit: string, logFd: number) {
   if (!existsSync(join(dir, '.git'))) {
@@ -47,5 +49,5 @@ export async function checkoutCommit(repo: string, dir: string, commit: string, 
   }
   await git(['fetch', '--quiet', '--prune', '--force', 'origin'], dir, logFd)
   await git(['checkout', '--quiet', '--force', '--detach', commit], dir, logFd)
-  await git(['clean', '-ffdxq', '-e', '/node_modules'], dir, logFd)
+  await git(['clean', '-ffdxq', '-e', '/node_modules', '-e', '/.env'], dir, logFd)
 }

@@ -109,10 +109,10 @@ export async function wake(run: HostRun, colour: Colour) {
   const front = ROLES.filter((role) => !BACKGROUND.includes(role))
   for (const name of colourNames(run, colour, front)) {
     const state = await docker.find(name)
-    if (!state) {
+    if (!state && !run.tools.plan) {
       throw new Error(`${name} is gone: there is no ${colour} colour to go back to`)
     }
-    if (!state.running) {
+    if (!state?.running) {
       await docker.start(name)
     }
   }

@@ -94,12 +94,24 @@ class SshStream extends Duplex {
     return this
   }
 
+  /** An idle kept-alive connection must not keep the process alive. */
   ref() {
+    for (const handle of this.#handles()) {
+      handle.ref?.()
+    }
     return this
   }
 
   unref() {
+    for (const handle of this.#handles()) {
+      handle.unref?.()
+    }
     return this
+  }
+
+  #handles() {
+    const { stdout, stdin, stderr } = this.#child
+    return [this.#child, stdout, stdin, stderr] as Array<{ ref?(): void; unref?(): void }>
   }
 }
 
@@ -107,9 +119,13 @@ export function sshStream(target: SshTarget, args: string[]): Duplex {
   return new SshStream(target, args)
 }
 
-/** An HTTP agent whose every connection is `docker system dial-stdio` on the server, as the docker CLI does. */
+/**
+ * An HTTP agent whose connections are `docker system dial-stdio` on the
+ * server, as the docker CLI's; kept alive, so one ssh process carries many
+ * calls.
+ */
 export function dockerOverSsh(target: SshTarget): Agent {
-  const agent = new Agent()
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 })
   agent.createConnection = () =>
     sshStream(target, ['docker', 'system', 'dial-stdio']) as unknown as Socket
   return agent

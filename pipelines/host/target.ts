@@ -71,7 +71,7 @@ async function rollback(settings: HostSettings, tools: Tools, env: Environment) 
   const run = await openRun(tools, settings, env)
   const started = Date.now()
   await withLock(run, 'rollback', await proxyImageOnEngine(run), async () => {
-    const live = await liveColour(run)
+    const live = (await liveColour(run)) ?? (tools.plan ? 'green' : undefined)
     if (!live) {
       throw new Error(`nothing is deployed to ${env}: there is nothing to roll back`)
     }
@@ -81,7 +81,8 @@ async function rollback(settings: HostSettings, tools: Tools, env: Environment) 
     const switched = Date.now() - started
     await resume(run, back)
     await standBy(run, live)
-    const [from, to] = [await releaseOf(run, live), await releaseOf(run, back)]
+    const from = (await releaseOf(run, live)) ?? '?'
+    const to = (await releaseOf(run, back)) ?? '?'
     run.say(`traffic went back to ${back} after ${seconds(switched)}`)
     run.say(
       `${env} rolled back from ${from} (${live}) to ${to} (${back}) in ${seconds(Date.now() - started)}`

@@ -22,13 +22,35 @@ test.group('infra cli', () => {
     ])
   })
 
-  test('deploy takes every stack unless some are named, and --yes skips approval', ({ assert }) => {
+  test("deploy takes the environment's stacks unless some are named, and --yes skips approval", ({
+    assert,
+  }) => {
     const all = cdkArgs(parseCliArgs(['deploy', '--env', 'prod', '--yes']), 'abc', APP)
-    assert.includeMembers(all, ['-c', 'env=prod', '--require-approval', 'never', '--all'])
+    assert.includeMembers(all, ['-c', 'env=prod', '--require-approval', 'never'])
+    assert.notInclude(all, '--all', 'never the build host or the shared stack by accident')
+    assert.equal(all.at(-1), 'ngip-prod-*')
     const one = cdkArgs(parseCliArgs(['deploy', 'ngip-prod-app', '--env=prod']), 'abc', APP)
     assert.notInclude(one, '--all')
     assert.notInclude(one, '--require-approval')
     assert.equal(one.at(-1), 'ngip-prod-app')
+  })
+
+  test('passes stack parameters on to a deploy, and refuses malformed ones', ({ assert }) => {
+    const options = parseCliArgs([
+      'deploy',
+      'ngip-build-host',
+      '--parameters',
+      'ngip-build-host:RepositoryUrl=git@github.com:o/ngip.git',
+    ])
+    const args = cdkArgs(options, 'abc', APP)
+    const at = args.indexOf('--parameters')
+    assert.equal(args[at + 1], 'ngip-build-host:RepositoryUrl=git@github.com:o/ngip.git')
+    assert.equal(args.at(-1), 'ngip-build-host')
+    assert.throws(() => parseCliArgs(['deploy', '--parameters', 'RepositoryUrl']), /--parameters/)
+  })
+
+  test("bootstrap runs the CDK's own bootstrap", ({ assert }) => {
+    assert.equal(cdkArgs(parseCliArgs(['bootstrap']), 'abc', APP)[0], 'bootstrap')
   })
 
   test('passes the image tag and extra context on to the app', ({ assert }) => {
@@ -57,7 +79,7 @@ test.group('infra cli', () => {
       {
         case: 'a missing command',
         argv: [],
-        message: /command must be one of synth, diff, deploy, destroy/,
+        message: /command must be one of synth, diff, deploy, destroy, bootstrap/,
       },
       { case: 'an unknown command', argv: ['nuke'], message: /command must be one of/ },
       {
