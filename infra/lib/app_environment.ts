@@ -1,3 +1,4 @@
+import * as ecr from 'aws-cdk-lib/aws-ecr'
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import type * as rds from 'aws-cdk-lib/aws-rds'
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
@@ -97,4 +98,14 @@ export function roleTask(scope: Construct, role: AppRole, props: RoleTaskProps):
     logs: logSettings(config),
     port: role === 'web' ? WEB_PORT : undefined,
   })
+}
+
+/** The app image of this release, from the account's ECR repository. */
+export function releaseImage(scope: Construct, config: NgipConfig): ecs.ContainerImage {
+  const repository = ecr.Repository.fromRepositoryName(
+    scope,
+    'Repository',
+    config.account.repositoryName
+  )
+  return ecs.ContainerImage.fromEcrRepository(repository, config.imageTag)
 }

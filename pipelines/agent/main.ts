@@ -6,16 +6,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Agent } from './agent.ts'
+import { alive } from '../lib/activity.ts'
 import { AGENT_USAGE, agentConfig, type AgentConfig } from './config.ts'
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** One agent a state folder: a second one refuses to start, saying which one runs. */
 function lock(config: AgentConfig): () => void {

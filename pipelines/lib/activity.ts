@@ -22,7 +22,8 @@ export interface ActivityState {
   unreadable: string[]
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists, whoever owns it. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -1,9 +1,8 @@
 import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib'
 import type * as ec2 from 'aws-cdk-lib/aws-ec2'
-import * as ecr from 'aws-cdk-lib/aws-ecr'
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import type { Construct } from 'constructs'
-import { type AppRole, type AppRuntimeProps, roleTask } from '../app_environment.js'
+import { type AppRole, type AppRuntimeProps, releaseImage, roleTask } from '../app_environment.js'
 import type { NgipConfig } from '../config.js'
 import { BackgroundService } from '../constructs/background_service.js'
 import { allowIngress } from '../constructs/ingress.js'
@@ -57,12 +56,7 @@ export class AppStack extends Stack {
     super(scope, id, props)
     this.props = props
     const { config } = props
-    const repository = ecr.Repository.fromRepositoryName(
-      this,
-      'Repository',
-      config.account.repositoryName
-    )
-    this.image = ecs.ContainerImage.fromEcrRepository(repository, config.imageTag)
+    this.image = releaseImage(this, config)
     const cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,

@@ -1,11 +1,10 @@
 import { CfnOutput, Fn, SecretValue, Stack, type StackProps } from 'aws-cdk-lib'
 import * as ec2 from 'aws-cdk-lib/aws-ec2'
-import * as ecr from 'aws-cdk-lib/aws-ecr'
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager'
 import type { Construct } from 'constructs'
-import { type AppRuntimeProps, roleTask } from '../app_environment.js'
+import { type AppRuntimeProps, releaseImage, roleTask } from '../app_environment.js'
 import type { NgipConfig } from '../config.js'
 import type { AppTask } from '../constructs/app_task.js'
 import type { PostgresDatabase } from '../constructs/postgres_database.js'
@@ -40,12 +39,7 @@ export class JobsStack extends Stack {
     super(scope, id, props)
     this.props = props
     const { config, vpc } = props
-    const repository = ecr.Repository.fromRepositoryName(
-      this,
-      'Repository',
-      config.account.repositoryName
-    )
-    this.image = ecs.ContainerImage.fromEcrRepository(repository, config.imageTag)
+    this.image = releaseImage(this, config)
     const cluster = new ecs.Cluster(this, 'Cluster', {
       vpc,
       clusterName: `${config.prefix}-jobs`,
