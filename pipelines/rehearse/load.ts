@@ -2,13 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { SmokeTarget } from '../config.ts'
+import type { DockerPort } from '../lib/docker_port.ts'
+import { DB_NAME, DB_USER } from '../lib/stack.ts'
 import type { LoadResult } from './ping_load.ts'
 
 const TSX = createRequire(import.meta.url).resolve('tsx/cli')
 const MAIN = fileURLToPath(new URL('load_main.ts', import.meta.url))
 
 /** Tokens the load spreads over, so that none reaches PING_LOG_LIMIT (1000) and is pruned. */
-const TOKENS = 40
+const TOKENS = 100
 
 async function api(target: SmokeTarget, path: string, body?: unknown) {
   const answer = await fetch(`${target.webUrl}/api/v1${path}`, {
@@ -31,14 +33,21 @@ export class PingLoad {
 
   constructor(
     readonly target: SmokeTarget,
-    readonly rate: number
+    readonly rate: number,
+    readonly docker: DockerPort,
+    /** The environment's PostgreSQL container. */
+    readonly postgres: string
   ) {}
 
-  async start() {
+  /** The Tokens the load pings, made through the API. */
+  async prepare() {
     for (let i = 0; i < TOKENS; i++) {
       const created = await api(this.target, '/tokens', { name: `rehearsal load ${i}` })
       this.tokens.push(created.data.id)
     }
+  }
+
+  start() {
     const urls = this.tokens.map((id) => `${this.target.pingUrl}/ping/${id}`)
     this.#child = spawn(process.execPath, [TSX, MAIN, String(this.rate), ...urls], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -48,33 +57,38 @@ export class PingLoad {
 
   /** Stops the load and returns what it counted. */
   async stop(): Promise<LoadResult> {
-    const child = this.#child!
+    const child = this.#child
+    if (!child) {
+      return { sent: 0, ok: 0, failed: 0, errors: ['the load never started'], accepted: [] }
+    }
     const closed = new Promise((resolve) => child.on('close', resolve))
     child.kill('SIGTERM')
     await closed
     return JSON.parse(this.#out.trim().split('\n').pop() ?? '{}') as LoadResult
   }
 
-  /** The load's sequence numbers stored as Pings, read back through the API. */
+  /**
+   * The load's sequence numbers stored as Pings, read in the environment's
+   * PostgreSQL itself (the API would rate-limit this many pages).
+   */
   async stored(): Promise<number[]> {
-    const seqs: number[] = []
-    for (const id of this.tokens) {
-      let cursor: string | undefined
-      do {
-        const page = await api(
-          this.target,
-          `/tokens/${id}/pings?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
-        )
-        for (const ping of page.data as Array<{ body: string | null }>) {
-          const match = /^load seq=(\d+)$/.exec(ping.body ?? '')
-          if (match) {
-            seqs.push(Number(match[1]))
-          }
-        }
-        cursor = page.meta?.next_cursor ?? undefined
-      } while (cursor)
+    const sql = `SELECT convert_from(body, 'UTF8') FROM pings WHERE token_id IN (SELECT id FROM tokens WHERE name LIKE 'rehearsal load %') AND body IS NOT NULL`
+    const result = await this.docker.exec(this.postgres, [
+      'psql',
+      '-U',
+      DB_USER,
+      '-d',
+      DB_NAME,
+      '-At',
+      '-c',
+      sql,
+    ])
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `psql in ${this.postgres} exited ${result.exitCode}: ${result.output.slice(0, 200)}`
+      )
     }
-    return seqs
+    return [...result.output.matchAll(/^load seq=(\d+)$/gm)].map((match) => Number(match[1]))
   }
 
   /**

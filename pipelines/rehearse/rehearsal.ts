@@ -48,10 +48,18 @@ export class Rehearsal {
     }
   }
 
-  async #run(message: string, files: Record<string, string>, expect: Record<string, string>) {
+  async #run(
+    message: string,
+    files: Record<string, string>,
+    expect: Record<string, string>,
+    onProd: () => void = () => {}
+  ) {
     const { workspace, agent, setting } = this.parts
     const pushed = await workspace.push({ message, files })
-    const watch: Array<[RegExp, () => Promise<void>]> = [[/^prod passed in /m, async () => {}]]
+    const watch: Array<[RegExp, () => void]> = [
+      [/^prod passed in /m, () => {}],
+      [/^== prod$/m, onProd],
+    ]
     const run = await agentRun(agent, setting.stateDir, pushed.commit, watch)
     const results = stageResults(run.log)
     for (const [stage, result] of Object.entries(expect)) {
@@ -97,20 +105,24 @@ export class Rehearsal {
         const { run } = await this.#run('rehearsal: first push', {}, deployed)
         return phaseNote(run)
       })) &&
-      (await this.#phase(`prod under a steady load of ${LOAD_RATE} pings/s`, async () => {
-        this.#load = new PingLoad(
-          await this.parts.target.smokeTarget(this.tools, 'prod'),
-          LOAD_RATE
-        )
-        await this.#load.start()
-        return `${this.#load.tokens.length} Tokens, one connection a ping`
+      (await this.#phase('Tokens in prod for a steady ping load', async () => {
+        const prod = await this.parts.target.smokeTarget(this.tools, 'prod')
+        const postgres = `${this.parts.setting.project}-prod-postgres`
+        this.#load = new PingLoad(prod, LOAD_RATE, this.tools.docker, postgres)
+        await this.#load.prepare()
+        return `${this.#load.tokens.length} Tokens, pinged from the start of prod, one connection a ping`
       })) &&
-      (await this.#phase('push 2 to main: prod switches colour under load', async () => {
-        const { run, prodMs } = await this.#run('rehearsal: second push', {}, deployed)
-        this.figures['push to prod (s)'] =
-          prodMs === undefined ? 'n/a' : Math.round(prodMs / 100) / 10
-        return phaseNote(run)
-      })) &&
+      (await this.#phase(
+        `push 2 to main: prod switches colour under ${LOAD_RATE} pings/s`,
+        async () => {
+          const { run, prodMs } = await this.#run('rehearsal: second push', {}, deployed, () =>
+            this.#load!.start()
+          )
+          this.figures['push to prod (s)'] =
+            prodMs === undefined ? 'n/a' : Math.round(prodMs / 100) / 10
+          return phaseNote(run)
+        }
+      )) &&
       (await this.#phase('pnpm pipeline rollback under load', () => this.#rollback())) &&
       (await this.#phase('the load: every answer OK, every accepted ping stored once', () =>
         this.#checkLoad()

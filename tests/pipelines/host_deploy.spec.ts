@@ -137,7 +137,7 @@ test.group('host target: prod blue/green behind a real proxy', (group) => {
     return () => removeAll('prod', stateDir, images)
   })
 
-  test('a deploy starts the other colour, switches the proxy to it, and keeps the old one', async ({
+  test('a deploy switches the proxy to the other colour and keeps the old one standing by', async ({
     assert,
   }) => {
     const before = await viaProxy(settings, 'prod')
@@ -169,7 +169,7 @@ test.group('host target: prod blue/green behind a real proxy', (group) => {
     assert.match(containers[`/${project}-prod-green-worker`], / exited$/)
   })
 
-  test('a second change while a deploy runs refuses when told not to wait, and waits otherwise', async ({
+  test('a second change during a deploy refuses when told not to wait and waits otherwise', async ({
     assert,
   }) => {
     const first = harness(settings)
