@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { SmokeTarget } from '../config.ts'
 import type { DockerPort } from '../lib/docker_port.ts'
 import { DB_NAME, DB_USER } from '../lib/stack.ts'
 import type { LoadResult } from './ping_load.ts'
 
-const TSX = createRequire(import.meta.url).resolve('tsx/cli')
+// Plain Node (it strips the types itself): one process, so SIGTERM reaches the load directly.
 const MAIN = fileURLToPath(new URL('load_main.ts', import.meta.url))
 
 /** Tokens the load spreads over, so that none reaches PING_LOG_LIMIT (1000) and is pruned. */
@@ -49,7 +48,7 @@ export class PingLoad {
 
   start() {
     const urls = this.tokens.map((id) => `${this.target.pingUrl}/ping/${id}`)
-    this.#child = spawn(process.execPath, [TSX, MAIN, String(this.rate), ...urls], {
+    this.#child = spawn(process.execPath, [MAIN, String(this.rate), ...urls], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     this.#child.stdout!.on('data', (chunk) => (this.#out += chunk))
@@ -61,10 +60,16 @@ export class PingLoad {
     if (!child) {
       return { sent: 0, ok: 0, failed: 0, errors: ['the load never started'], accepted: [] }
     }
-    const closed = new Promise((resolve) => child.on('close', resolve))
+    const closed = new Promise<string>((resolve) =>
+      child.on('close', (code, signal) => resolve(`code ${code}, signal ${signal}`))
+    )
     child.kill('SIGTERM')
-    await closed
-    return JSON.parse(this.#out.trim().split('\n').pop() ?? '{}') as LoadResult
+    const how = await closed
+    const last = this.#out.trim().split('\n').pop()
+    if (!last) {
+      throw new Error(`the load process ended (${how}) without its result`)
+    }
+    return JSON.parse(last) as LoadResult
   }
 
   /**
