@@ -1,5 +1,6 @@
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { type cliOptions, type Facts, oneOf, type PipelineConfig } from '../config.ts'
 import { STATE_DIR } from './activity.ts'
 
@@ -23,6 +24,25 @@ export function imageConfig(options: Options, env: NodeJS.ProcessEnv, facts: Fac
   }
 }
 
+function writable(path: string) {
+  try {
+    accessSync(path, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The one state folder every user of a machine shares (the build host's
+ * bootstrap makes it); where it can be neither used nor made (a person's own
+ * machine, not root), the user's own.
+ */
+export function defaultStateDir(): string {
+  const usable = existsSync(STATE_DIR) ? writable(STATE_DIR) : writable(dirname(STATE_DIR))
+  return usable ? STATE_DIR : join(homedir(), '.local/state/ngip-pipeline')
+}
+
 /**
  * The build host's settings come from its systemd units (IDLE_MINUTES,
  * BUILD_HOST_GROUP); its state folder is the same for every user.
@@ -36,7 +56,7 @@ export function idleConfig(options: Options, env: NodeJS.ProcessEnv): PipelineCo
   const stopWith = options['stop-with'] ?? (env.BUILD_HOST_GROUP ? 'asg' : 'shutdown')
   return {
     minutes,
-    stateDir: env.NGIP_PIPELINE_STATE_DIR || STATE_DIR,
+    stateDir: env.NGIP_PIPELINE_STATE_DIR || defaultStateDir(),
     stopWith: oneOf(stopWith, ['shutdown', 'ec2', 'asg'] as const, '--stop-with'),
     instanceId: env.NGIP_INSTANCE_ID || undefined,
     group: env.BUILD_HOST_GROUP || undefined,
