@@ -58,7 +58,14 @@ export class PingLoad {
   async stop(): Promise<LoadResult> {
     const child = this.#child
     if (!child) {
-      return { sent: 0, ok: 0, failed: 0, errors: ['the load never started'], accepted: [] }
+      return {
+        sent: 0,
+        ok: 0,
+        failed: 0,
+        retried: 0,
+        errors: ['the load never started'],
+        accepted: [],
+      }
     }
     const closed = new Promise<string>((resolve) =>
       child.on('close', (code, signal) => resolve(`code ${code}, signal ${signal}`))

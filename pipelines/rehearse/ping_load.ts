@@ -11,7 +11,10 @@ export interface LoadOptions {
 export interface LoadResult {
   sent: number
   ok: number
+  /** Pings that failed even after curl's retries (`--retry 5`). */
   failed: number
+  /** Pings whose first answer was not OK (a 503 tells the client to retry). */
+  retried: number
   /** The first few failures, for the report. */
   errors: string[]
   /** The sequence numbers answered OK: each must be stored exactly once. */
@@ -44,12 +47,30 @@ function ping(url: string, seq: number): Promise<string | undefined> {
   })
 }
 
+/** Delays of `curl --retry 5`: 1 s, doubling. */
+const RETRIES = [1000, 2000, 4000, 8000, 16_000]
+
+/** One ping as `curl -fsS -m 10 --retry 5` sends it: its first error and its last. */
+async function pingWithRetries(url: string, seq: number) {
+  const first = await ping(url, seq)
+  let last = first
+  for (const delay of first === undefined ? [] : RETRIES) {
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    last = await ping(url, seq)
+    if (last === undefined) {
+      break
+    }
+  }
+  return { first, last }
+}
+
 /**
  * A steady ping load until the signal aborts: `rate` pings a second, each
- * counted by its answer. Waits for the pings in flight before it returns.
+ * sent as cron's curl sends it and counted by its answers. Waits for the
+ * pings in flight (retries included) before it returns.
  */
 export async function pingLoad(options: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { sent: 0, ok: 0, failed: 0, errors: [], accepted: [] }
+  const result: LoadResult = { sent: 0, ok: 0, failed: 0, retried: 0, errors: [], accepted: [] }
   const inFlight = new Set<Promise<void>>()
   const started = Date.now()
   while (!options.signal.aborted) {
@@ -57,15 +78,18 @@ export async function pingLoad(options: LoadOptions): Promise<LoadResult> {
     while (result.sent < due) {
       const seq = result.sent++
       const url = options.urls[seq % options.urls.length]
-      const done = ping(url, seq).then((error) => {
-        if (error === undefined) {
+      const done = pingWithRetries(url, seq).then(({ first, last }) => {
+        if (first !== undefined) {
+          result.retried++
+          if (result.errors.length < 5) {
+            result.errors.push(`#${seq} at ${Date.now() - started} ms: ${first}`)
+          }
+        }
+        if (last === undefined) {
           result.ok++
           result.accepted.push(seq)
         } else {
           result.failed++
-          if (result.errors.length < 5) {
-            result.errors.push(`#${seq}: ${error}`)
-          }
         }
       })
       inFlight.add(done)

@@ -204,6 +204,7 @@ test.group('stage-test on AWS reads the stage from its stacks (AWS stand-in)', (
       const stage = STAGE_LIST.filter((entry) => entry.name === 'stage-test')
       await runStages(aws.tools, byHand, stage)
       assert.deepEqual(aws.events, [
+        'aws ssm GetParameter /ngip/stage-test/passed',
         'smoke https://stage.example.org https://ping.example.org key=***',
         'aws ssm PutParameter /ngip/stage-test/passed',
       ])

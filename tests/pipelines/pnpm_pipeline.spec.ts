@@ -80,7 +80,16 @@ test.group('pnpm pipeline <stage>, typed literally', (group) => {
       for (const file of ['package.json', 'pnpm-workspace.yaml']) {
         copyFileSync(join(root, file), join(dir, 'clone', file))
       }
-      git('-c', 'user.email=t@ngip.invalid', '-c', 'user.name=t', 'commit', '-qam', 'as tested')
+      git(
+        '-c',
+        'user.email=t@ngip.invalid',
+        '-c',
+        'user.name=t',
+        'commit',
+        '--allow-empty',
+        '-qam',
+        'as tested'
+      )
       git('remote', 'set-url', 'origin', join(dir, 'origin.git'))
       git('push', '--quiet', 'origin', 'HEAD:refs/heads/main')
       git('fetch', '--quiet', 'origin')
