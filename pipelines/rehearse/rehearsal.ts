@@ -58,7 +58,8 @@ export class Rehearsal {
     const pushed = await workspace.push({ message, files })
     const watch: Array<[RegExp, () => void]> = [
       [/^prod passed in /m, () => {}],
-      [/^== prod$/m, onProd],
+      // From the moment prod's new colour is up: its smoke test, the switch, the standby.
+      [/^host: \S+-prod-(blue|green) is up in /m, onProd],
     ]
     const run = await agentRun(agent, setting.stateDir, pushed.commit, watch)
     const results = stageResults(run.log)
@@ -110,7 +111,7 @@ export class Rehearsal {
         const postgres = `${this.parts.setting.project}-prod-postgres`
         this.#load = new PingLoad(prod, LOAD_RATE, this.tools.docker, postgres)
         await this.#load.prepare()
-        return `${this.#load.tokens.length} Tokens, pinged from the start of prod, one connection a ping`
+        return `${this.#load.tokens.length} Tokens, pinged from the moment the new colour is up, one connection a ping`
       })) &&
       (await this.#phase(
         `push 2 to main: prod switches colour under ${LOAD_RATE} pings/s`,

@@ -84,6 +84,11 @@ export async function rehearse(tools: Tools, config: PipelineConfig): Promise<bo
     agent.stop()
     registry.stop()
     await removeStacks(tools, setting.project)
+    // The database the runs' unit suite made for itself.
+    const database = setting.env.DB_DATABASE!
+    await tools.$({
+      nothrow: true,
+    })`psql -h 127.0.0.1 -U postgres -c ${`DROP DATABASE IF EXISTS "${database}"`}`
     await rm(dir, { recursive: true, force: true }).catch(() => {})
   }
   printReport(tools, report)
