@@ -4,11 +4,23 @@ import { showLogs } from '../steps/stack_run.ts'
 import type { HostRun } from './run.ts'
 import type { Credentials } from './state.ts'
 
-/** The app's environment in this deployment: the docker-test stack's, with the public URLs. */
+/**
+ * The app's environment in this deployment: the docker-test stack's, with the
+ * public URLs. One host shares its cores between serving and deploying (a new
+ * colour booting beside the live one), and a ping the edge answers 503 after
+ * its Redis wait may still have been enqueued, so curl's retry stores it twice:
+ * the edge waits for a stalled Redis up to 1 s here, not 100 ms (a Redis that
+ * is down is still answered at once).
+ */
 export function appEnv(run: HostRun, secrets: StackSecrets): Record<string, string> {
   const web = stackServices(secrets).find((service) => service.name === 'web')!
   const urls = run.settings.envs[run.env]
-  return { ...web.env, APP_URL: urls.appUrl, PING_URL: urls.pingUrl }
+  return {
+    ...web.env,
+    APP_URL: urls.appUrl,
+    PING_URL: urls.pingUrl,
+    PING_REDIS_TIMEOUT_MS: '1000',
+  }
 }
 
 /** The JSON line `setup --json` prints, masked at once. */
