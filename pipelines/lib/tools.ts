@@ -43,7 +43,7 @@ export function planTools(config: PipelineConfig, log: Log): Tools {
     aws: awsPlan(plan, config.aws.region, config.push.registryHint),
     smoke: async (target, options) =>
       plan.record(
-        `smoke web=${target.webUrl} ping=${target.pingUrl}${options?.expectEarlierData ? ' (earlier data kept)' : ''}`
+        `smoke web=${target.webUrl} ping=${target.pingUrl}${options?.keeper ? ` (${options.keeper} keeper)` : ''}`
       ),
     log,
     plan,

@@ -10,11 +10,11 @@ export interface SmokeOptions {
   /** How long each wait may take. */
   timeoutMs?: number
   /**
-   * The environment was deployed and tested before, so the Tokens that earlier
-   * smoke tests made must still be there: a deploy (a migration) that loses
-   * data fails here, before it reaches prod.
+   * stage-test keeps a Token named "smoke keeper" in the environment: `make`
+   * it on the first pass, then `check` it is still there, so a deploy (a
+   * migration) that loses data fails here, before it reaches prod.
    */
-  expectEarlierData?: boolean
+  keeper?: 'make' | 'check'
 }
 
 /** Calls `probe` until it returns a value; its last error explains a timeout. */
@@ -84,16 +84,25 @@ async function pingIt(pingBase: string, token: string, timeoutMs: number, log: L
   log.line(`smoke: ${url} answered OK`)
 }
 
-async function earlierTokensKept(client: Client, token: string, log: Log) {
-  const list = await client.api('/tokens?q=smoke&limit=100')
-  const names: Array<{ id: string; name: string }> = list.status === 200 ? list.json().data : []
-  const earlier = names.filter((t) => t.id !== token && t.name.startsWith('smoke '))
-  if (earlier.length === 0) {
+const KEEPER = 'smoke keeper'
+
+async function keeper(client: Client, mode: 'make' | 'check', log: Log) {
+  const list = await client.api(`/tokens?q=${encodeURIComponent(KEEPER)}&limit=100`)
+  const tokens: Array<{ name: string }> = list.status === 200 ? list.json().data : []
+  if (tokens.some((token) => token.name === KEEPER)) {
+    log.line(`smoke: the Token "${KEEPER}" of an earlier stage-test is still there`)
+    return
+  }
+  if (mode === 'check') {
     throw new Error(
-      `the data of earlier deploys is gone: no Token of an earlier smoke test is left (the Token list answered ${list.status})`
+      `the data of earlier deploys is gone: the Token "${KEEPER}" an earlier stage-test made is missing (the Token list answered ${list.status})`
     )
   }
-  log.line(`smoke: ${earlier.length} Tokens of earlier smoke tests are still there`)
+  const made = await client.api('/tokens', { name: KEEPER })
+  if (made.status !== 201) {
+    throw new Error(`making the Token "${KEEPER}" answered ${made.status}: ${made.text}`)
+  }
+  log.line(`smoke: made the Token "${KEEPER}" that later stage-tests look for`)
 }
 
 export async function smokeTest(target: SmokeTarget, log: Log, options: SmokeOptions = {}) {
@@ -105,8 +114,8 @@ export async function smokeTest(target: SmokeTarget, log: Log, options: SmokeOpt
   })
   await signInPage(client, log)
   const token = await createToken(client, log)
-  if (options.expectEarlierData) {
-    await earlierTokensKept(client, token, log)
+  if (options.keeper) {
+    await keeper(client, options.keeper, log)
   }
   await pingIt(target.pingUrl, token, timeoutMs, log)
   await until('the ping did not show up in the API', timeoutMs, async () => {

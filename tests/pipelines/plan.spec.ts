@@ -61,7 +61,7 @@ test.group('pipeline dry run', () => {
       /^aws ecr GetAuthorizationToken/,
       new RegExp(`^docker push \\S+/ngip:${config.commit} `),
       ...deploy('stage', config.commit),
-      /^smoke web=<ngip-stage-app:AppUrl> ping=<ngip-stage-ping:PingUrl>( \(earlier data kept\))?$/,
+      /^smoke web=<ngip-stage-app:AppUrl> ping=<ngip-stage-ping:PingUrl> \((make|check) keeper\)$/,
       /^aws ssm PutParameter \/ngip\/stage-test\/passed \{"commit":"a1b2c3d4e5f6/,
       /^aws ssm GetParameter \/ngip\/stage-test\/passed$/,
       ...deploy('prod', config.commit),
