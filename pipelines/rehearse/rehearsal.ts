@@ -72,8 +72,11 @@ export class Rehearsal {
         )
       }
     }
-    const prodAt = run.seen.get(watch[0][0])
-    return { run, pushed, prodMs: prodAt ? prodAt - pushed.at : undefined }
+    // When prod's last line was not caught as it was written: the run's end, less cleanup.
+    const cleanupS = Number(/^cleanup\s+passed\s+([\d.]+) s/m.exec(run.log)?.[1] ?? 0)
+    const runEnd = Date.parse(run.record.started) + (run.record.seconds - cleanupS) * 1000
+    const prodAt = run.seen.get(watch[0][0]) ?? runEnd
+    return { run, pushed, prodMs: prodAt - pushed.at }
   }
 
   /** prod answers: its health and a ping through the proxy. */
