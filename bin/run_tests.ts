@@ -42,7 +42,8 @@ function ensureSystemPackages() {
 }
 
 /** Suites run when none is named; `rehearsal` (the whole delivery loop) runs only when named. */
-const DEFAULT_SUITES = ['unit', 'functional', 'browser', 'pipelines', 'infra']
+const { default: rc } = await import('../adonisrc.ts')
+const DEFAULT_SUITES = rc.tests!.suites.map((suite) => suite.name).filter((n) => n !== 'rehearsal')
 
 function suiteArgs(args: string[]) {
   const named = args.some((arg) => !arg.startsWith('-'))

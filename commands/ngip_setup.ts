@@ -1,7 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { ensureDatabase, migrate } from '#services/database_setup'
-import { firstSetup } from '#services/first_setup'
 import { ensureQuickstart } from '#services/quickstart'
 import TokenRegistry from '#services/token_registry'
 
@@ -62,6 +61,8 @@ export default class NgipSetup extends BaseCommand {
 
   /** Seeds a deployed environment; every secret stays in Secrets Manager. */
   private async provisionDeployed(adminSecret: string, apiKeySecret: string) {
+    // Loaded here: the AWS SDK is for deployed environments, not every `pnpm start`.
+    const { firstSetup } = await import('#services/first_setup')
     const done = await firstSetup({ adminSecret, apiKeySecret, apiKeyName: this.apiKeyName }).catch(
       (error: Error) => {
         this.logger.error(error.message)

@@ -5,7 +5,7 @@ import type { DeployTargetName } from './lib/settings.ts'
 import type { DeployTarget } from './lib/target.ts'
 import type { Tools } from './lib/tools.ts'
 import { build, testSuite } from './steps/checks.ts'
-import { cleanup, releaseOf, stageTest } from './steps/deploy.ts'
+import { buildsOnEngine, cleanup, releaseOf, stageTest } from './steps/deploy.ts'
 import { appImage, dockerBuild, dockerTest, type RunState } from './steps/docker.ts'
 import { pushImage } from './steps/push.ts'
 import { prodDeploy, prodSkip } from './steps/prod_gate.ts'
@@ -37,7 +37,7 @@ export const STAGE_LIST: Stage[] = [
   {
     name: 'push',
     skip: (config) =>
-      config.target === 'host' && !config.push.registry
+      buildsOnEngine(config)
         ? 'the host target builds on its own engine (set NGIP_REGISTRY to push)'
         : undefined,
     run: async (tools, config, state) =>

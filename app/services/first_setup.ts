@@ -21,13 +21,18 @@ export interface FirstSetupResult {
   apiKey: 'created' | 'kept'
 }
 
-/** Secrets Manager in the secret's own region (an ARN names it). */
+const clients = new Map<string, SecretsManagerClient>()
+
+/** Secrets Manager in the secret's own region (an ARN names it), one client a region. */
 function clientFor(arn: string) {
   const region = arn.split(':')[3]
   if (!arn.startsWith('arn:') || !region) {
     throw new Error(`"${arn}" is not a Secrets Manager ARN`)
   }
-  return new SecretsManagerClient({ region })
+  if (!clients.has(region)) {
+    clients.set(region, new SecretsManagerClient({ region }))
+  }
+  return clients.get(region)!
 }
 
 async function readSecret(arn: string) {

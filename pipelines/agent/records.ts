@@ -73,6 +73,18 @@ export class Records {
     return join(this.dir, 'runs', `${time}-${safe(branch)}-${commit.slice(0, 12)}.log`)
   }
 
+  /** The log of a commit's run, once the run has started. */
+  logOf(commit: string): string | undefined {
+    let names: string[]
+    try {
+      names = readdirSync(join(this.dir, 'runs'))
+    } catch {
+      return undefined
+    }
+    const name = names.find((file) => file.endsWith(`-${commit.slice(0, 12)}.log`))
+    return name ? join(this.dir, 'runs', name) : undefined
+  }
+
   /** Records a run and keeps the logs of the newest `keep` runs (names sort by time). */
   append(record: RunRecord, keep = 200) {
     appendFileSync(join(this.dir, 'runs.jsonl'), `${JSON.stringify(record)}\n`)

@@ -7,7 +7,6 @@ export type Job = 'migrate' | 'setup'
 
 /** What the jobs stack's outputs say about where and how its tasks run. */
 export interface Jobs {
-  stack: string
   cluster: string
   subnets: string[]
   securityGroup: string
@@ -104,7 +103,6 @@ export const JOBS_OUTPUTS = [
 export async function readJobs(tools: Tools, stack: string): Promise<Jobs> {
   const out = await tools.aws.stackOutputs(stack, JOBS_OUTPUTS)
   return {
-    stack,
     cluster: out.ClusterName,
     subnets: out.SubnetIds.split(','),
     securityGroup: out.SecurityGroupId,

@@ -48,9 +48,22 @@ export function health(run: HostRun) {
   return { intervalS: run.settings.healthIntervalS, startPeriodS: 120, retries: 3 }
 }
 
-async function ensureService(run: HostRun, service: StackService, image: string, volume: string) {
+/** Where each data service keeps its data: its volume and the path it is mounted at. */
+function dataOf(run: HostRun, service: 'postgres' | 'redis') {
+  const { volumes } = run.names
+  return service === 'redis'
+    ? { volume: volumes.redisdata, path: '/data' }
+    : { volume: volumes.pgdata, path: '/var/lib/postgresql/data' }
+}
+
+const DATA_IMAGES = {
+  postgres: [REGISTRY_IMAGES.postgres, LOCAL_IMAGES.postgres],
+  redis: [REGISTRY_IMAGES.redis, LOCAL_IMAGES.redis],
+}
+
+async function ensureService(run: HostRun, service: StackService & { name: 'postgres' | 'redis' }) {
   const { docker } = run.tools
-  const name = `${run.names.base}-${service.name}`
+  const name = run.names[service.name]
   const state = await docker.find(name)
   if (state?.running) {
     return
@@ -59,6 +72,9 @@ async function ensureService(run: HostRun, service: StackService, image: string,
     run.say(`starting ${name} again`)
     return docker.start(name)
   }
+  // The image is looked for only when the container is made (the first deploy).
+  const image = await engineImage(run, DATA_IMAGES[service.name])
+  const { volume, path } = dataOf(run, service.name)
   run.say(`starting ${name} (data in the volume ${volume})`)
   await docker.run({
     name,
@@ -70,7 +86,7 @@ async function ensureService(run: HostRun, service: StackService, image: string,
     labels: run.labels,
     healthcheck: service.healthcheck,
     health: health(run),
-    mounts: { [volume]: service.name === 'redis' ? '/data' : '/var/lib/postgresql/data' },
+    mounts: { [volume]: path },
     restart: true,
   })
 }
@@ -82,22 +98,19 @@ async function ensureService(run: HostRun, service: StackService, image: string,
 export async function ensureData(run: HostRun, secrets: StackSecrets) {
   const { docker } = run.tools
   const { names } = run
-  const images = {
-    app: '',
-    postgres: await engineImage(run, [REGISTRY_IMAGES.postgres, LOCAL_IMAGES.postgres]),
-    redis: await engineImage(run, [REGISTRY_IMAGES.redis, LOCAL_IMAGES.redis]),
-  }
   if (await docker.ensureNetwork(names.network, run.labels)) {
     run.say(`made the network ${names.network}`)
   }
   for (const volume of Object.values(names.volumes)) {
     await docker.ensureVolume(volume, run.labels)
   }
-  const handle = running(run, names.base, images)
-  const services = stackServices(secrets).filter((s) => s.name === 'postgres' || s.name === 'redis')
+  const handle = running(run, names.base, { app: '', postgres: '', redis: '' })
+  const services = stackServices(secrets).filter(
+    (s): s is StackService & { name: 'postgres' | 'redis' } =>
+      s.name === 'postgres' || s.name === 'redis'
+  )
   for (const service of services) {
-    const volume = service.name === 'redis' ? names.volumes.redisdata : names.volumes.pgdata
-    await ensureService(run, service, images[service.image], volume)
+    await ensureService(run, service)
   }
   for (const service of services) {
     await ready(run.tools, handle, service)

@@ -77,6 +77,12 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number) {
   return value
 }
 
+/** The login of one's own registry (NGIP_REGISTRY_USERNAME and _PASSWORD), for push and pull alike. */
+export function registryLogin(env: NodeJS.ProcessEnv) {
+  const { NGIP_REGISTRY_USERNAME: username, NGIP_REGISTRY_PASSWORD: password } = env
+  return username && password ? { username, password } : undefined
+}
+
 /** The host target's settings from the environment (`NGIP_DEPLOY_TARGET=host`). */
 export function hostSettings(
   env: NodeJS.ProcessEnv,
@@ -93,10 +99,7 @@ export function hostSettings(
     stateDir: paths.stateDir,
     secretsDir: env.NGIP_HOST_SECRETS_DIR || join(paths.stateDir, 'secrets'),
     environment: { ...env },
-    registryLogin:
-      env.NGIP_REGISTRY_USERNAME && env.NGIP_REGISTRY_PASSWORD
-        ? { username: env.NGIP_REGISTRY_USERNAME, password: env.NGIP_REGISTRY_PASSWORD }
-        : undefined,
+    registryLogin: registryLogin(env),
     lockWaitS: seconds(env, 'NGIP_HOST_LOCK_WAIT', 600),
     readyS: seconds(env, 'NGIP_HOST_READY_TIMEOUT', 180),
     healthIntervalS: 2,

@@ -65,4 +65,4 @@ export function loadStagePass(settings: HostSettings) {
   return readJson<StagePass>(stagePassPath(settings))
 }
 
-export { credentialsPath, stagePassPath }
+export { credentialsPath }

@@ -1,6 +1,8 @@
 import type Docker from 'dockerode'
-import { containerOptions, ignoreMissing, stateOf } from './docker_lifecycle.ts'
+import { containerOptions, demuxLogs, ignoreMissing, stateOf } from './docker_lifecycle.ts'
 import type { DockerPort } from './docker_port.ts'
+
+export { demuxLogs }
 
 type ContainerOps = Pick<
   DockerPort,
@@ -14,22 +16,6 @@ type ContainerOps = Pick<
   | 'pruneDanglingImages'
   | 'removeOldTags'
 >
-
-/** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
-export function demuxLogs(buffer: Buffer): string {
-  const parts: Buffer[] = []
-  let offset = 0
-  while (
-    offset + 8 <= buffer.length &&
-    buffer[offset] <= 2 &&
-    buffer.readUInt16BE(offset + 1) === 0
-  ) {
-    const size = buffer.readUInt32BE(offset + 4)
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size))
-    offset += 8 + size
-  }
-  return offset === 0 ? buffer.toString() : Buffer.concat(parts).toString()
-}
 
 /** The container and network half of the dockerode DockerPort. */
 export function containerOps(docker: Docker): ContainerOps {

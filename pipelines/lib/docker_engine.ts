@@ -3,13 +3,9 @@ import Docker from 'dockerode'
 import type { BuildRequest, ContainerRequest, DockerPort, RegistryAuth } from './docker_port.ts'
 import { followProgress } from './docker_progress.ts'
 import { ensureDockerEngine } from './engine.ts'
-import { containerOps, demuxLogs } from './docker_containers.ts'
-import { lifecycleOps } from './docker_lifecycle.ts'
+import { containerOps } from './docker_containers.ts'
+import { isNotFound, lifecycleOps } from './docker_lifecycle.ts'
 import type { Log } from './log.ts'
-
-function isNotFound(error: unknown) {
-  return (error as { statusCode?: number }).statusCode === 404
-}
 
 /**
  * DockerPort on a real engine through dockerode (DOCKER_HOST or the local
@@ -68,7 +64,7 @@ export function dockerEngine(log: Log, docker = new Docker(), { local = true } =
       return events.find((event) => event.aux?.Digest)?.aux?.Digest ?? ''
     },
     ...containerOps(docker),
-    ...lifecycleOps(docker, demuxLogs),
+    ...lifecycleOps(docker),
   } satisfies DockerPort
 }
 

@@ -6,6 +6,22 @@ type LifecycleOps = Pick<
   'find' | 'claim' | 'start' | 'stop' | 'exec' | 'ensureNetwork' | 'ensureVolume' | 'removeVolumes'
 >
 
+/** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
+export function demuxLogs(buffer: Buffer): string {
+  const parts: Buffer[] = []
+  let offset = 0
+  while (
+    offset + 8 <= buffer.length &&
+    buffer[offset] <= 2 &&
+    buffer.readUInt16BE(offset + 1) === 0
+  ) {
+    const size = buffer.readUInt32BE(offset + 4)
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size))
+    offset += 8 + size
+  }
+  return offset === 0 ? buffer.toString() : Buffer.concat(parts).toString()
+}
+
 /** 404 (no such thing) and 409 (already gone, or going) are what a cleanup expects. */
 export function ignoreMissing(error: unknown) {
   if (![304, 404, 409].includes((error as { statusCode?: number }).statusCode ?? 0)) {
@@ -13,7 +29,8 @@ export function ignoreMissing(error: unknown) {
   }
 }
 
-function isNotFound(error: unknown) {
+/** The engine's answer for a missing image, container or network. */
+export function isNotFound(error: unknown) {
   return (error as { statusCode?: number }).statusCode === 404
 }
 
@@ -84,7 +101,7 @@ async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** Containers started, stopped, claimed and exec'd into; networks and volumes made once. */
-export function lifecycleOps(docker: Docker, demux: (buffer: Buffer) => string): LifecycleOps {
+export function lifecycleOps(docker: Docker): LifecycleOps {
   return {
     async find(name) {
       return docker
@@ -120,7 +137,7 @@ export function lifecycleOps(docker: Docker, demux: (buffer: Buffer) => string):
       const exec = await docker
         .getContainer(name)
         .exec({ Cmd: command, AttachStdout: true, AttachStderr: true })
-      const output = demux(await collect(await exec.start({ hijack: true, stdin: false })))
+      const output = demuxLogs(await collect(await exec.start({ hijack: true, stdin: false })))
       const { ExitCode } = await exec.inspect()
       return { exitCode: ExitCode ?? -1, output }
     },

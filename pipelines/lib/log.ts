@@ -44,8 +44,4 @@ export class Log {
   heading(title: string) {
     this.line(`\n== ${title}`)
   }
-
-  table(rows: string[][]) {
-    this.write(formatTable(rows))
-  }
 }

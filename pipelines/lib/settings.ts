@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type cliOptions, type Facts, oneOf, type PipelineConfig } from '../config.ts'
+import { registryLogin } from '../host/settings.ts'
 import { STATE_DIR } from './activity.ts'
 
 /** The parts of the configuration that come from the environment, with their defaults. */
@@ -74,13 +75,7 @@ export function awsConfig(env: NodeJS.ProcessEnv) {
       repository: env.NGIP_ECR_REPOSITORY || 'ngip',
       registryHint:
         env.NGIP_REGISTRY || env.NGIP_ECR_REGISTRY || `<account>.dkr.ecr.${region}.amazonaws.com`,
-      registry: env.NGIP_REGISTRY
-        ? {
-            host: env.NGIP_REGISTRY,
-            username: env.NGIP_REGISTRY_USERNAME || undefined,
-            password: env.NGIP_REGISTRY_PASSWORD || undefined,
-          }
-        : undefined,
+      registry: env.NGIP_REGISTRY ? { host: env.NGIP_REGISTRY, ...registryLogin(env) } : undefined,
     },
   }
 }

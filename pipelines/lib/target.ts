@@ -1,4 +1,5 @@
 import type { SmokeTarget } from '../config.ts'
+import type { DeployTargetName } from './settings.ts'
 import type { Tools } from './tools.ts'
 
 export type Environment = 'stage' | 'prod'
@@ -27,7 +28,7 @@ export interface StagePass {
  * running version untouched when the migration fails.
  */
 export interface DeployTarget {
-  readonly name: 'aws' | 'host'
+  readonly name: DeployTargetName
   /** Migrates, then rolls (stage) or switches colours (prod) to the release. */
   deploy(tools: Tools, env: Environment, release: Release): Promise<void>
   /** The URLs and API key the smoke test uses against a deployed environment. */

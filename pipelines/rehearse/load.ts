@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { SmokeTarget } from '../config.ts'
 import type { DockerPort } from '../lib/docker_port.ts'
+import { Client, makeToken } from '../steps/smoke.ts'
 import { DB_NAME, DB_USER } from '../lib/stack.ts'
 import type { LoadResult } from './ping_load.ts'
 
@@ -10,19 +11,6 @@ const MAIN = fileURLToPath(new URL('load_main.ts', import.meta.url))
 
 /** Tokens the load spreads over, so that none reaches PING_LOG_LIMIT (1000) and is pruned. */
 const TOKENS = 100
-
-async function api(target: SmokeTarget, path: string, body?: unknown) {
-  const answer = await fetch(`${target.webUrl}/api/v1${path}`, {
-    method: body ? 'POST' : 'GET',
-    body: body ? JSON.stringify(body) : undefined,
-    headers: { 'authorization': `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
-  })
-  const text = await answer.text()
-  if (!answer.ok) {
-    throw new Error(`${path} answered ${answer.status}: ${text.slice(0, 200)}`)
-  }
-  return JSON.parse(text)
-}
 
 /** A steady ping load against an environment, from a process of its own. */
 export class PingLoad {
@@ -40,9 +28,9 @@ export class PingLoad {
 
   /** The Tokens the load pings, made through the API. */
   async prepare() {
+    const client = new Client(this.target)
     for (let i = 0; i < TOKENS; i++) {
-      const created = await api(this.target, '/tokens', { name: `rehearsal load ${i}` })
-      this.tokens.push(created.data.id)
+      this.tokens.push(await makeToken(client, `rehearsal load ${i}`))
     }
   }
 

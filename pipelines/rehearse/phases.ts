@@ -1,5 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import type { Agent } from '../agent/agent.ts'
 import type { RunRecord } from '../agent/records.ts'
 import { seconds } from '../lib/log.ts'
@@ -28,14 +27,6 @@ export function describeStages(results: Record<string, string>): string {
     .join(', ')
 }
 
-/** The log of the run of `commit`, once the agent has started it. */
-async function runLog(stateDir: string, commit: string): Promise<string | undefined> {
-  const dir = join(stateDir, 'runs')
-  const names = await readdir(dir).catch(() => [] as string[])
-  const name = names.find((file) => file.endsWith(`-${commit.slice(0, 12)}.log`))
-  return name ? join(dir, name) : undefined
-}
-
 export interface WatchedRun {
   record: RunRecord
   log: string
@@ -50,7 +41,6 @@ export interface WatchedRun {
  */
 export async function agentRun(
   agent: Agent,
-  stateDir: string,
   commit: string,
   watch: Array<[RegExp, () => void | Promise<void>]> = []
 ): Promise<WatchedRun> {
@@ -58,7 +48,7 @@ export async function agentRun(
   let done = false
   const watcher = (async () => {
     while (!done) {
-      const path = await runLog(stateDir, commit)
+      const path = agent.records.logOf(commit)
       const text = path ? await readFile(path, 'utf8').catch(() => '') : ''
       for (const [pattern, handler] of watch) {
         if (!seen.has(pattern) && pattern.test(text)) {

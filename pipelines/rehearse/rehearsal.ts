@@ -1,4 +1,5 @@
 import type { Agent } from '../agent/agent.ts'
+import { envNames } from '../host/names.ts'
 import type { PipelineConfig } from '../config.ts'
 import { Activity } from '../lib/activity.ts'
 import type { DeployTarget } from '../lib/target.ts'
@@ -54,14 +55,14 @@ export class Rehearsal {
     expect: Record<string, string>,
     onProd: () => void = () => {}
   ) {
-    const { workspace, agent, setting } = this.parts
+    const { workspace, agent } = this.parts
     const pushed = await workspace.push({ message, files })
     const watch: Array<[RegExp, () => void]> = [
       [/^prod passed in /m, () => {}],
       // From the moment prod's new colour is up: its smoke test, the switch, the standby.
       [/^host: \S+-prod-(blue|green) is up in /m, onProd],
     ]
-    const run = await agentRun(agent, setting.stateDir, pushed.commit, watch)
+    const run = await agentRun(agent, pushed.commit, watch)
     const results = stageResults(run.log)
     for (const [stage, result] of Object.entries(expect)) {
       if (results[stage] !== result) {
@@ -111,7 +112,7 @@ export class Rehearsal {
       })) &&
       (await this.#phase('Tokens in prod for a steady ping load', async () => {
         const prod = await this.parts.target.smokeTarget(this.tools, 'prod')
-        const postgres = `${this.parts.setting.project}-prod-postgres`
+        const { postgres } = envNames(this.parts.setting.project, 'prod')
         this.#load = new PingLoad(prod, LOAD_RATE, this.tools.docker, postgres)
         await this.#load.prepare()
         return `${this.#load.tokens.length} Tokens, pinged from the moment the new colour is up, one connection a ping`

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { Agent } from '../agent/agent.ts'
 import type { PipelineConfig } from '../config.ts'
 import { hostSettings, hostTarget } from '../host/target.ts'
-import { HOST_LABEL } from '../host/names.ts'
+import { envNames, HOST_LABEL } from '../host/names.ts'
 import { startRegistry } from '../lib/local_registry.ts'
 import { formatTable, seconds } from '../lib/log.ts'
 import type { Tools } from '../lib/tools.ts'
@@ -28,13 +28,11 @@ function printReport(tools: Tools, report: RehearsalReport) {
 }
 
 async function removeStacks(tools: Tools, project: string) {
-  for (const env of ['stage', 'prod']) {
-    await tools.docker.removeLabelled(`${HOST_LABEL}=${project}-${env}`).catch(() => 0)
+  for (const env of ['stage', 'prod'] as const) {
+    const names = envNames(project, env)
+    await tools.docker.removeLabelled(`${HOST_LABEL}=${names.base}`).catch(() => 0)
+    await tools.docker.removeVolumes(Object.values(names.volumes)).catch(() => {})
   }
-  const names = ['pgdata', 'redisdata', 'storage', 'proxy']
-  await tools.docker
-    .removeVolumes(['stage', 'prod'].flatMap((env) => names.map((n) => `${project}-${env}-${n}`)))
-    .catch(() => {})
 }
 
 /**

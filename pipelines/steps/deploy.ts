@@ -1,20 +1,24 @@
 import type { PipelineConfig } from '../config.ts'
 import type { DeployTarget, Release } from '../lib/target.ts'
 import type { Tools } from '../lib/tools.ts'
+import { appImageRef } from './image.ts'
+
+/** The host target without a registry: docker-build makes the image on that engine, push has nothing to do. */
+export function buildsOnEngine(config: PipelineConfig) {
+  return config.target === 'host' && !config.push.registry
+}
 
 /**
  * This commit's release: its image in the registry, tagged with the short
- * commit id; for the host target without a registry, the image docker-build
- * made on that engine.
+ * commit id; or the image docker-build made on the host target's engine.
  */
 export function releaseOf(config: PipelineConfig): Release {
-  const { registryHint, repository, registry } = config.push
-  const local = config.target === 'host' && !registry
+  const { registryHint, repository } = config.push
   return {
     commit: config.head,
     tag: config.image.tag,
-    image: local
-      ? `${config.image.name}:${config.image.tag}`
+    image: buildsOnEngine(config)
+      ? appImageRef({ root: config.root, ...config.image })
       : `${registryHint}/${repository}:${config.image.tag}`,
   }
 }

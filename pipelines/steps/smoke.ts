@@ -35,7 +35,8 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   throw new Error(`${what} within ${timeoutMs / 1000} s (last: ${last})`)
 }
 
-class Client {
+/** The REST API of a running ngip, with its API key. */
+export class Client {
   readonly web: string
   readonly #apiKey: string
 
@@ -64,12 +65,17 @@ async function signInPage(client: Client, log: Log) {
   log.line(`smoke: ${client.web}/login shows the sign-in form`)
 }
 
-async function createToken(client: Client, log: Log): Promise<string> {
-  const created = await client.api('/tokens', { name: `smoke ${new Date().toISOString()}` })
+/** Makes a Token through the API; returns its id, or throws one line. */
+export async function makeToken(client: Client, name: string): Promise<string> {
+  const created = await client.api('/tokens', { name })
   if (created.status !== 201) {
     throw new Error(`creating a Token through the API answered ${created.status}: ${created.text}`)
   }
-  const id: string = created.json().data.id
+  return created.json().data.id
+}
+
+async function createToken(client: Client, log: Log): Promise<string> {
+  const id = await makeToken(client, `smoke ${new Date().toISOString()}`)
   log.line(`smoke: created Token ${id} through the API`)
   return id
 }
@@ -98,10 +104,7 @@ async function keeper(client: Client, mode: 'make' | 'check', log: Log) {
       `the data of earlier deploys is gone: the Token "${KEEPER}" an earlier stage-test made is missing (the Token list answered ${list.status})`
     )
   }
-  const made = await client.api('/tokens', { name: KEEPER })
-  if (made.status !== 201) {
-    throw new Error(`making the Token "${KEEPER}" answered ${made.status}: ${made.text}`)
-  }
+  await makeToken(client, KEEPER)
   log.line(`smoke: made the Token "${KEEPER}" that later stage-tests look for`)
 }
 
