@@ -70,8 +70,13 @@ function setup() {
     return agent
   }
   const lines = () => (existsSync(record) ? readFileSync(record, 'utf8').trim().split('\n') : [])
-  const cleanup = () => {
+  // The agents are gone before their state folder is: a stopping agent still writes its records.
+  const cleanup = async () => {
+    const exited = agents
+      .filter((agent) => agent.exitCode === null && agent.signalCode === null)
+      .map((agent) => new Promise((resolve) => agent.once('exit', resolve)))
     agents.forEach((agent) => agent.kill('SIGTERM'))
+    await Promise.all(exited)
     rmSync(gate, { force: true })
     remote.remove()
     rmSync(state, { recursive: true, force: true })
