@@ -1,6 +1,8 @@
 /*
  * The admin UI's few interactive parts, as Alpine.js components. Loaded
- * before Alpine (both deferred), served as is: no build step.
+ * before Alpine (both deferred), served as is: no build step. Alpine is its
+ * CSP build, which parses the templates' expressions instead of eval'ing
+ * them: keep those to names, calls, comparisons and literals, logic here.
  */
 const REFRESH_MS = 10_000
 

@@ -18,7 +18,7 @@ router.get('/metrics', [controllers.Metrics, 'show']).as('metrics')
  * from another host and no asset build is needed.
  */
 const vendor = {
-  'alpine.js': 'alpinejs/dist/cdn.min.js',
+  'alpine.js': '@alpinejs/csp/dist/cdn.min.js',
   'uplot.js': 'uplot/dist/uPlot.iife.min.js',
   'uplot.css': 'uplot/dist/uPlot.min.css',
 } as const

@@ -119,3 +119,37 @@ export async function waitForCount(page: Page, selector: string, count: number) 
 export async function readClipboard(page: Page) {
   return String(await page.evaluate('navigator.clipboard.readText()'))
 }
+
+/**
+ * Every Content-Security-Policy violation, script error (Alpine's expression
+ * errors among them) and console error on the pages of this context, one line
+ * each. Violations come from the page's own `securitypolicyviolation` event as
+ * well as from the console, so none goes unseen.
+ */
+export async function watchPageProblems(context: BrowserContext) {
+  const problems: string[] = []
+  await context.exposeBinding('reportPolicyViolation', ({ page }, text: string) => {
+    problems.push(`${page.url()}: ${text}`)
+  })
+  await context.addInitScript(`document.addEventListener('securitypolicyviolation', (event) => {
+    window.reportPolicyViolation(
+      'CSP violation: ' + event.effectiveDirective + ' blocked ' + (event.blockedURI || 'inline') +
+        ' at ' + event.sourceFile + ':' + event.lineNumber
+    )
+  })`)
+  context.on('console', (message) => {
+    const text = message.text()
+    // A page that answers 404 or 500 on purpose logs its own status
+    const ownStatus = message.location().url === message.page()?.url()
+    if (ownStatus && text.startsWith('Failed to load resource')) {
+      return
+    }
+    if (message.type() === 'error' || /Alpine|Content Security Policy/i.test(text)) {
+      problems.push(`${message.page()?.url()}: console ${message.type()}: ${text}`)
+    }
+  })
+  context.on('weberror', (error) => {
+    problems.push(`${error.page()?.url()}: ${error.error().message}`)
+  })
+  return problems
+}
