@@ -21,6 +21,16 @@ const ngipConfig = {
     namespace: env.get('METRICS_NAMESPACE', ''),
     environment: env.get('METRICS_ENVIRONMENT', 'local'),
   },
+  /**
+   * Failed sign-ins (SignInService): per address and email, and per email from
+   * any address, so guesses spread over many addresses are slow too (at most
+   * 20 every 15 minutes, about 2,000 a day). Whoever causes the account's block,
+   * the real user is refused while it lasts and gets in again 15 minutes later.
+   */
+  signIn: {
+    address: { requests: 10, duration: '1 minute', blockDuration: '5 minutes' },
+    account: { requests: 20, duration: '15 minutes', blockDuration: '15 minutes' },
+  },
   /** REST API requests a minute per API key */
   apiRateLimit: env.get('API_RATE_LIMIT', 600),
   /** Pings per batch, and how long a dead worker's entries wait before being claimed */

@@ -6,20 +6,25 @@ import type { Credentials } from './state.ts'
 
 /**
  * The app's environment in this deployment: the docker-test stack's, with the
- * public URLs. One host shares its cores between serving and deploying (a new
+ * public URLs, and the environment's network as its trusted proxies: the
+ * proxy in front is on it (and only this environment's containers are), so
+ * X-Forwarded-For from there names the real client for sign-in throttling
+ * and stored ping sources, and the proxy may be replaced on any address. One host shares its cores between serving and deploying (a new
  * colour booting beside the live one), and a ping the edge answers 503 after
  * its Redis wait may still have been enqueued, so curl's retry stores it twice:
  * the edge waits for a stalled Redis up to 1 s here, not 100 ms (a Redis that
  * is down is still answered at once).
  */
-export function appEnv(run: HostRun, secrets: StackSecrets): Record<string, string> {
+export async function appEnv(run: HostRun, secrets: StackSecrets): Promise<Record<string, string>> {
   const web = stackServices(secrets).find((service) => service.name === 'web')!
   const urls = run.settings.envs[run.env]
+  const subnets = await run.tools.docker.networkSubnets(run.names.network)
   return {
     ...web.env,
     APP_URL: urls.appUrl,
     PING_URL: urls.pingUrl,
     PING_REDIS_TIMEOUT_MS: '1000',
+    TRUSTED_PROXIES: subnets.join(','),
   }
 }
 
@@ -51,7 +56,7 @@ export async function migrate(
     name,
     image,
     command: ['setup', '--json'],
-    env: appEnv(run, secrets),
+    env: await appEnv(run, secrets),
     network: run.names.network,
     alias: name,
     labels: run.labels,
