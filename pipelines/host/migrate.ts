@@ -28,10 +28,10 @@ export async function appEnv(run: HostRun, secrets: StackSecrets): Promise<Recor
   }
 }
 
-/** The JSON line `setup --json` prints, masked at once. */
-function credentialsIn(run: HostRun, output: string): Credentials | undefined {
+/** The JSON line `setup --json` prints (a password only on the first deploy), masked at once. */
+function credentialsIn(run: HostRun, output: string): Partial<Credentials> | undefined {
   const line = output.split('\n').find((text) => text.startsWith('{"email"'))
-  const credentials = line ? (JSON.parse(line) as Credentials) : undefined
+  const credentials = line ? (JSON.parse(line) as Partial<Credentials>) : undefined
   run.tools.log.secrets.add(credentials?.apiKey, credentials?.password)
   return credentials
 }
@@ -46,7 +46,7 @@ export async function migrate(
   run: HostRun,
   image: string,
   secrets: StackSecrets
-): Promise<Credentials> {
+): Promise<Partial<Credentials>> {
   const { docker } = run.tools
   const name = run.names.migrate
   const started = Date.now()
