@@ -16,10 +16,12 @@ const ngipConfig = {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
   },
-  /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */
   metrics: {
+    /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */
     namespace: env.get('METRICS_NAMESPACE', ''),
     environment: env.get('METRICS_ENVIRONMENT', 'local'),
+    /** The bearer token /metrics answers; /metrics is off (404) when unset */
+    token: env.get('METRICS_TOKEN', ''),
   },
   /**
    * Failed sign-ins (SignInService): per address and email, and per email from

@@ -67,4 +67,5 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   METRICS_NAMESPACE: Env.schema.string.optional(),
   METRICS_ENVIRONMENT: Env.schema.string.optional(),
+  METRICS_TOKEN: Env.schema.string.optional(),
 })
