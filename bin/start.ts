@@ -13,6 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { codegen, ensureEnvFile } from './prepare.ts'
+import { type QuickstartCredentials, quickstartLines } from '../lib/quickstart_text.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const node = process.execPath
@@ -35,6 +36,8 @@ const roles: Role[] = [
 
 const children = new Map<string, ChildProcess>()
 let stopping = false
+/** Credentials with a password not printed yet (it exists nowhere else). */
+let unshown: QuickstartCredentials | undefined
 
 function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) {
   let rest = ''
@@ -65,7 +68,7 @@ function launch(role: Role) {
   })
 }
 
-function setup(): { email: string; password: string; apiKey: string; demoPingUrl: string } {
+function setup(): QuickstartCredentials {
   const result = spawnSync(node, ['ace', 'ngip:setup', '--json'], {
     cwd: root,
     env: process.env,
@@ -125,6 +128,8 @@ async function main() {
   }
   console.log('ngip: preparing the database')
   const credentials = setup()
+  // A password is shown once and never stored: show it even if a role does not come up.
+  unshown = credentials.password ? credentials : undefined
 
   process.on('SIGINT', () => stop(0))
   process.on('SIGTERM', () => stop(0))
@@ -137,19 +142,14 @@ async function main() {
   const pingPort = process.env.PING_PORT || '3334'
   await waitFor(`${webUrl}/health/live`, 60_000)
   await waitFor(`http://127.0.0.1:${pingPort}/health`, 60_000)
-  console.log(
-    [
-      '',
-      `Admin UI: ${webUrl}`,
-      `Admin login: ${credentials.email} / ${credentials.password}`,
-      `API key: ${credentials.apiKey}`,
-      `Demo ping URL: ${credentials.demoPingUrl}`,
-      '',
-    ].join('\n')
-  )
+  unshown = undefined
+  console.log(['', `Admin UI: ${webUrl}`, ...quickstartLines(credentials), ''].join('\n'))
 }
 
 main().catch((error) => {
+  if (unshown) {
+    console.log(['', ...quickstartLines(unshown), ''].join('\n'))
+  }
   console.error(`ngip: ${error.message}`)
   stop(1)
 })

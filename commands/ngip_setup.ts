@@ -2,12 +2,13 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { ensureDatabase, migrate } from '#services/database_setup'
 import { ensureQuickstart } from '#services/quickstart'
+import { quickstartLines } from '#lib/quickstart_text'
 import TokenRegistry from '#services/token_registry'
 
 export default class NgipSetup extends BaseCommand {
   static commandName = 'ngip:setup'
   static description =
-    "Create the database if missing, migrate it, seed the quick-start admin, API key and demo Token (--provision: a deployed environment's first admin and API key)"
+    "Create the database if missing, migrate it, seed the quick-start admin, API key and demo Token on the first start and print what still works (--provision: a deployed environment's first admin and API key)"
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Print the credentials as one JSON line' })
@@ -53,9 +54,9 @@ export default class NgipSetup extends BaseCommand {
     if (this.json) {
       console.log(JSON.stringify(credentials))
     } else {
-      this.logger.success(`Admin login: ${credentials.email} / ${credentials.password}`)
-      this.logger.success(`API key: ${credentials.apiKey}`)
-      this.logger.success(`Demo ping URL: ${credentials.demoPingUrl}`)
+      for (const line of quickstartLines(credentials)) {
+        this.logger.success(line)
+      }
     }
   }
 

@@ -16,10 +16,22 @@ const ngipConfig = {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
   },
-  /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */
   metrics: {
+    /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */
     namespace: env.get('METRICS_NAMESPACE', ''),
     environment: env.get('METRICS_ENVIRONMENT', 'local'),
+    /** The bearer token /metrics answers; /metrics is off (404) when unset */
+    token: env.get('METRICS_TOKEN', ''),
+  },
+  /**
+   * Failed sign-ins (SignInService): per address and email, and per email from
+   * any address, so guesses spread over many addresses are slow too (at most
+   * 20 every 15 minutes, about 2,000 a day). Whoever causes the account's block,
+   * the real user is refused while it lasts and gets in again 15 minutes later.
+   */
+  signIn: {
+    address: { requests: 10, duration: '1 minute', blockDuration: '5 minutes' },
+    account: { requests: 20, duration: '15 minutes', blockDuration: '15 minutes' },
   },
   /** REST API requests a minute per API key */
   apiRateLimit: env.get('API_RATE_LIMIT', 600),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { type AddressMatcher, cidrMatcher } from '#lib/cidr'
 
 /**
  * Settings of the ping edge, read from the environment (and from .env when
@@ -11,8 +12,11 @@ export interface EdgeConfig {
   rateLimit: number
   /** A Redis command slower than this answers 503 (the client retries) */
   redisTimeoutMs: number
-  /** Trust X-Forwarded-For for the stored source address (behind a proxy) */
-  trustProxy: boolean
+  /**
+   * The proxies (TRUSTED_PROXIES, as the app) whose X-Forwarded-For gives the
+   * stored source address; none by default, and none with PING_TRUST_PROXY=false
+   */
+  trustedProxies: AddressMatcher
   redis: {
     host: string
     port: number
@@ -41,7 +45,9 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     bodyLimit: int(env, 'PING_BODY_LIMIT', 10_000),
     rateLimit: int(env, 'PING_RATE_LIMIT', 0),
     redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', 100),
-    trustProxy: env.PING_TRUST_PROXY !== 'false',
+    trustedProxies: cidrMatcher(
+      env.PING_TRUST_PROXY === 'false' ? '' : (env.TRUSTED_PROXIES ?? '')
+    ),
     redis: {
       host: env.REDIS_HOST || '127.0.0.1',
       port: int(env, 'REDIS_PORT', 6379),

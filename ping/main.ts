@@ -10,7 +10,7 @@ const config = loadEdgeConfig()
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
-  { trustProxy: config.trustProxy }
+  { trustedProxies: config.trustedProxies }
 )
 server.keepAliveTimeout = 65_000
 await store.ready()

@@ -1,26 +1,52 @@
-import { isIP } from 'node:net'
+import { isIP, type Socket } from 'node:net'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { type AddressMatcher, cidrMatcher, matchesNothing } from '#lib/cidr'
 import { handleEdgeRequest, type EdgeDeps, type EdgeRequest } from './core.js'
 
 export interface ServerOptions {
-  /** Take the client address from X-Forwarded-For (as healthchecks does) */
-  trustProxy?: boolean
+  /** Proxies whose X-Forwarded-For names the client (none by default) */
+  trustedProxies?: AddressMatcher
 }
 
 const NO_QUERY = new URLSearchParams()
 
+/** Whether a connection comes from a trusted proxy: matched once per connection. */
+const fromProxy = new WeakMap<Socket, boolean>()
+
+function isProxy(socket: Socket, trusted: AddressMatcher) {
+  let known = fromProxy.get(socket)
+  if (known === undefined) {
+    known = trusted(socket.remoteAddress ?? '')
+    fromProxy.set(socket, known)
+  }
+  return known
+}
+
 /**
- * The client address: the first X-Forwarded-For hop when trusted and valid.
+ * The client address: the connection's, or, when that is a trusted proxy, the
+ * X-Forwarded-For hops read from the right up to the first one that is not a
+ * trusted proxy (as the app's proxy-addr does). A hop that is not an address
+ * ends the walk.
  */
-function remoteAddr(req: IncomingMessage, trustProxy: boolean) {
-  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined
-  if (typeof forwarded === 'string') {
-    const first = forwarded.split(',', 1)[0].trim()
-    if (isIP(first)) {
-      return first
+function remoteAddr(req: IncomingMessage, trusted: AddressMatcher | null) {
+  const own = req.socket.remoteAddress ?? ''
+  const forwarded = req.headers['x-forwarded-for']
+  if (!trusted || typeof forwarded !== 'string' || !isProxy(req.socket, trusted)) {
+    return own
+  }
+  const hops = forwarded.split(',')
+  let address = own
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i].trim()
+    if (!isIP(hop)) {
+      break
+    }
+    address = hop
+    if (!trusted(hop)) {
+      break
     }
   }
-  return req.socket.remoteAddress ?? ''
+  return address
 }
 
 /**
@@ -42,12 +68,12 @@ function target(url: string): { path: string; query: URLSearchParams } {
     : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) }
 }
 
-function toEdgeRequest(req: IncomingMessage, body: Buffer | null, trustProxy: boolean) {
+function toEdgeRequest(req: IncomingMessage, body: Buffer | null, trusted: AddressMatcher | null) {
   const edgeRequest: EdgeRequest = {
     method: req.method ?? 'GET',
     ...target(req.url ?? '/'),
     headers: req.headers,
-    remoteAddr: remoteAddr(req, trustProxy),
+    remoteAddr: remoteAddr(req, trusted),
     body,
   }
   return edgeRequest
@@ -58,9 +84,9 @@ async function answer(
   res: ServerResponse,
   deps: EdgeDeps,
   body: Buffer | null,
-  trustProxy: boolean
+  trusted: AddressMatcher | null
 ) {
-  const response = await handleEdgeRequest(toEdgeRequest(req, body, trustProxy), deps)
+  const response = await handleEdgeRequest(toEdgeRequest(req, body, trusted), deps)
   res.writeHead(response.status, response.headers)
   res.end(req.method === 'HEAD' || response.status === 204 ? undefined : response.body)
 }
@@ -81,7 +107,9 @@ function answerSafely(...args: Parameters<typeof answer>) {
  * the limit and the rest drained, so a huge upload is cut, never refused.
  */
 export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
-  const trustProxy = options.trustProxy ?? true
+  const matcher = options.trustedProxies ?? cidrMatcher('')
+  // No trusted proxy (the default): X-Forwarded-For is never even read.
+  const trusted = matchesNothing(matcher) ? null : matcher
   return createServer((req, res) => {
     if (
       req.headers['content-length'] === undefined &&
@@ -90,7 +118,7 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
       // No body: answer without waiting for the end of the stream.
       req.on('error', () => {})
       req.resume()
-      answerSafely(req, res, deps, null, trustProxy)
+      answerSafely(req, res, deps, null, trusted)
       return
     }
     const chunks: Buffer[] = []
@@ -103,7 +131,7 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
     })
     req.on('error', () => res.destroy())
     req.on('end', () => {
-      answerSafely(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trustProxy)
+      answerSafely(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trusted)
     })
   })
 }

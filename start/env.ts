@@ -17,6 +17,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   PORT: Env.schema.number.optional(),
   APP_KEY: Env.schema.secret(),
   APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  TRUSTED_PROXIES: Env.schema.string.optional(),
   LOG_LEVEL: Env.schema.enum.optional([
     'fatal',
     'error',
@@ -66,4 +67,5 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   METRICS_NAMESPACE: Env.schema.string.optional(),
   METRICS_ENVIRONMENT: Env.schema.string.optional(),
+  METRICS_TOKEN: Env.schema.string.optional(),
 })

@@ -11,7 +11,7 @@ import { middleware } from '#start/kernel'
 
 router.get('/health/live', [controllers.Health, 'live']).as('health.live')
 router.get('/health/ready', [controllers.Health, 'ready']).as('health.ready')
-router.get('/metrics', [controllers.Metrics, 'show']).as('metrics')
+router.get('/metrics', [controllers.Metrics, 'show']).use(middleware.metricsAuth()).as('metrics')
 
 /**
  * Front-end libraries come from node_modules, so no page loads anything

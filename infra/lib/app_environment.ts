@@ -13,6 +13,11 @@ export interface AppRuntimeProps {
   database: rds.DatabaseInstance
   redis: { host: string; port: string; authToken: secretsmanager.ISecret }
   appKey: secretsmanager.ISecret
+  /**
+   * Where the load balancer's nodes connect from (its subnets' CIDR blocks):
+   * the app believes X-Forwarded-For from there only (TRUSTED_PROXIES).
+   */
+  trustedProxies?: string[]
 }
 
 export const WEB_PORT = 3333
@@ -55,6 +60,7 @@ export function appEnvironment(props: AppRuntimeProps): Record<string, string> {
     PING_RATE_LIMIT: String(config.ping.rateLimit),
     METRICS_NAMESPACE: PING_QUEUE_METRIC.namespace,
     METRICS_ENVIRONMENT: config.envName,
+    ...(props.trustedProxies?.length ? { TRUSTED_PROXIES: props.trustedProxies.join(',') } : {}),
   }
 }
 

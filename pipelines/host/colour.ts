@@ -35,7 +35,7 @@ export async function startColour(
   const { docker } = run.tools
   const started = Date.now()
   await docker.remove(colourNames(run, colour), [])
-  const env = appEnv(run, secrets)
+  const env = await appEnv(run, secrets)
   const services = roleServices(secrets)
   run.say(`starting ${run.names.colour(colour)} (${ROLES.join(', ')}) from ${image}`)
   for (const service of services) {

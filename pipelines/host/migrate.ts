@@ -6,27 +6,32 @@ import type { Credentials } from './state.ts'
 
 /**
  * The app's environment in this deployment: the docker-test stack's, with the
- * public URLs. One host shares its cores between serving and deploying (a new
+ * public URLs, and the environment's network as its trusted proxies: the
+ * proxy in front is on it (and only this environment's containers are), so
+ * X-Forwarded-For from there names the real client for sign-in throttling
+ * and stored ping sources, and the proxy may be replaced on any address. One host shares its cores between serving and deploying (a new
  * colour booting beside the live one), and a ping the edge answers 503 after
  * its Redis wait may still have been enqueued, so curl's retry stores it twice:
  * the edge waits for a stalled Redis up to 1 s here, not 100 ms (a Redis that
  * is down is still answered at once).
  */
-export function appEnv(run: HostRun, secrets: StackSecrets): Record<string, string> {
+export async function appEnv(run: HostRun, secrets: StackSecrets): Promise<Record<string, string>> {
   const web = stackServices(secrets).find((service) => service.name === 'web')!
   const urls = run.settings.envs[run.env]
+  const subnets = await run.tools.docker.networkSubnets(run.names.network)
   return {
     ...web.env,
     APP_URL: urls.appUrl,
     PING_URL: urls.pingUrl,
     PING_REDIS_TIMEOUT_MS: '1000',
+    TRUSTED_PROXIES: subnets.join(','),
   }
 }
 
-/** The JSON line `setup --json` prints, masked at once. */
-function credentialsIn(run: HostRun, output: string): Credentials | undefined {
+/** The JSON line `setup --json` prints (a password only on the first deploy), masked at once. */
+function credentialsIn(run: HostRun, output: string): Partial<Credentials> | undefined {
   const line = output.split('\n').find((text) => text.startsWith('{"email"'))
-  const credentials = line ? (JSON.parse(line) as Credentials) : undefined
+  const credentials = line ? (JSON.parse(line) as Partial<Credentials>) : undefined
   run.tools.log.secrets.add(credentials?.apiKey, credentials?.password)
   return credentials
 }
@@ -41,7 +46,7 @@ export async function migrate(
   run: HostRun,
   image: string,
   secrets: StackSecrets
-): Promise<Credentials> {
+): Promise<Partial<Credentials>> {
   const { docker } = run.tools
   const name = run.names.migrate
   const started = Date.now()
@@ -51,7 +56,7 @@ export async function migrate(
     name,
     image,
     command: ['setup', '--json'],
-    env: appEnv(run, secrets),
+    env: await appEnv(run, secrets),
     network: run.names.network,
     alias: name,
     labels: run.labels,

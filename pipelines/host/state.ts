@@ -37,13 +37,22 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
+/**
+ * Records what setup printed over what an earlier deploy recorded: setup
+ * prints the admin's password only when it makes the admin, so the first
+ * deploy's stays here (never printed) while later deploys add nothing.
+ */
 export async function saveCredentials(
   tools: Tools,
   settings: HostSettings,
   env: Environment,
-  credentials: Credentials
-) {
-  await writePrivate(tools, credentialsPath(settings, env), credentials)
+  printed: Partial<Credentials>
+): Promise<Credentials> {
+  const path = credentialsPath(settings, env)
+  const previous = tools.plan ? undefined : await readJson<Credentials>(path)
+  const merged = { email: '', password: '', apiKey: '', ...previous, ...printed }
+  await writePrivate(tools, path, merged)
+  return merged
 }
 
 /** The stored credentials, registered with the log's mask. */

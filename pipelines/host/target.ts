@@ -56,11 +56,11 @@ async function deploy(settings: HostSettings, tools: Tools, env: Environment, re
     await ensureData(run, secrets)
     await ensureProxy(run)
     const live = await liveColour(run)
-    const credentials = await migrate(run, release.image, secrets).catch((error: Error) => {
+    const printed = await migrate(run, release.image, secrets).catch((error: Error) => {
       const still = live ? `${run.names.colour(live)} still serves` : 'nothing else changed'
       throw new Error(`${error.message}; ${still}`)
     })
-    await saveCredentials(run.tools, settings, env, credentials)
+    const credentials = await saveCredentials(run.tools, settings, env, printed)
     const next = await blueGreen(run, release, live, { secrets, apiKey: credentials.apiKey })
     const standby = live ? `; ${live} stands by for \`pnpm pipeline rollback\`` : ''
     run.say(`${env} serves ${release.tag} from ${next}${standby}`)

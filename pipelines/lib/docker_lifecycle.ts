@@ -3,7 +3,15 @@ import type { ContainerRequest, ContainerState, DockerPort, ExecResult } from '.
 
 type LifecycleOps = Pick<
   DockerPort,
-  'find' | 'claim' | 'start' | 'stop' | 'exec' | 'ensureNetwork' | 'ensureVolume' | 'removeVolumes'
+  | 'find'
+  | 'claim'
+  | 'start'
+  | 'stop'
+  | 'exec'
+  | 'ensureNetwork'
+  | 'networkSubnets'
+  | 'ensureVolume'
+  | 'removeVolumes'
 >
 
 /** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
@@ -148,6 +156,11 @@ export function lifecycleOps(docker: Docker): LifecycleOps {
       }
       await docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels })
       return true
+    },
+    async networkSubnets(name) {
+      const { IPAM } = await docker.getNetwork(name).inspect()
+      const configs = (IPAM?.Config ?? []) as { Subnet?: string }[]
+      return configs.map((config) => config.Subnet).filter((subnet) => subnet !== undefined)
     },
     async ensureVolume(name, labels) {
       await docker.createVolume({ Name: name, Labels: labels })

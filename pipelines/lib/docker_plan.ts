@@ -94,6 +94,10 @@ export function dockerPlan(plan: Plan): DockerPort {
       say(`network create ${name} (unless it exists)`)
       return true
     },
+    async networkSubnets(name) {
+      say(`network inspect ${name}`)
+      return [`<subnet of ${name}>`]
+    },
     async ensureVolume(name) {
       say(`volume create ${name}`)
     },

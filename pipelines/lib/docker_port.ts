@@ -98,6 +98,8 @@ export interface DockerPort {
   exec(name: string, command: string[]): Promise<ExecResult>
   /** Creates a network unless one of that name exists; true when created. */
   ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>
+  /** The CIDR blocks of a network's address space, as the engine assigned them. */
+  networkSubnets(name: string): Promise<string[]>
   /** Creates a named volume unless it exists (the engine's create is idempotent). */
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>
   /** Removes named volumes; missing ones are fine. */

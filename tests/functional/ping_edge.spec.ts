@@ -124,12 +124,40 @@ test.group('Ping edge: the answer table of SPEC §3', (group) => {
     const edge = await startEdge()
     try {
       await send(edge.url, `/ping/${token.uuid}/start?rid=${RID.toUpperCase()}`, {
-        headers: { 'user-agent': 'runitor/1.2', 'x-forwarded-for': '203.0.113.9, 10.0.0.1' },
+        headers: { 'user-agent': 'runitor/1.2' },
       })
       const [ping] = await queuedPings()
-      assert.containSubset(ping, { rid: RID, userAgent: 'runitor/1.2', remoteAddr: '203.0.113.9' })
+      assert.containSubset(ping, { rid: RID, userAgent: 'runitor/1.2', remoteAddr: '127.0.0.1' })
     } finally {
       await edge.close()
+    }
+  })
+
+  test('X-Forwarded-For names the source only through trusted proxies', async ({ assert }) => {
+    const { token } = await setup()
+    const forwarded = { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }
+    const sources: Record<string, string> = {
+      '': '127.0.0.1',
+      '127.0.0.1': '10.0.0.1',
+      '127.0.0.0/8, 10.0.0.0/8': '203.0.113.9',
+      '192.0.2.0/24': '127.0.0.1',
+    }
+    for (const [trustedProxies, source] of Object.entries(sources)) {
+      const before = await queuedPings()
+      const edge = await startEdge(10_000, { trustedProxies })
+      try {
+        await send(edge.url, `/ping/${token.uuid}`, { headers: forwarded })
+        await send(edge.url, `/ping/${token.uuid}`, { headers: { 'x-forwarded-for': 'junk' } })
+        const all = await queuedPings()
+        const pings = all.slice(before.length)
+        assert.deepEqual(
+          pings.map((ping) => ping.remoteAddr),
+          [source, '127.0.0.1'],
+          `TRUSTED_PROXIES="${trustedProxies}"`
+        )
+      } finally {
+        await edge.close()
+      }
     }
   })
 

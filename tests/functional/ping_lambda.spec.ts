@@ -81,6 +81,19 @@ test.group('Ping edge on AWS Lambda (API Gateway HTTP API, payload 2.0)', (group
     })
   })
 
+  test("the source is API Gateway's, whatever X-Forwarded-For the client sends", async ({
+    assert,
+  }) => {
+    const handler = await lambda()
+    const token = await makeToken(await makeUser())
+    const forged = event('GET', `/ping/${token.uuid}`)
+    // API Gateway appends the address it saw; the client may put anything before it.
+    forged.headers['x-forwarded-for'] = '203.0.113.66, 198.51.100.7'
+    await handler(forged)
+    const [ping] = await queuedPings()
+    assert.equal(ping.remoteAddr, '198.51.100.7')
+  })
+
   test('a base64 body is decoded and cut at the limit; a named stage is ignored', async ({
     assert,
   }) => {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import { cidrMatcher } from '#lib/cidr'
 import { createEdgeServer } from '#ping/server'
 import { RedisPingStore } from '#ping/redis_store'
 import { PingIngest, type IngestOptions } from '#services/ping_ingest'
@@ -9,6 +10,8 @@ export interface EdgeOptions {
   rateLimit?: number
   /** Reach Redis through another port (a fault proxy) */
   redisPort?: number
+  /** TRUSTED_PROXIES of this edge (none by default) */
+  trustedProxies?: string
 }
 
 /**
@@ -18,7 +21,10 @@ export async function startEdge(bodyLimit = 10_000, options: EdgeOptions = {}) {
   const config = testRedisConfig()
   const store = new RedisPingStore({ ...config, port: options.redisPort ?? config.port })
   await store.ready()
-  const server = createEdgeServer({ store, bodyLimit, rateLimit: options.rateLimit ?? 0 })
+  const server = createEdgeServer(
+    { store, bodyLimit, rateLimit: options.rateLimit ?? 0 },
+    { trustedProxies: cidrMatcher(options.trustedProxies ?? '') }
+  )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {

@@ -115,4 +115,23 @@ test.group('infra app stack', (group) => {
       })
     }
   })
+
+  test("web believes X-Forwarded-For only from the load balancer's subnets", ({ assert }) => {
+    const { stacks } = synthEnv('stage')
+    const network = synthEnv('stage').template('network')
+    const publicCidrs = Object.values(network.findResources('AWS::EC2::Subnet'))
+      .filter((subnet) => subnet.Properties.MapPublicIpOnLaunch === true)
+      .map((subnet) => subnet.Properties.CidrBlock as string)
+    assert.lengthOf(publicCidrs, 2)
+    const albSubnets = stacks.app.web.loadBalancer.vpc!.publicSubnets.map((s) => s.ipv4CidrBlock)
+    assert.sameMembers(albSubnets, publicCidrs)
+    for (const { family, container } of containers()) {
+      const trusted = container.Environment.find((entry: any) => entry.Name === 'TRUSTED_PROXIES')
+      if (family === 'ngip-stage-web') {
+        assert.sameMembers(trusted?.Value.split(','), publicCidrs, family)
+      } else {
+        assert.isUndefined(trusted, family)
+      }
+    }
+  })
 })

@@ -1,12 +1,20 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import SignInService from '#services/sign_in_service'
+import SignInService, { type SignInResult } from '#services/sign_in_service'
 import { signInValidator } from '#validators/session'
 
-const REFUSALS = {
-  wrong_credentials: () => 'Wrong email or password',
-  disabled: () => 'This User is disabled. Ask an admin to enable it.',
-  throttled: (retryAfter = 60) =>
-    `Too many failed sign-ins. Try again in ${Math.ceil(retryAfter / 60)} min.`,
+const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60))
+
+function refusal(result: Exclude<SignInResult, { ok: true }>) {
+  switch (result.error) {
+    case 'wrong_credentials':
+      return 'Wrong email or password'
+    case 'disabled':
+      return 'This User is disabled. Ask an admin to enable it.'
+    case 'throttled':
+      return result.throttle === 'account'
+        ? `Too many failed sign-ins for this account. Try again in ${minutes(result.retryAfter)} min.`
+        : `Too many failed sign-ins. Try again in ${minutes(result.retryAfter)} min.`
+  }
 }
 
 export default class SessionController {
@@ -18,7 +26,7 @@ export default class SessionController {
     const { email, password } = await request.validateUsing(signInValidator)
     const result = await SignInService.attempt(email, password, request.ip())
     if (!result.ok) {
-      session.flash('error', REFUSALS[result.error](result.retryAfter))
+      session.flash('error', refusal(result))
       session.flashOnly(['email'])
       return response.redirect().toRoute('session.create')
     }

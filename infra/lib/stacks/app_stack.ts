@@ -97,8 +97,17 @@ export class AppStack extends Stack {
   }
 
   private task(role: AppRole) {
-    const { config, database, redis, appKey } = this.props
-    const runtime: AppRuntimeProps = { config, database: database.instance, redis, appKey }
+    const { config, database, redis, appKey, vpc } = this.props
+    // The ALB's nodes live in the public subnets: only they may say who the web's client is.
+    const trustedProxies =
+      role === 'web' ? vpc.publicSubnets.map((subnet) => subnet.ipv4CidrBlock) : undefined
+    const runtime: AppRuntimeProps = {
+      config,
+      database: database.instance,
+      redis,
+      appKey,
+      trustedProxies,
+    }
     return roleTask(this, role, { ...runtime, image: this.image })
   }
 
