@@ -77,9 +77,13 @@ test.group('Admin UI: sign-in behind a trusted proxy', () => {
   }) => {
     // Committed, so the web process sees it; removed afterwards.
     const user = await makeUser({ password: 'right-password' })
-    cleanup(() => User.query().where('id', user.id).delete())
+    cleanup(async () => {
+      await User.query().where('id', user.id).delete()
+    })
     const web = await startWeb('127.0.0.1')
-    cleanup(() => web.stop())
+    cleanup(() => {
+      web.stop()
+    })
     const signIn = await signInForm(web.url)
     for (let i = 0; i < 10; i++) {
       const forged = `198.51.100.${i}, 203.0.113.1`
