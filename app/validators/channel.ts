@@ -1,4 +1,4 @@
-import vine from '@vinejs/vine'
+import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 
 const url = () =>
   vine
@@ -31,7 +31,12 @@ const configs = {
       .string()
       .trim()
       .regex(/^[\w-]{1,64}$/),
-    token: vine.string().maxLength(200).optional(),
+    // sent in a header: printable ASCII, as ntfy's tokens are
+    token: vine
+      .string()
+      .maxLength(200)
+      .regex(/^[\x21-\x7e]+$/)
+      .optional(),
   }),
 }
 
@@ -57,4 +62,11 @@ export const channelConfigValidators = {
   email: vine.create({ config: configs.email }),
   slack: vine.create({ config: configs.slack }),
   ntfy: vine.create({ config: configs.ntfy }),
+}
+
+const configMessages = new SimpleMessagesProvider({
+  'config.token.regex': 'An ntfy access token has printable ASCII characters only, no spaces',
+})
+for (const validator of Object.values(channelConfigValidators)) {
+  validator.messagesProvider = configMessages
 }

@@ -24,7 +24,7 @@ function values(message: AlertMessage): Record<string, string> {
 
 function escape(value: string, how: Escape) {
   if (how === 'url') {
-    return encodeURIComponent(value)
+    return encodeURIComponent(value.toWellFormed())
   }
   // Inside a JSON string: the value's JSON form without its quotes.
   return how === 'json' ? JSON.stringify(value).slice(1, -1) : value

@@ -2,6 +2,7 @@ import mail from '@adonisjs/mail/services/main'
 import type Channel from '#models/channel'
 import { safeRequest, type SafeResponse } from '#services/notifications/safe_http'
 import { renderTemplate } from '#services/notifications/template'
+import { headerValue } from '#services/notifications/header_value'
 import { subjectOf, textOf, type AlertMessage } from '#services/notifications/message'
 
 export interface TransportOptions {
@@ -22,7 +23,7 @@ async function webhook(
 ) {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries<string>(config.headers ?? {})) {
-    headers[name.toLowerCase()] = renderTemplate(value, message)
+    headers[name.toLowerCase()] = headerValue(renderTemplate(value, message))
   }
   const method = config.method ?? 'POST'
   let body: string | undefined
@@ -49,24 +50,25 @@ async function slack(
   expectOk(response, 'Slack')
 }
 
+/**
+ * Published as JSON to the server's root (docs.ntfy.sh/publish, "Publish as
+ * JSON"), so a title in any script needs no header encoding.
+ */
 async function ntfy(config: Record<string, any>, message: AlertMessage, options: TransportOptions) {
-  const headers: Record<string, string> = {
-    'title': subjectOf(message),
-    'priority': message.status === 'down' ? 'high' : 'default',
-    'tags': message.status === 'down' ? 'rotating_light' : 'white_check_mark',
-    'content-type': 'text/plain; charset=utf-8',
-  }
+  const down = message.status === 'down'
+  const body = JSON.stringify({
+    topic: config.topic,
+    title: subjectOf(message),
+    message: textOf(message),
+    priority: down ? 4 : 3,
+    tags: [down ? 'rotating_light' : 'white_check_mark'],
+  })
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (config.token) {
     headers.authorization = `Bearer ${config.token}`
   }
-  const url = `${String(config.url).replace(/\/+$/, '')}/${config.topic}`
-  const response = await safeRequest({
-    method: 'POST',
-    url,
-    headers,
-    body: textOf(message),
-    ...options,
-  })
+  const url = `${String(config.url).replace(/\/+$/, '')}/`
+  const response = await safeRequest({ method: 'POST', url, headers, body, ...options })
   expectOk(response, 'ntfy')
 }
 

@@ -110,6 +110,12 @@ test.group('API v1 channels', (group) => {
         config: { url: 'https://ntfy.sh', topic: 'has spaces' },
         field: 'config.topic',
       },
+      // an access token goes in a header, where it must never fail a notification
+      {
+        kind: 'ntfy',
+        config: { url: 'https://ntfy.sh', topic: 'ops', token: 'tk_🚀' },
+        field: 'config.token',
+      },
       { kind: 'pager', config: {}, field: 'kind' },
     ]
     for (const { kind, config, field } of cases) {
