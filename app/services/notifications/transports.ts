@@ -1,7 +1,7 @@
 import mail from '@adonisjs/mail/services/main'
 import type Channel from '#models/channel'
 import { safeRequest, type SafeResponse } from '#services/notifications/safe_http'
-import { renderTemplate } from '#services/notifications/template'
+import { renderJsonTemplate, renderTemplate } from '#services/notifications/template'
 import { headerValue } from '#services/notifications/header_value'
 import { subjectOf, textOf, type AlertMessage } from '#services/notifications/message'
 
@@ -16,6 +16,24 @@ function expectOk(response: SafeResponse, what: string) {
   }
 }
 
+/**
+ * A webhook's body: a JSON template (recognised by its shape) is filled with
+ * escaped values and sent as JSON; any other is sent as text, escaped for
+ * JSON only when the Channel says the body is JSON.
+ */
+function webhookBody(config: Record<string, any>, message: AlertMessage, contentType?: string) {
+  if (!config.body) {
+    const summary = { ...message, at: message.at.toISOString(), text: subjectOf(message) }
+    return { body: JSON.stringify(summary), type: 'application/json' }
+  }
+  const json = renderJsonTemplate(config.body, message)
+  if (json !== null) {
+    return { body: json, type: 'application/json' }
+  }
+  const escape = contentType?.includes('json') ? 'json' : 'none'
+  return { body: renderTemplate(config.body, message, escape), type: 'text/plain; charset=utf-8' }
+}
+
 async function webhook(
   config: Record<string, any>,
   message: AlertMessage,
@@ -28,11 +46,9 @@ async function webhook(
   const method = config.method ?? 'POST'
   let body: string | undefined
   if (method !== 'GET') {
-    headers['content-type'] ??= config.body ? 'text/plain; charset=utf-8' : 'application/json'
-    const escape = headers['content-type'].includes('json') ? 'json' : 'none'
-    body = config.body
-      ? renderTemplate(config.body, message, escape)
-      : JSON.stringify({ ...message, at: message.at.toISOString(), text: subjectOf(message) })
+    const filled = webhookBody(config, message, headers['content-type'])
+    headers['content-type'] ??= filled.type
+    body = filled.body
   }
   const url = renderTemplate(config.url, message, 'url')
   const response = await safeRequest({ method, url, headers, body, ...options })

@@ -86,4 +86,65 @@ test.group('Alerts: Token names in any script', (group) => {
       await Promise.all([receiver.close(), smtp.close()])
     }
   })
+
+  test('a JSON body template goes out as JSON with every value escaped, unasked', async ({
+    assert,
+  }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const user = await makeUser()
+      const hook = await ChannelService.create(user, {
+        kind: 'webhook',
+        name: 'json',
+        config: {
+          url: receiver.url,
+          body: '{"text": "$NAME went $STATUS", "name": $NAME, "list": ["$TAGS", $EXIT_STATUS]}',
+        },
+      })
+      for (const name of NAMES) {
+        await failToken(await makeToken(user, { name, tags: ['a"b', 'c\\d'] }), hook)
+      }
+      assert.lengthOf(receiver.requests, NAMES.length)
+      for (const [index, name] of NAMES.entries()) {
+        const request = receiver.requests[index]
+        assert.equal(request.headers['content-type'], 'application/json')
+        assert.deepEqual(JSON.parse(request.body), {
+          text: `${name} went down`,
+          name,
+          list: ['a"b c\\d', ''],
+        })
+      }
+    } finally {
+      await receiver.close()
+    }
+  })
+
+  test('a text template stays text; a Content-Type set by the user is kept', async ({ assert }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const user = await makeUser()
+      const text = await ChannelService.create(user, {
+        kind: 'webhook',
+        name: 'text',
+        config: { url: `${receiver.url}/text`, body: '$NAME is {$STATUS}' },
+      })
+      const typed = await ChannelService.create(user, {
+        kind: 'webhook',
+        name: 'typed',
+        config: {
+          url: `${receiver.url}/typed`,
+          headers: { 'Content-Type': 'application/vnd.alert+json' },
+          body: '[{"who": "$NAME"}]',
+        },
+      })
+      await failToken(await makeToken(user, { name: 'say "hi"' }), text, typed)
+      const byPath = Object.fromEntries(receiver.requests.map((request) => [request.url, request]))
+      assert.equal(byPath['/text'].headers['content-type'], 'text/plain; charset=utf-8')
+      assert.equal(byPath['/text'].body, 'say "hi" is {down}')
+      assert.equal(byPath['/typed'].headers['content-type'], 'application/vnd.alert+json')
+      assert.deepEqual(JSON.parse(byPath['/typed'].body), [{ who: 'say "hi"' }])
+    } finally {
+      await receiver.close()
+    }
+  })
 })
