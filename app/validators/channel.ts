@@ -1,13 +1,23 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import { text } from '#validators/rules'
 
 const url = () =>
-  vine
-    .string()
+  text()
     .trim()
     .maxLength(2000)
     // single-label hosts too (a compose service, localhost): whether a host may
     // be reached is INTEGRATIONS_ALLOW_PRIVATE_IPS's to say, not the syntax's
     .url({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+
+const headers = vine.record(text().maxLength(1000)).validateKeys((names, field) => {
+  if (!names.every((name) => name.isWellFormed())) {
+    field.report(
+      'A header name must be valid Unicode text (it holds a lone UTF-16 surrogate)',
+      'wellFormed',
+      field
+    )
+  }
+})
 
 /**
  * The config shape of each kind of Channel.
@@ -16,11 +26,11 @@ const configs = {
   webhook: vine.object({
     url: url(),
     method: vine.enum(['GET', 'POST', 'PUT', 'PATCH'] as const).optional(),
-    headers: vine.record(vine.string().maxLength(1000)).optional(),
-    body: vine.string().maxLength(10_000).optional(),
+    headers: headers.optional(),
+    body: text().maxLength(10_000).optional(),
   }),
   email: vine.object({
-    to: vine.string().trim().email().maxLength(254),
+    to: text().trim().email().maxLength(254),
   }),
   slack: vine.object({
     url: url(),
@@ -45,12 +55,12 @@ export const CHANNEL_KINDS = Object.keys(configs) as ChannelKindName[]
 
 export const createChannelValidator = vine.create({
   kind: vine.enum(CHANNEL_KINDS),
-  name: vine.string().trim().minLength(1).maxLength(100),
+  name: text().trim().minLength(1).maxLength(100),
   config: vine.object({}).allowUnknownProperties(),
 })
 
 export const updateChannelValidator = vine.create({
-  name: vine.string().trim().minLength(1).maxLength(100).optional(),
+  name: text().trim().minLength(1).maxLength(100).optional(),
   config: vine.object({}).allowUnknownProperties().optional(),
 })
 
@@ -65,6 +75,8 @@ export const channelConfigValidators = {
 }
 
 const configMessages = new SimpleMessagesProvider({
+  'config.headers.*.wellFormed':
+    'A header value must be valid Unicode text (it holds a lone UTF-16 surrogate)',
   'config.token.regex': 'An ntfy access token has printable ASCII characters only, no spaces',
 })
 for (const validator of Object.values(channelConfigValidators)) {
