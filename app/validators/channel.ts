@@ -9,15 +9,39 @@ const url = () =>
     // be reached is INTEGRATIONS_ALLOW_PRIVATE_IPS's to say, not the syntax's
     .url({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
 
-const headers = vine.record(text().maxLength(1000)).validateKeys((names, field) => {
-  if (!names.every((name) => name.isWellFormed())) {
-    field.report(
-      'A header name must be valid Unicode text (it holds a lone UTF-16 surrogate)',
-      'wellFormed',
-      field
+/**
+ * What a webhook may hold, written once for the validator, its messages and
+ * the API document: how many headers, how long a header's name and value,
+ * how long the body template.
+ */
+export const WEBHOOK_LIMITS = { headers: 20, headerName: 64, headerValue: 1000, body: 10_000 }
+
+/** An HTTP header name: RFC 9110 token characters */
+export const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HEADER_NAME_RULE = `1 to ${WEBHOOK_LIMITS.headerName} letters, digits and ! # $ % & ' * + - . ^ _ \` | ~`
+export const NTFY_TOPIC_RE = /^[\w-]{1,64}$/
+/** Sent in a header: printable ASCII, as ntfy's tokens are */
+export const NTFY_TOKEN_RE = /^[\x21-\x7e]+$/
+
+/** No control characters but tabs: a value is one line */
+const ONE_LINE_RE = /^(?:\t|\P{Cc})*$/u
+
+const headers = vine
+  .record(text().maxLength(WEBHOOK_LIMITS.headerValue).regex(ONE_LINE_RE))
+  .maxLength(WEBHOOK_LIMITS.headers)
+  .validateKeys((names, field) => {
+    const bad = names.find(
+      (name) => name.length > WEBHOOK_LIMITS.headerName || !HEADER_NAME_RE.test(name)
     )
-  }
-})
+    if (bad !== undefined) {
+      const shown = bad.slice(0, WEBHOOK_LIMITS.headerName).toWellFormed()
+      field.report(
+        `A header name has ${HEADER_NAME_RULE} ("${shown}" does not)`,
+        'headerName',
+        field
+      )
+    }
+  })
 
 /**
  * The config shape of each kind of Channel.
@@ -27,7 +51,7 @@ const configs = {
     url: url(),
     method: vine.enum(['GET', 'POST', 'PUT', 'PATCH'] as const).optional(),
     headers: headers.optional(),
-    body: text().maxLength(10_000).optional(),
+    body: text().maxLength(WEBHOOK_LIMITS.body).optional(),
   }),
   email: vine.object({
     to: text().trim().email().maxLength(254),
@@ -37,16 +61,8 @@ const configs = {
   }),
   ntfy: vine.object({
     url: url(),
-    topic: vine
-      .string()
-      .trim()
-      .regex(/^[\w-]{1,64}$/),
-    // sent in a header: printable ASCII, as ntfy's tokens are
-    token: vine
-      .string()
-      .maxLength(200)
-      .regex(/^[\x21-\x7e]+$/)
-      .optional(),
+    topic: vine.string().trim().regex(NTFY_TOPIC_RE),
+    token: vine.string().maxLength(200).regex(NTFY_TOKEN_RE).optional(),
   }),
 }
 
@@ -75,8 +91,12 @@ export const channelConfigValidators = {
 }
 
 const configMessages = new SimpleMessagesProvider({
+  'config.headers.record.maxLength': `A webhook has at most ${WEBHOOK_LIMITS.headers} headers`,
+  'config.headers.*.maxLength': `A header value has at most ${WEBHOOK_LIMITS.headerValue} characters`,
+  'config.headers.*.regex': 'A header value is one line, without control characters',
   'config.headers.*.wellFormed':
     'A header value must be valid Unicode text (it holds a lone UTF-16 surrogate)',
+  'config.topic.regex': 'An ntfy topic has 1 to 64 letters, digits, - and _',
   'config.token.regex': 'An ntfy access token has printable ASCII characters only, no spaces',
 })
 for (const validator of Object.values(channelConfigValidators)) {

@@ -120,6 +120,14 @@ test.group('API v1 input JavaScript holds and PostgreSQL does not', (group) => {
         .post('/channels')
         .json({ kind: 'webhook', name: 'x', config: { ...hook, body: LONE } }),
       client.put(`/channels/${channel.id}`).json({ name: 'x', config: { ...hook, body: LONE } }),
+      client.post('/channels').form({
+        kind: 'webhook',
+        name: 'x',
+        config: {
+          ...hook,
+          headers: Array.from({ length: 5000 }, (_, i) => `X-${i}: v`).join('\n'),
+        },
+      }),
       client.post('/tokens').json({ name: LONE, kind: 'simple' }),
       client.put(`/tokens/${token.uuid}`).json({ name: 'x', kind: 'simple', desc: LONE }),
     ]
