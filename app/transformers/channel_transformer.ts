@@ -3,15 +3,20 @@ import { BaseTransformer } from '@adonisjs/core/transformers'
 
 const HIDDEN = '********'
 
+/** Config fields that are secrets in themselves (an ntfy topic is, on a public server) */
+const SECRET_FIELDS = ['token', 'topic']
+
 /**
- * A Channel's config without its credentials: tokens and header values
- * hidden, URLs cut to their origin (a Slack or webhook URL's path is often
- * the secret itself).
+ * A Channel's config without its credentials: tokens, ntfy topics and header
+ * values hidden, URLs cut to their origin (a Slack or webhook URL's path is
+ * often the secret itself).
  */
 export function redactedConfig(config: Record<string, unknown>) {
   const redacted: Record<string, unknown> = { ...config }
-  if (typeof redacted.token === 'string') {
-    redacted.token = HIDDEN
+  for (const field of SECRET_FIELDS) {
+    if (typeof redacted[field] === 'string') {
+      redacted[field] = HIDDEN
+    }
   }
   if (redacted.headers && typeof redacted.headers === 'object') {
     redacted.headers = Object.fromEntries(

@@ -1,11 +1,12 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
+import { time } from '#validators/rules'
 
 export const listPingsValidator = vine.create({
   token: vine.string().trim().regex(ANY_CASE_UUID_RE).optional(),
   kind: vine.enum(['success', 'start', 'fail', 'log', 'ign'] as const).optional(),
-  since: vine.date({ formats: { utc: true } }).optional(),
-  until: vine.date({ formats: { utc: true } }).optional(),
+  since: time().optional(),
+  until: time().optional(),
   limit: vine.number().withoutDecimals().range([1, 100]).optional(),
   cursor: vine.string().maxLength(100).optional(),
 })

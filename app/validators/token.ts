@@ -1,6 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import { CronExpressionParser } from 'cron-parser'
+import { text } from '#validators/rules'
 
 const PERIOD = { min: 60, max: 31_536_000 }
 
@@ -41,9 +42,9 @@ const timeZoneRule = vine.createRule((value, _, field) => {
  * Tags come as an array or, as healthchecks takes them, one space-separated string.
  */
 const tags = vine.union([
-  vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(500)),
+  vine.union.if((value) => typeof value === 'string', text().trim().maxLength(500)),
   vine.union.else(
-    vine.array(vine.string().trim().minLength(1).maxLength(50).regex(/^\S+$/)).maxLength(20)
+    vine.array(text().trim().minLength(1).maxLength(50).regex(/^\S+$/)).maxLength(20)
   ),
 ])
 
@@ -56,7 +57,7 @@ const tokenFields = {
     .nullable()
     .optional(),
   tags: tags.optional(),
-  desc: vine.string().trim().maxLength(5000).optional(),
+  desc: text().trim().maxLength(5000).optional(),
   kind: vine.enum(['simple', 'cron'] as const).optional(),
   timeout: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
   grace: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
@@ -71,7 +72,7 @@ const tokenFields = {
 }
 
 export const createTokenValidator = vine.create({
-  name: vine.string().trim().minLength(1).maxLength(100),
+  name: text().trim().minLength(1).maxLength(100),
   ...tokenFields,
   unique: vine
     .array(vine.enum(['name', 'slug'] as const))
@@ -80,7 +81,7 @@ export const createTokenValidator = vine.create({
 })
 
 export const updateTokenValidator = vine.create({
-  name: vine.string().trim().minLength(1).maxLength(100).optional(),
+  name: text().trim().minLength(1).maxLength(100).optional(),
   ...tokenFields,
 })
 
@@ -100,6 +101,7 @@ const tokenMessages = new SimpleMessagesProvider({
   'tags.*.regex': 'A tag must not contain spaces',
   'tags.*.minLength': 'A tag must not be empty',
   'tags.*.maxLength': 'A tag has at most 50 characters',
+  'tags.*.wellFormed': 'A tag must be valid Unicode text (it holds a lone UTF-16 surrogate)',
   'unique.*.enum': 'unique may list "name" and "slug" only',
 })
 createTokenValidator.messagesProvider = tokenMessages

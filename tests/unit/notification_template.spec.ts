@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
-import { renderTemplate } from '#services/notifications/template'
+import { renderJsonTemplate, renderTemplate } from '#services/notifications/template'
+import { headerValue } from '#services/notifications/header_value'
+import { decodeEncodedWords } from '#tests/helpers/mime'
 import type { AlertMessage } from '#services/notifications/message'
 
 const message: AlertMessage = {
@@ -42,5 +44,41 @@ test.group('Notification templates', () => {
 
   test('leaves unknown dollar words alone', ({ assert }) => {
     assert.equal(renderTemplate('costs $5 and $UNKNOWN', message), 'costs $5 and $UNKNOWN')
+  })
+
+  test('recognises a JSON template and escapes each value for its place', ({ assert }) => {
+    const named = { ...message, name: 'a "q" \\ b\n🚀' }
+    const filled = renderJsonTemplate(
+      '{"t": "$NAME went $STATUS", "n": $NAME, "e": "say \\"$SLUG\\"", "l": [$EXIT_STATUS]}',
+      named
+    )
+    assert.deepEqual(JSON.parse(filled!), {
+      t: `${named.name} went down`,
+      n: named.name,
+      e: 'say "db-dump"',
+      l: ['2'],
+    })
+    assert.deepEqual(JSON.parse(renderJsonTemplate(' [ "$BODY" ] ', named)!), ['line1\nline2'])
+  })
+
+  test('a template that is no JSON object or array once filled is not JSON', ({ assert }) => {
+    for (const template of ['$NAME is $STATUS', '$BODY', '"$NAME"', '{"a": $NAME $STATUS}', '{']) {
+      assert.isNull(renderJsonTemplate(template, message), template)
+    }
+  })
+
+  test('a header value outside printable ASCII goes as RFC 2047 words, never failing', ({
+    assert,
+  }) => {
+    assert.equal(headerValue('Bearer abc\tdef'), 'Bearer abc\tdef')
+    for (const value of ['Бэкап базы данных '.repeat(8), '🚀'.repeat(40), 'two\nlines', 'café']) {
+      const encoded = headerValue(value)
+      assert.match(encoded, /^[\x20-\x7e]+$/)
+      for (const word of encoded.split(' ')) {
+        assert.isAtMost(word.length, 75)
+      }
+      assert.equal(decodeEncodedWords(encoded), value)
+    }
+    assert.equal(decodeEncodedWords(headerValue('lone \ud800')), 'lone \ufffd')
   })
 })

@@ -1,10 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ChannelService from '#services/channel_service'
-import { createChannelValidator, updateChannelValidator, CHANNEL_KINDS } from '#validators/channel'
+import {
+  createChannelValidator,
+  updateChannelValidator,
+  CHANNEL_KINDS,
+  WEBHOOK_LIMITS,
+} from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
 import { pageValidator } from '#validators/token'
 
 const PAGE_SIZE = 50
+const FORM = { kinds: CHANNEL_KINDS, limits: WEBHOOK_LIMITS }
 
 export default class ChannelsController {
   async index({ auth, request, view }: HttpContext) {
@@ -21,7 +27,7 @@ export default class ChannelsController {
   }
 
   async create({ view }: HttpContext) {
-    return view.render('pages/channels/form', { channel: null, kinds: CHANNEL_KINDS })
+    return view.render('pages/channels/form', { channel: null, ...FORM })
   }
 
   async store({ auth, request, response, session }: HttpContext) {
@@ -33,7 +39,7 @@ export default class ChannelsController {
 
   async edit({ bouncer, params, view }: HttpContext) {
     const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
-    return view.render('pages/channels/form', { channel, kinds: CHANNEL_KINDS })
+    return view.render('pages/channels/form', { channel, ...FORM })
   }
 
   async update({ bouncer, params, request, response, session }: HttpContext) {

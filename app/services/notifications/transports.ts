@@ -1,7 +1,8 @@
 import mail from '@adonisjs/mail/services/main'
 import type Channel from '#models/channel'
 import { safeRequest, type SafeResponse } from '#services/notifications/safe_http'
-import { renderTemplate } from '#services/notifications/template'
+import { renderJsonTemplate, renderTemplate } from '#services/notifications/template'
+import { headerValue } from '#services/notifications/header_value'
 import { subjectOf, textOf, type AlertMessage } from '#services/notifications/message'
 
 export interface TransportOptions {
@@ -15,6 +16,24 @@ function expectOk(response: SafeResponse, what: string) {
   }
 }
 
+/**
+ * A webhook's body: a JSON template (recognised by its shape) is filled with
+ * escaped values and sent as JSON; any other is sent as text, escaped for
+ * JSON only when the Channel says the body is JSON.
+ */
+function webhookBody(config: Record<string, any>, message: AlertMessage, contentType?: string) {
+  if (!config.body) {
+    const summary = { ...message, at: message.at.toISOString(), text: subjectOf(message) }
+    return { body: JSON.stringify(summary), type: 'application/json' }
+  }
+  const json = renderJsonTemplate(config.body, message)
+  if (json !== null) {
+    return { body: json, type: 'application/json' }
+  }
+  const escape = contentType?.includes('json') ? 'json' : 'none'
+  return { body: renderTemplate(config.body, message, escape), type: 'text/plain; charset=utf-8' }
+}
+
 async function webhook(
   config: Record<string, any>,
   message: AlertMessage,
@@ -22,16 +41,14 @@ async function webhook(
 ) {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries<string>(config.headers ?? {})) {
-    headers[name.toLowerCase()] = renderTemplate(value, message)
+    headers[name.toLowerCase()] = headerValue(renderTemplate(value, message))
   }
   const method = config.method ?? 'POST'
   let body: string | undefined
   if (method !== 'GET') {
-    headers['content-type'] ??= config.body ? 'text/plain; charset=utf-8' : 'application/json'
-    const escape = headers['content-type'].includes('json') ? 'json' : 'none'
-    body = config.body
-      ? renderTemplate(config.body, message, escape)
-      : JSON.stringify({ ...message, at: message.at.toISOString(), text: subjectOf(message) })
+    const filled = webhookBody(config, message, headers['content-type'])
+    headers['content-type'] ??= filled.type
+    body = filled.body
   }
   const url = renderTemplate(config.url, message, 'url')
   const response = await safeRequest({ method, url, headers, body, ...options })
@@ -49,24 +66,25 @@ async function slack(
   expectOk(response, 'Slack')
 }
 
+/**
+ * Published as JSON to the server's root (docs.ntfy.sh/publish, "Publish as
+ * JSON"), so a title in any script needs no header encoding.
+ */
 async function ntfy(config: Record<string, any>, message: AlertMessage, options: TransportOptions) {
-  const headers: Record<string, string> = {
-    'title': subjectOf(message),
-    'priority': message.status === 'down' ? 'high' : 'default',
-    'tags': message.status === 'down' ? 'rotating_light' : 'white_check_mark',
-    'content-type': 'text/plain; charset=utf-8',
-  }
+  const down = message.status === 'down'
+  const body = JSON.stringify({
+    topic: config.topic,
+    title: subjectOf(message),
+    message: textOf(message),
+    priority: down ? 4 : 3,
+    tags: [down ? 'rotating_light' : 'white_check_mark'],
+  })
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (config.token) {
     headers.authorization = `Bearer ${config.token}`
   }
-  const url = `${String(config.url).replace(/\/+$/, '')}/${config.topic}`
-  const response = await safeRequest({
-    method: 'POST',
-    url,
-    headers,
-    body: textOf(message),
-    ...options,
-  })
+  const url = `${String(config.url).replace(/\/+$/, '')}/`
+  const response = await safeRequest({ method: 'POST', url, headers, body, ...options })
   expectOk(response, 'ntfy')
 }
 

@@ -1,3 +1,5 @@
+import { TIME_RANGE } from '#validators/rules'
+
 /**
  * Operations of the OpenAPI document, built from a compact description so
  * every operation gets the same error responses and parameters.
@@ -31,10 +33,15 @@ export const page = {
   cursor: { type: 'string', description: 'The next_cursor of the previous page' },
 }
 /** Filters of one Token's Pings */
+const within = `, from ${TIME_RANGE.min} to ${TIME_RANGE.max}`
 export const pingFilters = {
   kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
-  since: { type: 'string', format: 'date-time', description: 'Pings at or after this time' },
-  until: { type: 'string', format: 'date-time', description: 'Pings before this time' },
+  since: {
+    type: 'string',
+    format: 'date-time',
+    description: `Pings at or after this time${within}`,
+  },
+  until: { type: 'string', format: 'date-time', description: `Pings before this time${within}` },
   ...page,
 }
 /** Filters of Pings across Tokens */

@@ -1,5 +1,6 @@
 import { answer, dateTime, nullable, uuid } from '#services/openapi/schema_types'
 import { tokenSchemas } from '#services/openapi/token_schemas'
+import { channelConfig } from '#services/openapi/channel_schemas'
 
 /** Every `code` an error can carry (app/exceptions/handler.ts) */
 const errorCodes = [
@@ -71,13 +72,7 @@ export const schemas = {
     last_notify_at: nullable(dateTime),
     created_at: dateTime,
   }),
-  ChannelConfig: {
-    description:
-      'webhook: url, method, headers, body (template); email: to; slack: url; ntfy: url, topic, token. ' +
-      'Read-only API keys see it without credentials: token and header values hidden, URLs cut to their origin.',
-    type: 'object',
-    additionalProperties: true,
-  },
+  ChannelConfig: channelConfig,
   ChannelInput: {
     type: 'object',
     required: ['kind', 'name', 'config'],

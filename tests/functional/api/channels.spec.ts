@@ -54,9 +54,18 @@ test.group('API v1 channels', (group) => {
     const phone = listed
       .body()
       .data.find((channel: { id: string }) => channel.id === ntfy.body().data.id)
-    assert.deepEqual(phone.config, { url: 'https://ntfy.sh', topic: 'ops', token: '********' })
+    // on a public ntfy server the topic is the secret: whoever knows it reads the alerts
+    assert.deepEqual(phone.config, {
+      url: 'https://ntfy.sh',
+      topic: '********',
+      token: '********',
+    })
     const full = await client.get(`/api/v1/channels/${hook.body().data.id}`).bearerToken(writer)
     assert.deepEqual(full.body().data.config, webhook.config)
+    const fullPhone = await client
+      .get(`/api/v1/channels/${ntfy.body().data.id}`)
+      .bearerToken(writer)
+    assert.equal(fullPhone.body().data.config.topic, 'ops')
   })
 
   test('creates, reads, changes and deletes a Channel', async ({ client, assert }) => {
@@ -109,6 +118,12 @@ test.group('API v1 channels', (group) => {
         kind: 'ntfy',
         config: { url: 'https://ntfy.sh', topic: 'has spaces' },
         field: 'config.topic',
+      },
+      // an access token goes in a header, where it must never fail a notification
+      {
+        kind: 'ntfy',
+        config: { url: 'https://ntfy.sh', topic: 'ops', token: 'tk_🚀' },
+        field: 'config.token',
       },
       { kind: 'pager', config: {}, field: 'kind' },
     ]
@@ -168,5 +183,38 @@ test.group('API v1 channels', (group) => {
     } while (cursor)
     assert.sameMembers(seen, made)
     assert.lengthOf(seen, made.length)
+  })
+
+  test("caps a webhook's headers: how many, and the length of names and values", async ({
+    client,
+    assert,
+  }) => {
+    const key = await makeApiKey(await makeUser())
+    const post = (headers: Record<string, string>) =>
+      client
+        .post('/api/v1/channels')
+        .bearerToken(key)
+        .json({ ...webhook, config: { ...webhook.config, headers } })
+    const many = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-h${i}`, 'v']))
+    const refused = [
+      { headers: many(5000), field: 'config.headers', message: 'at most 20 headers' },
+      { headers: many(21), field: 'config.headers', message: 'at most 20 headers' },
+      { headers: { ['x'.repeat(65)]: 'v' }, field: 'config.headers', message: '1 to 64' },
+      { headers: { 'x y': 'v' }, field: 'config.headers', message: 'letters, digits' },
+      { headers: { Tést: 'v' }, field: 'config.headers', message: 'letters, digits' },
+      { headers: { x: 'v'.repeat(1001) }, field: 'config.headers.x', message: 'at most 1000' },
+      { headers: { x: 'a\r\nInjected: 1' }, field: 'config.headers.x', message: 'one line' },
+    ]
+    for (const { headers, field, message } of refused) {
+      const response = await post(headers)
+      response.assertStatus(422)
+      const [error] = response.body().errors
+      assert.equal(error.field, field, message)
+      assert.include(error.message, message)
+    }
+    const most = await post({ ...many(19), ['x'.repeat(64)]: 'v'.repeat(1000) })
+    most.assertStatus(201)
+    assert.lengthOf(Object.keys(most.body().data.config.headers), 20)
   })
 })

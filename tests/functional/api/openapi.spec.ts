@@ -80,6 +80,22 @@ test.group('API v1 OpenAPI document', () => {
     assert.equal(token.tz.default, 'UTC')
   })
 
+  test('documents the limits of a Channel config and of Ping times', async ({ client, assert }) => {
+    const response = await client.get('/api/v1/openapi.json')
+    const config = response.body().components.schemas.ChannelConfig.properties
+    assert.equal(config.headers.maxProperties, 20)
+    assert.equal(config.headers.propertyNames.maxLength, 64)
+    assert.equal(config.headers.additionalProperties.maxLength, 1000)
+    assert.include(config.headers.description, 'RFC 2047')
+    assert.include(config.body.description, 'application/json')
+    const since = response
+      .body()
+      .paths['/pings'].get.parameters.find(
+        (parameter: { name: string }) => parameter.name === 'since'
+      )
+    assert.include(since.schema.description, 'from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z')
+  })
+
   test('lints clean with @redocly/cli', async ({ client, assert }) => {
     const response = await client.get('/api/v1/openapi.json')
     const dir = await mkdtemp(join(tmpdir(), 'ngip-openapi-'))

@@ -1,0 +1,43 @@
+import vine from '@vinejs/vine'
+
+/**
+ * Rules several validators share: input that JavaScript holds but
+ * PostgreSQL does not.
+ */
+
+/**
+ * A string with a lone UTF-16 surrogate (JSON's `"\ud800"`) is no Unicode
+ * text: PostgreSQL refuses it in jsonb and replaces it in text.
+ */
+const wellFormedRule = vine.createRule((value, _, field) => {
+  if (typeof value === 'string' && !value.isWellFormed()) {
+    field.report(
+      'The {{ field }} field must be valid Unicode text (it holds a lone UTF-16 surrogate)',
+      'wellFormed',
+      field
+    )
+  }
+})
+
+/** A string field that is valid Unicode text */
+export const text = () => vine.string().use(wellFormedRule())
+
+/**
+ * The times a filter may name: within what both PostgreSQL's timestamptz
+ * and JavaScript's Date hold (PostgreSQL stops at 4714 BC).
+ */
+export const TIME_RANGE = { min: '0001-01-01T00:00:00Z', max: '9999-12-31T23:59:59Z' } as const
+
+const timeRangeRule = vine.createRule((value, _, field) => {
+  const time = value instanceof Date ? value.getTime() : Number.NaN
+  if (!(time >= Date.parse(TIME_RANGE.min) && time < Date.parse(TIME_RANGE.max) + 1000)) {
+    field.report(
+      `The {{ field }} field must be a time from ${TIME_RANGE.min} to ${TIME_RANGE.max}`,
+      'timeRange',
+      field
+    )
+  }
+})
+
+/** An ISO 8601 time within TIME_RANGE */
+export const time = () => vine.date({ formats: { utc: true } }).use(timeRangeRule())
