@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
+import { text } from '#validators/rules'
 
 export const signInValidator = vine.create({
-  email: vine.string().trim().email().maxLength(254),
+  email: text().trim().email().maxLength(254),
   password: vine.string().minLength(1).maxLength(200),
 })

@@ -1,4 +1,5 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
+import { text } from '#validators/rules'
 
 const password = () => vine.string().minLength(10).maxLength(200)
 
@@ -6,8 +7,7 @@ const password = () => vine.string().minLength(10).maxLength(200)
  * An admin creates a User.
  */
 export const createUserValidator = vine.create({
-  email: vine
-    .string()
+  email: text()
     .trim()
     .email()
     .maxLength(254)

@@ -141,4 +141,24 @@ test.group('API v1 input JavaScript holds and PostgreSQL does not', (group) => {
     await token.refresh()
     assert.equal(token.desc, '')
   })
+
+  test('a lone surrogate in an email at sign-in or in a new User goes back to the form', async ({
+    client,
+    assert,
+  }) => {
+    const admin = await makeUser({ isAdmin: true })
+    const signIn = await client
+      .post('/login')
+      .json({ email: `${LONE}@example.com`, password: 'whatever' })
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(signIn.status(), 302)
+    const created = await client
+      .post('/users')
+      .json({ email: `${LONE}@example.com`, password: 'long-enough-password' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(created.status(), 302)
+  })
 })
