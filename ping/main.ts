@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net'
 import { createEdgeServer } from './server.js'
 import { loadDotEnv, loadEdgeConfig } from './config.js'
 import { RedisPingStore } from './redis_store.js'
@@ -10,13 +11,13 @@ const config = loadEdgeConfig()
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
-  { trustProxy: config.trustProxy }
+  { trustProxy: config.trustProxy, connections: config.connections }
 )
-server.keepAliveTimeout = 65_000
 await store.ready()
 
 server.listen(config.port, config.host, () => {
-  console.log(`ping edge listening on http://${config.host}:${config.port}`)
+  const { port } = server.address() as AddressInfo
+  console.log(`ping edge listening on http://${config.host}:${port}`)
 })
 
 function stop() {

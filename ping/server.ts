@@ -1,10 +1,18 @@
 import { isIP } from 'node:net'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { handleEdgeRequest, type EdgeDeps, type EdgeRequest } from './core.js'
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  httpServerOptions,
+  limitConnections,
+  type ConnectionLimits,
+} from './connection_limits.js'
 
 export interface ServerOptions {
   /** Take the client address from X-Forwarded-For (as healthchecks does) */
   trustProxy?: boolean
+  /** Timeouts and cap of client connections (defaults: DEFAULT_CONNECTION_LIMITS) */
+  connections?: ConnectionLimits
 }
 
 const NO_QUERY = new URLSearchParams()
@@ -78,11 +86,13 @@ function answerSafely(...args: Parameters<typeof answer>) {
 
 /**
  * node:http adapter of the ping edge (the "ping" role). A body is read up to
- * the limit and the rest drained, so a huge upload is cut, never refused.
+ * the limit and the rest drained, so a huge upload is cut, never refused;
+ * slow, idle and surplus connections are closed (see ConnectionLimits).
  */
 export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
   const trustProxy = options.trustProxy ?? true
-  return createServer((req, res) => {
+  const limits = options.connections ?? DEFAULT_CONNECTION_LIMITS
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     if (
       req.headers['content-length'] === undefined &&
       req.headers['transfer-encoding'] === undefined
@@ -106,4 +116,5 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
       answerSafely(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trustProxy)
     })
   })
+  return limitConnections(server, limits)
 }
