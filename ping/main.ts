@@ -13,6 +13,16 @@ const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
   { trustProxy: config.trustProxy, connections: config.connections }
 )
+let capWarnedAt = 0
+server.on('drop', () => {
+  // At most a line a minute, however many connections are refused.
+  if (Date.now() - capWarnedAt > 60_000) {
+    capWarnedAt = Date.now()
+    console.warn(
+      `ping edge: ${config.connections.maxConnections} connections open (PING_MAX_CONNECTIONS), closing new ones`
+    )
+  }
+})
 await store.ready()
 
 server.listen(config.port, config.host, () => {

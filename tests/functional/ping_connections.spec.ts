@@ -5,6 +5,7 @@ import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { spawnEdge } from '#tests/helpers/edge'
 import { statusOf } from '#tests/helpers/ping'
+import { waitFor } from '#tests/helpers/worker_process'
 
 const HEALTH = 'GET /health HTTP/1.1\r\nHost: edge\r\n\r\n'
 
@@ -141,6 +142,13 @@ test.group('Ping edge: the connection cap', (group) => {
       surplus.socket.write(HEALTH)
       await surplus.closedWithin(900)
       assert.equal(surplus.received(), '')
+      // and says so in its log
+      await waitFor(
+        'the cap warning',
+        async () => edge.output(),
+        (output) => output.includes('3 connections open (PING_MAX_CONNECTIONS), closing new ones'),
+        2000
+      )
       // the edge cuts the silent ones by itself, and serves pings again
       await Promise.all(held.map((client) => client.closedWithin(5000)))
       assert.equal(await statusOf(edge.url, `/ping/${token.uuid}`), 200)

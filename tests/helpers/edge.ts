@@ -98,6 +98,8 @@ export async function spawnEdge(overrides: Record<string, string> = {}) {
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    /** What it printed so far */
+    output: () => output,
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL')
