@@ -30,7 +30,8 @@ const MAX_PATH = 512
 const PING_KEY_RE = /^[A-Za-z0-9_-]{1,64}$/
 const SLUG_RE = /^[a-z0-9_-]{1,100}$/
 const UPPERCASE_SLUG_RE = /^[A-Za-z0-9_-]{1,100}$/
-const EXIT_RE = /^[0-9]{1,10}$/
+// Any run of digits is an exit status (healthchecks' `<int:…>`): above 255 it is a 400.
+const EXIT_RE = /^[0-9]+$/
 
 type Action = { action: PingAction; exitStatus: number | null } | PingUrlError
 
@@ -85,7 +86,8 @@ function splitPath(parts: string[]): { target: PingTarget; action?: string } | P
 
 function parseRid(query: URLSearchParams): string | null | PingUrlError {
   const rid = query.get('rid')
-  if (rid === null) {
+  // An empty `?rid=` (a script's unset variable) is no run id, as healthchecks reads it.
+  if (rid === null || rid === '') {
     return null
   }
   return ANY_CASE_UUID_RE.test(rid) ? rid.toLowerCase() : 'invalid_uuid'

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { type AddressMatcher, cidrMatcher } from '#lib/cidr'
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection_limits.js'
 
 /**
  * Settings of the ping edge, read from the environment (and from .env when
@@ -10,6 +11,8 @@ export interface EdgeConfig {
   port: number
   bodyLimit: number
   rateLimit: number
+  /** Timeouts and cap of client connections (node:http server only) */
+  connections: ConnectionLimits
   /** A Redis command slower than this answers 503 (the client retries) */
   redisTimeoutMs: number
   /**
@@ -38,12 +41,31 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value
 }
 
+function connectionLimits(env: NodeJS.ProcessEnv): ConnectionLimits {
+  const limits = DEFAULT_CONNECTION_LIMITS
+  const headersTimeoutMs = int(env, 'PING_HEADERS_TIMEOUT_MS', limits.headersTimeoutMs)
+  const requestTimeoutMs = int(env, 'PING_REQUEST_TIMEOUT_MS', limits.requestTimeoutMs)
+  if (requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(
+      `PING_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed PING_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`
+    )
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: int(env, 'PING_KEEP_ALIVE_TIMEOUT_MS', limits.keepAliveTimeoutMs),
+    idleTimeoutMs: int(env, 'PING_IDLE_TIMEOUT_MS', limits.idleTimeoutMs),
+    maxConnections: int(env, 'PING_MAX_CONNECTIONS', limits.maxConnections),
+  }
+}
+
 export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
   return {
     host: env.PING_HOST || env.HOST || '127.0.0.1',
     port: int(env, 'PING_PORT', 3334),
     bodyLimit: int(env, 'PING_BODY_LIMIT', 10_000),
     rateLimit: int(env, 'PING_RATE_LIMIT', 0),
+    connections: connectionLimits(env),
     redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', 100),
     trustedProxies: cidrMatcher(
       env.PING_TRUST_PROXY === 'false' ? '' : (env.TRUSTED_PROXIES ?? '')

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net'
 import { createEdgeServer } from './server.js'
 import { loadDotEnv, loadEdgeConfig } from './config.js'
 import { RedisPingStore } from './redis_store.js'
@@ -10,13 +11,23 @@ const config = loadEdgeConfig()
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
-  { trustedProxies: config.trustedProxies }
+  { trustedProxies: config.trustedProxies, connections: config.connections }
 )
-server.keepAliveTimeout = 65_000
+let capWarnedAt = 0
+server.on('drop', () => {
+  // At most a line a minute, however many connections are refused.
+  if (Date.now() - capWarnedAt > 60_000) {
+    capWarnedAt = Date.now()
+    console.warn(
+      `ping edge: ${config.connections.maxConnections} connections open (PING_MAX_CONNECTIONS), closing new ones`
+    )
+  }
+})
 await store.ready()
 
 server.listen(config.port, config.host, () => {
-  console.log(`ping edge listening on http://${config.host}:${config.port}`)
+  const { port } = server.address() as AddressInfo
+  console.log(`ping edge listening on http://${config.host}:${port}`)
 })
 
 function stop() {

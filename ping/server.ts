@@ -2,10 +2,18 @@ import { isIP, type Socket } from 'node:net'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { type AddressMatcher, cidrMatcher, matchesNothing } from '#lib/cidr'
 import { handleEdgeRequest, type EdgeDeps, type EdgeRequest } from './core.js'
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  httpServerOptions,
+  limitConnections,
+  type ConnectionLimits,
+} from './connection_limits.js'
 
 export interface ServerOptions {
   /** Proxies whose X-Forwarded-For names the client (none by default) */
   trustedProxies?: AddressMatcher
+  /** Timeouts and cap of client connections (defaults: DEFAULT_CONNECTION_LIMITS) */
+  connections?: ConnectionLimits
 }
 
 const NO_QUERY = new URLSearchParams()
@@ -104,13 +112,15 @@ function answerSafely(...args: Parameters<typeof answer>) {
 
 /**
  * node:http adapter of the ping edge (the "ping" role). A body is read up to
- * the limit and the rest drained, so a huge upload is cut, never refused.
+ * the limit and the rest drained, so a huge upload is cut, never refused;
+ * slow, idle and surplus connections are closed (see ConnectionLimits).
  */
 export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
   const matcher = options.trustedProxies ?? cidrMatcher('')
   // No trusted proxy (the default): X-Forwarded-For is never even read.
   const trusted = matchesNothing(matcher) ? null : matcher
-  return createServer((req, res) => {
+  const limits = options.connections ?? DEFAULT_CONNECTION_LIMITS
+  const server = createServer(httpServerOptions(limits), (req, res) => {
     if (
       req.headers['content-length'] === undefined &&
       req.headers['transfer-encoding'] === undefined
@@ -134,4 +144,5 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
       answerSafely(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trusted)
     })
   })
+  return limitConnections(server, limits)
 }

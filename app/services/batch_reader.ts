@@ -18,7 +18,8 @@ export interface ReaderOptions {
 
 /**
  * Reads batches of about `batchSize` pings: stale entries of dead workers
- * first (looked for every few seconds), else new ones. An entry holds one
+ * first (looked for every few seconds, and the dead workers removed from the
+ * group once none is left), else new ones. An entry holds one
  * ping or up to 64 (the edge packs a loop turn's pings), so the number of
  * entries to ask for follows what the last ones held.
  */
@@ -59,6 +60,8 @@ export class BatchReader {
       if (stale.length > 0) {
         return { entries: stale, claimed: true }
       }
+      // Nothing left to claim: a consumer silent that long is a dead worker's.
+      await this.stream.forgetDeadConsumers(this.options.claimIdleMs)
     }
     return { entries: await this.readNew(), claimed: false }
   }

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys } from '#lib/redis_keys'
+import { pingQueueDepth } from '#services/queue_depth_metric'
 
 /**
  * Prometheus text exposition of what an operator watches: the ping queue,
@@ -9,7 +10,7 @@ import { redisKeys } from '#lib/redis_keys'
 export default class MetricsService {
   static async render(): Promise<string> {
     const [queueLength, pending, statuses] = await Promise.all([
-      redis.xlen(redisKeys.pings).catch(() => 0),
+      pingQueueDepth().catch(() => 0),
       redis
         .xpending(redisKeys.pings, redisKeys.ingestGroup)
         .then((summary) => Number((summary as unknown[])[0] ?? 0))
@@ -17,7 +18,7 @@ export default class MetricsService {
       db.from('tokens').select('status').count('* as n').groupBy('status'),
     ])
     const lines = [
-      '# HELP ngip_ping_queue_length Entries in the ping stream (not yet deleted).',
+      '# HELP ngip_ping_queue_length Ping stream entries not yet stored (unread + pending).',
       '# TYPE ngip_ping_queue_length gauge',
       `ngip_ping_queue_length ${queueLength}`,
       '# HELP ngip_ping_queue_pending Entries read by a worker and not yet acknowledged.',

@@ -53,6 +53,24 @@ export class PingStream {
     return toEntries(claimed)
   }
 
+  /**
+   * Removes from the group the other consumers silent longer than `idleMs`
+   * that hold no entry (a dead worker's, once claimed), so the group lists
+   * live workers only. One script: a consumer cannot read between the check
+   * and its removal. A live worker removed by mistake comes back on its next
+   * read. Returns the names removed.
+   */
+  async forgetDeadConsumers(idleMs: number): Promise<string[]> {
+    return (await this.writer.eval(
+      FORGET_SCRIPT,
+      1,
+      redisKeys.pings,
+      redisKeys.ingestGroup,
+      idleMs,
+      this.consumer
+    )) as string[]
+  }
+
   async readNew(count: number, blockMs: number): Promise<StreamEntry[]> {
     const result = (await this.reader.callBuffer(
       'XREADGROUP',
@@ -87,15 +105,16 @@ export class PingStream {
 
   /**
    * Acknowledges stored entries, then trims the stream below the oldest
-   * entry still pending (XTRIM MINID is far cheaper than XDEL per entry), so
-   * XLEN stays the number of pings not yet stored.
+   * entry still pending, or past the last one delivered when none is (XTRIM
+   * MINID is far cheaper than XDEL per entry), so XLEN stays the number of
+   * entries not yet stored, whichever worker acknowledged last.
    */
   async ack(entries: StreamEntry[]) {
     const ids = entries.map((entry) => entry.id)
     const results = await this.writer
       .pipeline()
       .xack(redisKeys.pings, redisKeys.ingestGroup, ...ids)
-      .eval(TRIM_SCRIPT, 1, redisKeys.pings, redisKeys.ingestGroup, nextId(maxId(ids)))
+      .eval(TRIM_SCRIPT, 1, redisKeys.pings, redisKeys.ingestGroup)
       .exec()
     const failed = results?.find(([error]) => error)
     if (failed) {
@@ -104,44 +123,49 @@ export class PingStream {
   }
 }
 
+/** KEYS stream · ARGV group, idle ms, this consumer */
+const FORGET_SCRIPT = `
+local removed = {}
+for _, flat in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local info = {}
+  for i = 1, #flat, 2 do info[flat[i]] = flat[i + 1] end
+  if info['name'] ~= ARGV[3] and info['pending'] == 0 and info['idle'] > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed[#removed + 1] = info['name']
+  end
+end
+return removed
+`
+
 /**
- * KEYS stream · ARGV group, threshold. Entries below the oldest pending one
- * (and below the threshold, just past what this worker acknowledged) were all
- * delivered and acknowledged: drop them.
+ * KEYS stream · ARGV group. Entries below the oldest pending one, or up to
+ * the last one delivered to the group when none is pending, were all
+ * delivered and acknowledged: drop them. Ids are compared as numbers, and
+ * only the sequence part is incremented (a Lua number prints 13-digit
+ * milliseconds in exponent form).
  */
 const TRIM_SCRIPT = `
+local function parse(id)
+  local ms, seq = string.match(id, '(%d+)-(%d+)')
+  return ms, tonumber(seq)
+end
 local function before(a, b)
-  local am, as = string.match(a, '(%d+)-(%d+)')
-  local bm, bs = string.match(b, '(%d+)-(%d+)')
-  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  am, bm = tonumber(am), tonumber(bm)
   return am < bm or (am == bm and as < bs)
 end
-local threshold = ARGV[2]
+local threshold
+for _, flat in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local info = {}
+  for i = 1, #flat, 2 do info[flat[i]] = flat[i + 1] end
+  if info['name'] == ARGV[1] then
+    local ms, seq = parse(info['last-delivered-id'])
+    threshold = ms .. '-' .. (seq + 1)
+  end
+end
+if not threshold then return 0 end
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1])
 if pending[1] > 0 and before(pending[2], threshold) then threshold = pending[2] end
 return redis.call('XTRIM', KEYS[1], 'MINID', threshold)
 `
-
-function parseId(id: string): [number, number] {
-  const [ms, seq] = id.split('-')
-  return [Number(ms), Number(seq)]
-}
-
-function maxId(ids: string[]) {
-  let best = ids[0]
-  let [bestMs, bestSeq] = parseId(best)
-  for (const id of ids) {
-    const [ms, seq] = parseId(id)
-    if (ms > bestMs || (ms === bestMs && seq > bestSeq)) {
-      best = id
-      bestMs = ms
-      bestSeq = seq
-    }
-  }
-  return best
-}
-
-function nextId(id: string) {
-  const [ms, seq] = parseId(id)
-  return `${ms}-${seq + 1}`
-}

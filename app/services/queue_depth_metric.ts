@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis'
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys } from '#lib/redis_keys'
 
@@ -24,10 +25,36 @@ export function emfLine(depth: number, namespace: string, environment: string, a
   })
 }
 
+/** A flat [field, value, …] reply of XINFO as an object */
+function fields(flat: unknown[]): Record<string, unknown> {
+  const info: Record<string, unknown> = {}
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    info[String(flat[i])] = flat[i + 1]
+  }
+  return info
+}
+
 /**
- * Entries in the ping stream: accepted and not yet stored (stored ones are
- * deleted from the stream when acknowledged).
+ * Entries not yet stored: those no worker has read (the ingest group's lag)
+ * plus those read and not yet acknowledged (pending). Not XLEN: entries
+ * acknowledged after a dead worker's were claimed stay in the stream until
+ * a later trim, with nothing left to do. Computed on each call, so it falls
+ * as soon as a worker stores the backlog, without new pings.
  */
-export async function pingQueueDepth() {
-  return redis.xlen(redisKeys.pings)
+export async function pingQueueDepth(client: Redis = redis.connection('main').ioConnection) {
+  let groups: unknown[][]
+  try {
+    groups = (await client.xinfo('GROUPS', redisKeys.pings)) as unknown[][]
+  } catch (error) {
+    if (String(error).includes('no such key')) {
+      return 0
+    }
+    throw error
+  }
+  const group = groups.map(fields).find((info) => info.name === redisKeys.ingestGroup)
+  // No worker yet, or a lag Redis cannot tell (an entry deleted mid-stream): every entry.
+  if (!group || group.lag === null || group.lag === undefined) {
+    return client.xlen(redisKeys.pings)
+  }
+  return Number(group.lag) + Number(group.pending)
 }

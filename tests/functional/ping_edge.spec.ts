@@ -35,6 +35,10 @@ const answers: [string, string, number, string, null | { action: string; exit?: 
   ['GET', '/api/push/:uuid?status=up&msg=OK&ping=', 200, 'OK', { action: 'success' }],
   ['GET', '/api/push/:uuid?status=down&msg=boom', 200, 'OK', { action: 'fail' }],
   ['GET', '/ping/:uuid/256', 400, 'invalid url format', null],
+  ['GET', '/ping/:uuid/9999999999', 400, 'invalid url format', null],
+  ['GET', '/ping/:uuid/99999999999999', 400, 'invalid url format', null],
+  ['GET', '/ping/:key/backup/99999999999999', 400, 'invalid url format', null],
+  ['GET', '/ping/:uuid/start?rid=', 200, 'OK', { action: 'start' }],
   ['GET', '/ping/:key/Backup', 400, 'invalid url format', null],
   ['GET', '/ping/:uuid?rid=not-a-uuid', 400, 'invalid uuid format', null],
   ['GET', `/ping/${UNKNOWN}`, 404, 'not found', null],
@@ -80,6 +84,7 @@ test.group('Ping edge: the answer table of SPEC §3', (group) => {
         if (queued) {
           assert.containSubset(pings[0], { token: token.uuid, action: queued.action, method })
           assert.equal(pings[0].exitStatus, queued.exit ?? null)
+          assert.equal(pings[0].rid, path.includes(`rid=${RID}`) ? RID : null)
         }
       } finally {
         await edge.close()

@@ -1,10 +1,12 @@
 import { test } from '@japa/runner'
+import { hostname } from 'node:os'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 import env from '#start/env'
 import type Token from '#models/token'
 import type User from '#models/user'
 import { redisKeys } from '#lib/redis_keys'
+import { pingQueueDepth } from '#services/queue_depth_metric'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { RedisPingStore } from '#ping/redis_store'
@@ -59,6 +61,14 @@ async function storedCounts(token: Token) {
   return { total: row.total, distinct: row.distinct, nPings: Number(tokenRow.n_pings) }
 }
 
+async function groupConsumers() {
+  const replies = (await redis.xinfo('CONSUMERS', redisKeys.pings, redisKeys.ingestGroup)) as [
+    string,
+    string,
+  ][]
+  return replies.map((reply) => reply[1])
+}
+
 async function streamLeft() {
   const pending = (await redis.xpending(redisKeys.pings, redisKeys.ingestGroup)) as [number]
   return { length: await redis.xlen(redisKeys.pings), pending: Number(pending[0]) }
@@ -102,6 +112,10 @@ test.group('Ping path under faults', (group) => {
         )
         await waitFor('an empty stream', streamLeft, (left) => left.length + left.pending === 0)
         assert.deepEqual(await storedCounts(token), { total, distinct: total, nPings: total })
+        // the killed worker leaves the group once nothing of it is left to claim
+        const names = await waitFor('the dead consumer gone', groupConsumers, (n) => n.length === 1)
+        assert.deepEqual(names, [`${hostname()}-${second.child.pid}`])
+        assert.equal(await pingQueueDepth(), 0)
         second.child.kill('SIGTERM')
         assert.equal(await second.exited, 0)
       } finally {

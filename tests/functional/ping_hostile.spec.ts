@@ -42,7 +42,7 @@ function hostile(token: Token): [string, string | Buffer, number, boolean][] {
     ['percent junk', get(`/ping/%E0%A4%A/${u}?%%%=%zz`), 404, false],
     ['a bad rid', get(`/ping/${u}?rid=${RID.slice(1)}`), 400, false],
     ['header injection in the rid', get(`/ping/${u}?rid=%0d%0aSet-Cookie:%20x=1`), 400, false],
-    ['an exit status overflow', get(`/ping/${u}/99999999999999999999`), 404, false],
+    ['an exit status overflow', get(`/ping/${u}/99999999999999999999`), 400, false],
     [
       'an unknown method',
       `BREW /ping/${u} HTTP/1.1\r\nHost: e\r\nConnection: close\r\n\r\n`,

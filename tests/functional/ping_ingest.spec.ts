@@ -45,6 +45,27 @@ test.group('Ping ingest: what the worker stores', (group) => {
     }
   })
 
+  test('an empty rid is ignored: the ping is stored without one', async ({ assert }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}/start?rid=`), 200)
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}/0?rid=`), 200)
+      await drain(await makeIngest())
+      const pings = await pingsOf(token)
+      assert.deepEqual(
+        pings.map((ping) => [ping.kind, ping.rid]),
+        [
+          ['start', null],
+          ['success', null],
+        ]
+      )
+      assert.isNotNull(pings[1].durationMs)
+    } finally {
+      await edge.close()
+    }
+  })
+
   test('an exit status is stored; 1..255 sets the Token down with a Flip', async ({ assert }) => {
     const token = await makeToken(await makeUser())
     const edge = await startEdge()

@@ -118,10 +118,24 @@ test.group('Ping edge on AWS Lambda (API Gateway HTTP API, payload 2.0)', (group
     assert.containSubset(head, { statusCode: 200, body: '' })
     const bad = await handler(event('GET', `/ping/${user.pingKey}/etl`, { query: 'rid=nope' }))
     assert.containSubset(bad, { statusCode: 400, body: 'invalid uuid format' })
+    const noRid = await handler(event('GET', `/ping/${user.pingKey}/etl/start`, { query: 'rid=' }))
+    assert.containSubset(noRid, { statusCode: 200, body: 'OK' })
+    for (const exit of ['256', '9999999999', '99999999999999']) {
+      const tooBig = await handler(event('GET', `/ping/${user.pingKey}/etl/${exit}`))
+      assert.containSubset(tooBig, { statusCode: 400, body: 'invalid url format' }, exit)
+    }
     const unknown = await handler(event('GET', '/ping/2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'))
     assert.containSubset(unknown, { statusCode: 404, body: 'not found' })
     const put = await handler(event('PUT', `/ping/${user.pingKey}/etl`))
     assert.equal(put.statusCode, 405)
-    assert.lengthOf(await queuedPings(), 2)
+    const pings = await queuedPings()
+    assert.deepEqual(
+      pings.map((ping) => [ping.action, ping.rid]),
+      [
+        ['success', null],
+        ['success', null],
+        ['start', null],
+      ]
+    )
   })
 })

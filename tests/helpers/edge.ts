@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
 import { cidrMatcher } from '#lib/cidr'
+import app from '@adonisjs/core/services/app'
+import env from '#start/env'
 import { createEdgeServer } from '#ping/server'
 import { RedisPingStore } from '#ping/redis_store'
 import { PingIngest, type IngestOptions } from '#services/ping_ingest'
@@ -65,5 +68,49 @@ export async function drain(ingest: PingIngest) {
       return total
     }
     total += handled
+  }
+}
+
+/**
+ * The edge as `pnpm edge` runs it (ping/main.ts in a child process, settings
+ * from the environment) on a free port, against the test Redis database.
+ */
+export async function spawnEdge(overrides: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'ping/main.ts'], {
+    cwd: app.makePath(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PING_HOST: '127.0.0.1',
+      PING_PORT: '0',
+      REDIS_DB: String(env.get('REDIS_DB', 0)),
+      ...overrides,
+    },
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  let output = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const listening = /ping edge listening on http:\/\/[^:]+:(\d+)/.exec(output)
+      if (listening) {
+        resolve(Number(listening[1]))
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`edge exited (${code}):\n${output}`)))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    /** What it printed so far */
+    output: () => output,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL')
+        await exited
+      }
+    },
   }
 }

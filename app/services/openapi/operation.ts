@@ -87,13 +87,14 @@ function success(spec: OperationSpec) {
 /**
  * The error answers an operation can give: every one can be unauthorised
  * or rate limited; only writes can be refused to read-only keys or carry a
- * body that is malformed, too large or not JSON; only what names something
+ * body that is malformed, too large or not JSON; what takes a path id or a
+ * query can get a NUL or broken encoding there; only what names something
  * can miss it; only what takes input can find it invalid.
  */
 function failures(spec: OperationSpec, write: boolean) {
   const notFound = spec.byId ? 'Not found, or not yours' : spec.notFound
   return {
-    ...(write ? { 400: errors('Malformed JSON, or a body that is not a JSON object') } : {}),
+    ...badRequest(spec, write),
     401: errors('Missing or unknown API key (see WWW-Authenticate)'),
     ...(write ? { 403: errors('A read-only API key tried to write') } : {}),
     ...(notFound ? { 404: errors(notFound) } : {}),
@@ -116,6 +117,17 @@ function failures(spec: OperationSpec, write: boolean) {
       },
     },
   }
+}
+
+/** Input the router or ApiInputMiddleware refuses before any validator sees it */
+const BAD_ENCODING = 'a NUL character, or a path that is not valid percent-encoded UTF-8'
+
+/** 400: a malformed body (writes), or bad characters in the path or query (anything with input) */
+function badRequest(spec: OperationSpec, write: boolean) {
+  if (write) {
+    return { 400: errors(`Malformed JSON, a body that is not a JSON object, or ${BAD_ENCODING}`) }
+  }
+  return spec.byId || spec.query ? { 400: errors(`Input with ${BAD_ENCODING}`) } : {}
 }
 
 /** An operation that only reads */

@@ -6,6 +6,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import router from '@adonisjs/core/services/router'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 
 const run = promisify(execFile)
 
@@ -57,8 +59,8 @@ test.group('API v1 OpenAPI document', () => {
       '422',
       '429',
     ])
-    assert.sameMembers(codes('/tokens', 'get'), ['200', '401', '422', '429'])
-    assert.sameMembers(codes('/tokens/{id}', 'get'), ['200', '401', '404', '429'])
+    assert.sameMembers(codes('/tokens', 'get'), ['200', '400', '401', '422', '429'])
+    assert.sameMembers(codes('/tokens/{id}', 'get'), ['200', '400', '401', '404', '429'])
     assert.sameMembers(codes('/pings', 'post'), [
       '201',
       '400',
@@ -125,5 +127,42 @@ test.group('API v1 OpenAPI document', () => {
       assert.include(html, route.split(' ')[1], route)
     }
     assert.notMatch(html, /(src|href)="https?:\/\//)
+  })
+})
+
+test.group('API v1 OpenAPI document: the answers it lists', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a NUL or broken encoding in a path id or a query answers a status listed', async ({
+    client,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const token = await makeToken(user)
+    const answer = await client.get('/api/v1/openapi.json')
+    const document = answer.body()
+    const base = `http://${process.env.HOST}:${process.env.PORT}/api/v1`
+    const unlisted: string[] = []
+    for (const [path, item] of Object.entries(document.paths as Record<string, any>)) {
+      for (const [method, operation] of Object.entries(item as Record<string, any>)) {
+        const query = (operation.parameters ?? []).filter((p: any) => p.in === 'query')
+        const requests = [
+          path.replace('{id}', '%00'),
+          path.replace('{id}', '%ff'),
+          ...query.map((p: any) => `${path.replace('{id}', token.uuid)}?${p.name}=%00`),
+        ]
+        for (const url of requests) {
+          const response = await fetch(`${base}${url}`, {
+            method: method.toUpperCase(),
+            headers: { authorization: `Bearer ${key}` },
+          })
+          if (!(String(response.status) in operation.responses)) {
+            unlisted.push(`${method.toUpperCase()} ${url} → ${response.status}`)
+          }
+        }
+      }
+    }
+    assert.deepEqual(unlisted, [])
   })
 })
