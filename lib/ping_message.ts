@@ -20,6 +20,16 @@ export interface PingMessage {
   body: Buffer | null
   /** Set when the ping asked for its Token to be provisioned (slug form, `?create=1`) */
   create?: { pingKey: string; slug: string } | null
+  /** The run's duration as the client reports it (Uptime Kuma's `ping`), in ms */
+  durationMs?: number | null
+}
+
+/** A run longer than this is no run: its start is not paired, its duration not kept (healthchecks: 72 h). */
+export const MAX_RUN_MS = 72 * 3600 * 1000
+
+/** A reported duration as stored: whole milliseconds, 0 up to MAX_RUN_MS, else none. */
+export function runDuration(value: unknown): number | null {
+  return typeof value === 'number' && value >= 0 && value <= MAX_RUN_MS ? Math.round(value) : null
 }
 
 /** Column widths of the pings table; longer values are cut, never rejected. */
@@ -29,9 +39,11 @@ export const FIELD_LIMITS = { method: 10, remoteAddr: 45, userAgent: 200 } as co
  * A ping on the stream is a `t` field (its Token; the edge's script sets it,
  * as only there the slug form knows it), a `p` field with everything else as
  * one JSON array, and a `b` field with the body's raw bytes when there is
- * one. Few fields keep Redis, the edge and the worker fast. One entry may
- * hold several pings (the edge writes the pings of one event-loop turn
- * together): each starts at its `t`.
+ * one. The array is action, at, method, remote address, user agent, exit
+ * status and rid, then, when there are, the create request's ping key and
+ * slug and the reported duration. Few fields keep Redis, the edge and the
+ * worker fast. One entry may hold several pings (the edge writes the pings
+ * of one event-loop turn together): each starts at its `t`.
  */
 export function packPing(message: Omit<PingMessage, 'token'>): string {
   const packed: (string | number | null)[] = [
@@ -45,6 +57,12 @@ export function packPing(message: Omit<PingMessage, 'token'>): string {
   ]
   if (message.create) {
     packed.push(message.create.pingKey, message.create.slug)
+  }
+  if (typeof message.durationMs === 'number') {
+    if (!message.create) {
+      packed.push(null, null)
+    }
+    packed.push(message.durationMs)
   }
   return JSON.stringify(packed)
 }
@@ -104,7 +122,7 @@ function decodeOne(token: string | undefined, packed: unknown[] | null, body: Bu
   if (!token || !UUID_RE.test(token) || !packed) {
     return null
   }
-  const [action, at, method, remoteAddr, userAgent, exit, rid, pingKey, slug] = packed
+  const [action, at, method, remoteAddr, userAgent, exit, rid, pingKey, slug, duration] = packed
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     return null
   }
@@ -125,6 +143,7 @@ function decodeOne(token: string | undefined, packed: unknown[] | null, body: Bu
       typeof pingKey === 'string' && typeof slug === 'string' && pingKey && slug
         ? { pingKey, slug }
         : null,
+    durationMs: runDuration(duration),
   }
   return message
 }

@@ -1,7 +1,8 @@
 import type { PingMessage } from '#lib/ping_message'
 import { cleanText, FIELD_LIMITS } from '#lib/ping_message'
 import { parsePingUrl, type PingRoute, type PingTarget } from '#lib/ping_url'
-import { buildAnswers, type EdgeAnswers, type EdgeResponse } from './answers.js'
+import { isKumaPush, kumaPingMs } from '#lib/kuma_push'
+import { buildAnswers, type EdgeAnswers, type EdgeResponse, type RouteAnswers } from './answers.js'
 
 export type { EdgeResponse } from './answers.js'
 
@@ -63,7 +64,7 @@ function header(req: EdgeRequest, name: string) {
   return Array.isArray(value) ? value[0] : value
 }
 
-function toMessage(req: EdgeRequest, route: PingRoute, deps: EdgeDeps) {
+function toMessage(req: EdgeRequest, route: PingRoute, deps: EdgeDeps, kuma: boolean) {
   let body = req.body && req.body.length > 0 ? req.body.subarray(0, deps.bodyLimit) : null
   if (!body && route.message) {
     body = Buffer.from(route.message).subarray(0, deps.bodyLimit)
@@ -79,10 +80,11 @@ function toMessage(req: EdgeRequest, route: PingRoute, deps: EdgeDeps) {
     rid: route.rid,
     body,
     create: route.create && target.kind === 'slug' ? target : null,
+    durationMs: kuma ? kumaPingMs(req.query) : null,
   }
 }
 
-function answerFor(result: AcceptResult, route: PingRoute, answers: EdgeAnswers) {
+function answerFor(result: AcceptResult, route: PingRoute, answers: RouteAnswers) {
   switch (result) {
     case 'accepted':
       return answers.ok
@@ -113,20 +115,22 @@ export async function handleEdgeRequest(req: EdgeRequest, deps: EdgeDeps): Promi
   if (req.path === '/health') {
     return health(deps, answers)
   }
+  const kuma = isKumaPush(req.path)
+  const routeAnswers = kuma ? answers.kuma : answers
   const parsed = parsePingUrl(req.path, req.query)
   if (parsed.error === 'not_found') {
-    return answers.notFound
+    return routeAnswers.notFound
   }
   if (parsed.error) {
-    return parsed.error === 'invalid_uuid' ? answers.invalidUuid : answers.invalidUrl
+    return parsed.error === 'invalid_uuid' ? routeAnswers.invalidUuid : routeAnswers.invalidUrl
   }
   const route = parsed.route
   try {
-    const result = await deps.store.accept(route.target, toMessage(req, route, deps), {
+    const result = await deps.store.accept(route.target, toMessage(req, route, deps, kuma), {
       rateLimit: deps.rateLimit ?? 0,
     })
-    return answerFor(result, route, answers)
+    return answerFor(result, route, routeAnswers)
   } catch {
-    return answers.unavailable
+    return routeAnswers.unavailable
   }
 }

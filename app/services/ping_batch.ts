@@ -122,7 +122,8 @@ export async function storePings(
       continue
     }
     const at = new Date(ping.message.at)
-    const outcome = recordPing(token, { action: ping.message.action, at, rid: ping.message.rid })
+    const { action, rid, durationMs } = ping.message
+    const outcome = recordPing(token, { action, at, rid, durationMs })
     touched.add(token)
     rows += `${token.id}\t${outcome.kind}${ping.middle}${copyValue(outcome.durationMs)}${ping.tail}`
     result.stored += 1

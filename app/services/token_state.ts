@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser'
-import type { PingAction } from '#lib/ping_message'
+import { MAX_RUN_MS, type PingAction } from '#lib/ping_message'
 
 /**
  * A Token's status rules in one place, as pure functions over its state, so
@@ -33,6 +33,8 @@ export interface PingInput {
   action: PingAction
   at: Date
   rid: string | null
+  /** The run's duration as the client reported it; kept over the measured one */
+  durationMs?: number | null
 }
 
 export interface FlipChange {
@@ -46,9 +48,6 @@ export interface PingOutcome {
   durationMs: number | null
   flip: FlipChange | null
 }
-
-/** A start older than this is not paired with its end (healthchecks: 72 h). */
-const MAX_RUN_MS = 72 * 3600 * 1000
 
 function setStatus(state: TokenState, next: StoredStatus, reason: string): FlipChange | null {
   if (state.status === next) {
@@ -89,7 +88,8 @@ export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
       flip = setStatus(state, state.lastPingAt ? 'up' : 'new', 'resumed')
     }
   } else if (ping.action === 'success' || ping.action === 'fail') {
-    durationMs = endRun(state, ping)
+    const measured = endRun(state, ping)
+    durationMs = ping.durationMs ?? measured
     state.lastPingAt = ping.at
     state.lastDurationMs = durationMs
     flip = setStatus(state, ping.action === 'fail' ? 'down' : 'up', ping.action)

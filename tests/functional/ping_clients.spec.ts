@@ -75,3 +75,69 @@ test.group('Ping edge: healthchecks.io clients work unchanged', (group) => {
     }
   })
 })
+
+/**
+ * Uptime Kuma's push monitor as its push URL is used: curl with `--fail`, so a
+ * refused push exits non-zero, and the answer read as Kuma's JSON.
+ */
+test.group('Ping edge: Uptime Kuma push clients work unchanged', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('a push answers {"ok":true} and stores its `ping` as the run duration', async ({
+    assert,
+  }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      const push = (query: string) =>
+        shell('curl', ['-fsS', '-m', '10', `${edge.url}/api/push/${token.uuid}?${query}`])
+      const answers = [
+        await push('status=up&msg=OK&ping=1234.6'),
+        await push('status=down&msg=disk%20full&ping=87'),
+        await push('status=up&msg=OK&ping='),
+        await push('status=up&msg=OK&ping=-5'),
+        await push('status=up&msg=OK&ping=soon'),
+      ]
+      assert.deepEqual(
+        answers.map(({ stdout }) => JSON.parse(stdout)),
+        answers.map(() => ({ ok: true }))
+      )
+      await drain(await makeIngest())
+      const pings = await Ping.query().where('token_id', token.id).orderBy('id')
+      assert.deepEqual(
+        pings.map((ping) => [ping.kind, ping.durationMs, ping.body?.toString() ?? null]),
+        [
+          ['success', 1235, 'OK'],
+          ['fail', 87, 'disk full'],
+          ['success', null, 'OK'],
+          ['success', null, 'OK'],
+          ['success', null, 'OK'],
+        ]
+      )
+      await token.refresh()
+      assert.isNull(token.lastDurationMs)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test("an unknown push token gets Kuma's 404 and its JSON message", async ({ assert }) => {
+    const edge = await startEdge()
+    try {
+      const { stdout } = await shell('curl', [
+        '-sS',
+        '-m',
+        '10',
+        '-w',
+        '\\n%{http_code} %{content_type}',
+        `${edge.url}/api/push/2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11?status=up&msg=OK&ping=`,
+      ])
+      const [body, status] = stdout.split('\n')
+      assert.deepEqual(JSON.parse(body), { ok: false, msg: 'Monitor not found or not active.' })
+      assert.equal(status, '404 application/json; charset=utf-8')
+    } finally {
+      await edge.close()
+    }
+  })
+})

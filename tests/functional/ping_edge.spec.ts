@@ -9,6 +9,8 @@ import { queuedPings, send } from '#tests/helpers/ping'
 
 const RID = '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const UNKNOWN = '2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'
+/** Uptime Kuma's own answer for a push it cannot take */
+const KUMA_404 = '{"ok":false,"msg":"Monitor not found or not active."}'
 
 interface Context {
   user: User
@@ -32,8 +34,11 @@ const answers: [string, string, number, string, null | { action: string; exit?: 
   ['GET', '/ping/:key/backup', 200, 'OK', { action: 'success' }],
   ['POST', '/ping/:key/backup/fail', 200, 'OK', { action: 'fail' }],
   ['GET', '/:key/backup/start', 200, 'OK', { action: 'start' }],
-  ['GET', '/api/push/:uuid?status=up&msg=OK&ping=', 200, 'OK', { action: 'success' }],
-  ['GET', '/api/push/:uuid?status=down&msg=boom', 200, 'OK', { action: 'fail' }],
+  ['GET', '/api/push/:uuid?status=up&msg=OK&ping=', 200, '{"ok":true}', { action: 'success' }],
+  ['GET', '/api/push/:uuid?status=down&msg=boom', 200, '{"ok":true}', { action: 'fail' }],
+  ['POST', '/api/push/:uuid?status=up&ping=12', 200, '{"ok":true}', { action: 'success' }],
+  ['GET', `/api/push/${UNKNOWN}?status=up`, 404, KUMA_404, null],
+  ['GET', '/api/push/not-a-uuid', 404, KUMA_404, null],
   ['GET', '/ping/:uuid/256', 400, 'invalid url format', null],
   ['GET', '/ping/:uuid/9999999999', 400, 'invalid url format', null],
   ['GET', '/ping/:uuid/99999999999999', 400, 'invalid url format', null],
@@ -78,7 +83,10 @@ test.group('Ping edge: the answer table of SPEC §3', (group) => {
         assert.equal(response.headers.get('access-control-allow-origin'), '*')
         assert.equal(response.headers.get('ping-body-limit'), '1234')
         assert.include(response.headers.get('cache-control')!, 'no-cache')
-        assert.include(response.headers.get('content-type')!, 'text/plain')
+        assert.include(
+          response.headers.get('content-type')!,
+          path.startsWith('/api/push/') ? 'application/json' : 'text/plain'
+        )
         const pings = await queuedPings()
         assert.lengthOf(pings, queued ? 1 : 0)
         if (queued) {

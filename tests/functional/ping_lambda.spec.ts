@@ -138,4 +138,21 @@ test.group('Ping edge on AWS Lambda (API Gateway HTTP API, payload 2.0)', (group
       ]
     )
   })
+
+  test("Uptime Kuma's push form answers JSON as Kuma does and keeps `ping`", async ({ assert }) => {
+    const handler = await lambda()
+    const token = await makeToken(await makeUser())
+    const pushed = await handler(
+      event('GET', `/api/push/${token.uuid}`, { query: 'status=up&msg=OK&ping=250' })
+    )
+    assert.containSubset(pushed, { statusCode: 200, body: '{"ok":true}' })
+    assert.include(pushed.headers!['content-type'] as string, 'application/json')
+    const unknown = await handler(event('GET', '/api/push/2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'))
+    assert.containSubset(unknown, {
+      statusCode: 404,
+      body: '{"ok":false,"msg":"Monitor not found or not active."}',
+    })
+    const [ping] = await queuedPings()
+    assert.containSubset(ping, { action: 'success', durationMs: 250 })
+  })
 })

@@ -23,6 +23,7 @@ test.group('Ping message on the stream', () => {
       rid: '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60',
       body: Buffer.from([0, 255, 10, 65]),
       create: { pingKey: 'key_-A1', slug: 'nightly-backup' },
+      durationMs: 1500,
     }
     assert.deepEqual(decodePingMessage(toBuffers(encodePingMessage(message))), message)
   })
@@ -39,10 +40,41 @@ test.group('Ping message on the stream', () => {
       rid: null,
       body: null,
       create: null,
+      durationMs: null,
     }
     const fields = encodePingMessage(message)
     assert.lengthOf(fields, 4)
     assert.deepEqual(decodePingMessage(toBuffers(fields)), message)
+  })
+
+  test('keeps a reported duration without a create request', ({ assert }) => {
+    const message: PingMessage = {
+      token: UUID,
+      action: 'success',
+      at: 1,
+      method: 'GET',
+      remoteAddr: '',
+      userAgent: '',
+      exitStatus: null,
+      rid: null,
+      body: null,
+      create: null,
+      durationMs: 42,
+    }
+    assert.deepEqual(decodePingMessage(toBuffers(encodePingMessage(message))), message)
+    const entry = (duration: unknown) =>
+      decodePingMessage(
+        toBuffers([
+          't',
+          UUID,
+          'p',
+          JSON.stringify(['success', 1, '', '', '', null, null, null, null, duration]),
+        ])
+      )!.durationMs
+    assert.equal(entry(12.6), 13)
+    assert.isNull(entry(-1))
+    assert.isNull(entry('12'))
+    assert.isNull(entry(73 * 3600 * 1000))
   })
 
   test('rejects an entry that is not a ping', ({ assert }) => {

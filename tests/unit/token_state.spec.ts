@@ -63,6 +63,22 @@ test.group('Token state: recording pings', () => {
     assert.isNull(token.lastStartAt)
   })
 
+  test('a duration the client reports is kept over the measured one, and the run closed', ({
+    assert,
+  }) => {
+    const token = state({ status: 'up' })
+    recordPing(token, { action: 'start', at: at('2026-01-01T00:00:00Z'), rid: null })
+    const end = recordPing(token, {
+      action: 'fail',
+      at: at('2026-01-01T00:00:42Z'),
+      rid: null,
+      durationMs: 1234,
+    })
+    assert.equal(end.durationMs, 1234)
+    assert.equal(token.lastDurationMs, 1234)
+    assert.isNull(token.lastStartAt)
+  })
+
   test('an end with another rid does not close the run', ({ assert }) => {
     const token = state({ status: 'up' })
     recordPing(token, {

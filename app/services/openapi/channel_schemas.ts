@@ -13,6 +13,7 @@ export const channelConfig = {
     'Read-only API keys see it without credentials: token, ntfy topic and header values hidden, ' +
     'URLs cut to their origin.',
   type: 'object',
+  example: { url: 'https://hooks.example.com/ngip', method: 'POST' },
   properties: {
     url: {
       type: 'string',

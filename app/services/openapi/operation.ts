@@ -51,7 +51,7 @@ export const anyPingFilters = {
 }
 
 /** The request body limit of config/bodyparser.ts */
-const BODY_LIMIT = '100 KB'
+export const BODY_LIMIT = '100 KB'
 
 const rateLimitHeaders = {
   'X-RateLimit-Limit': {

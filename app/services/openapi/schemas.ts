@@ -1,6 +1,7 @@
 import { answer, dateTime, nullable, uuid } from '#services/openapi/schema_types'
 import { tokenSchemas } from '#services/openapi/token_schemas'
 import { channelConfig } from '#services/openapi/channel_schemas'
+import { EXAMPLE_UUID } from '#services/openapi/schema_text'
 
 /** Every `code` an error can carry (app/exceptions/handler.ts) */
 const errorCodes = [
@@ -27,17 +28,18 @@ export const schemas = {
     token: uuid,
     kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
     created_at: dateTime,
-    method: { type: 'string' },
-    remote_addr: { type: 'string' },
-    user_agent: { type: 'string' },
+    method: { type: 'string', example: 'POST' },
+    remote_addr: { type: 'string', example: '203.0.113.7' },
+    user_agent: { type: 'string', example: 'curl/8.5.0' },
     exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
     rid: nullable(uuid),
-    duration_ms: nullable({ type: 'integer' }),
-    body: nullable({ type: 'string' }),
+    duration_ms: nullable({ type: 'integer', example: 42000 }),
+    body: nullable({ type: 'string', example: 'backup done: 42 files' }),
   }),
   PingInput: {
     type: 'object',
     required: ['token'],
+    example: { token: EXAMPLE_UUID, kind: 'fail', exit_status: 3, body: 'pg_dump: disk full' },
     properties: {
       token: uuid,
       kind: {
@@ -59,16 +61,16 @@ export const schemas = {
   Flip: answer({
     id: { type: 'integer' },
     created_at: dateTime,
-    old_status: { type: 'string' },
-    new_status: { type: 'string' },
-    reason: { type: 'string' },
+    old_status: { type: 'string', example: 'up' },
+    new_status: { type: 'string', example: 'down' },
+    reason: { type: 'string', example: 'fail' },
   }),
   Channel: answer({
     id: uuid,
     kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
-    name: { type: 'string' },
+    name: { type: 'string', example: 'ops webhook' },
     config: { $ref: '#/components/schemas/ChannelConfig' },
-    last_error: nullable({ type: 'string' }),
+    last_error: { ...nullable({ type: 'string' }), example: null },
     last_notify_at: nullable(dateTime),
     created_at: dateTime,
   }),
@@ -76,6 +78,11 @@ export const schemas = {
   ChannelInput: {
     type: 'object',
     required: ['kind', 'name', 'config'],
+    example: {
+      kind: 'webhook',
+      name: 'ops webhook',
+      config: { url: 'https://hooks.example.com/ngip', method: 'POST' },
+    },
     properties: {
       kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
       name: { type: 'string', maxLength: 100 },
@@ -85,6 +92,7 @@ export const schemas = {
   ChannelChanges: {
     type: 'object',
     description: 'Fields left out stay as they are; a `config` sent replaces the whole config',
+    example: { name: 'on-call webhook' },
     properties: {
       name: { type: 'string', maxLength: 100 },
       config: { $ref: '#/components/schemas/ChannelConfig' },
@@ -92,7 +100,10 @@ export const schemas = {
   },
   PageMeta: {
     type: 'object',
-    properties: { limit: { type: 'integer' }, next_cursor: nullable({ type: 'string' }) },
+    properties: {
+      limit: { type: 'integer', example: 50 },
+      next_cursor: { ...nullable({ type: 'string' }), example: null },
+    },
   },
   Errors: {
     type: 'object',

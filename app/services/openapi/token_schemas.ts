@@ -1,20 +1,31 @@
 import { answer, dateTime, nullable, uuid } from '#services/openapi/schema_types'
+import { EXAMPLE_UUID } from '#services/openapi/schema_text'
 
 const period = { type: 'integer', minimum: 60, maximum: 31536000 }
 
 const tokenFields = {
-  slug: nullable({ type: 'string', pattern: '^[a-z0-9_-]+$', maxLength: 100 }),
+  slug: nullable({
+    type: 'string',
+    pattern: '^[a-z0-9_-]+$',
+    maxLength: 100,
+    example: 'db-backup',
+  }),
   tags: {
     description: 'An array of tags, or one space-separated string',
+    example: ['prod'],
     oneOf: [
       { type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 20 },
       { type: 'string' },
     ],
   },
-  desc: { type: 'string', maxLength: 5000 },
+  desc: { type: 'string', maxLength: 5000, example: 'Nightly pg_dump of the main database' },
   kind: { type: 'string', enum: ['simple', 'cron'] },
-  timeout: { ...period, description: 'Seconds between pings (simple schedule)' },
-  grace: { ...period, description: 'Seconds of lateness before the Token goes down' },
+  timeout: { ...period, description: 'Seconds between pings (simple schedule)', example: 86400 },
+  grace: {
+    ...period,
+    description: 'Seconds of lateness before the Token goes down',
+    example: 3600,
+  },
   schedule: {
     type: 'string',
     description: 'Five-field cron expression (cron schedule)',
@@ -70,19 +81,24 @@ const withDefaults = (fields: Record<string, Record<string, unknown>>) =>
 export const tokenSchemas = {
   Token: answer({
     id: uuid,
-    name: { type: 'string' },
+    name: { type: 'string', example: 'db-backup' },
     ...tokenFields,
-    tags: { type: 'array', items: { type: 'string' } },
-    status,
-    n_pings: { type: 'integer', description: 'Every Ping ever stored' },
+    tags: { type: 'array', items: { type: 'string' }, example: ['prod'] },
+    status: { ...status, example: 'up' },
+    n_pings: { type: 'integer', description: 'Every Ping ever stored', example: 42 },
     last_ping_at: nullable(dateTime),
-    last_duration_ms: nullable({ type: 'integer' }),
-    ping_url: { type: 'string', format: 'uri' },
+    last_duration_ms: nullable({ type: 'integer', example: 42000 }),
+    ping_url: {
+      type: 'string',
+      format: 'uri',
+      example: `https://ping.example.com/ping/${EXAMPLE_UUID}`,
+    },
     created_at: dateTime,
   }),
   TokenInput: {
     type: 'object',
     required: ['name'],
+    example: { name: 'db-backup', slug: 'db-backup', timeout: 86400, grace: 3600, tags: ['prod'] },
     properties: {
       name: { type: 'string', minLength: 1, maxLength: 100 },
       ...withDefaults(tokenFields),
@@ -96,6 +112,7 @@ export const tokenSchemas = {
   },
   TokenChanges: {
     type: 'object',
+    example: { grace: 7200 },
     properties: { name: { type: 'string', maxLength: 100 }, ...tokenFields },
   },
 }

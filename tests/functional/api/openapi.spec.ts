@@ -11,6 +11,17 @@ import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 
 const run = promisify(execFile)
 
+/** HTML text as a reader sees it: character references decoded */
+function decode(html: string) {
+  return html
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
+    .replaceAll('&quot;', '"')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&')
+}
+
 /**
  * Every /api/v1 route as "METHOD /path/{param}", the document itself aside.
  */
@@ -31,7 +42,9 @@ function apiRoutes(): string[] {
     .sort()
 }
 
-test.group('API v1 OpenAPI document', () => {
+test.group('API v1 OpenAPI document', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
   test('describes exactly the routes that exist', async ({ client, assert }) => {
     const response = await client.get('/api/v1/openapi.json')
     response.assertStatus(200)
@@ -127,6 +140,48 @@ test.group('API v1 OpenAPI document', () => {
       assert.include(html, route.split(' ')[1], route)
     }
     assert.notMatch(html, /(src|href)="https?:\/\//)
+  })
+
+  test('the API reference page renders Markdown, nullable types, limits and examples', async ({
+    client,
+    assert,
+  }) => {
+    const response = await client.get('/docs/api')
+    response.assertStatus(200)
+    const html = response.text()
+    const text = html.replace(/<(pre|code)[^>]*>[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, '')
+    assert.notInclude(text, '`', 'a Markdown backtick is left in the text')
+    assert.notInclude(html, 'one of several')
+    assert.include(html, '<code>Authorization: Bearer &lt;key&gt;</code>')
+    assert.match(html, /<td>string \(date-time\) or null<\/td>/)
+    assert.match(html, /<td>integer or null<\/td>/)
+    // Limits: per field, and the API's own
+    assert.include(html, '1 to 100 characters')
+    assert.include(html, '60 to 31536000')
+    assert.include(html, 'at most 20 items')
+    assert.include(html, 'requests a minute per API key')
+    // One example request and answer per operation, with the key as a bearer token
+    const operations = html.match(/<section class="card operation"/g) ?? []
+    assert.isAbove(operations.length, 10)
+    assert.lengthOf(html.match(/<pre class="example example-request">/g) ?? [], operations.length)
+    assert.lengthOf(html.match(/<pre class="example example-answer">/g) ?? [], operations.length)
+    const examples = decode(html)
+    assert.include(examples, `-H "Authorization: Bearer $NGIP_API_KEY"`)
+    assert.include(examples, `--data '{"name":"db-backup"`)
+    assert.include(
+      examples,
+      'HTTP/1.1 201 Created\nContent-Type: application/json\n\n{\n  "data": {'
+    )
+    assert.include(examples, 'HTTP/1.1 204 Done')
+  })
+
+  test('the reference page is linked from the navigation', async ({ client, assert }) => {
+    const user = await makeUser()
+    const response = await client.get('/dashboard').loginAs(user)
+    response.assertStatus(200)
+    assert.include(response.text(), 'href="/docs/api"')
+    const reference = await client.get('/docs/api').loginAs(user)
+    assert.match(reference.text(), /<a href="\/docs\/api" aria-current=page>API reference<\/a>/)
   })
 })
 

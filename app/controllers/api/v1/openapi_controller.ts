@@ -1,16 +1,24 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import config from '@adonisjs/core/services/config'
 import { appUrl } from '#config/app'
 import { openApiDocument } from '#services/openapi/document'
+import { apiReference } from '#services/openapi/reference'
+
+function document() {
+  return openApiDocument(appUrl, { rateLimit: config.get<number>('ngip.apiRateLimit') })
+}
 
 export default class OpenapiController {
   async show() {
-    return openApiDocument(appUrl)
+    return document()
   }
 
   /**
    * A reference page rendered by the app from the same document (no CDN).
+   * Public; a signed-in visitor still sees the navigation.
    */
-  async reference({ view }: HttpContext) {
-    return view.render('pages/api_reference', { doc: openApiDocument(appUrl) })
+  async reference({ view, auth }: HttpContext) {
+    await auth.check()
+    return view.render('pages/api_reference', { api: apiReference(document()) })
   }
 }
