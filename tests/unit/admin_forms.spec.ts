@@ -116,6 +116,19 @@ test.group('Admin UI forms', () => {
     assert.deepEqual(chartSeries([]).counts, [[], [], [], []])
   })
 
+  test('chart axes of pings within one minute span minutes, not a guess', ({ assert }) => {
+    const start = Date.UTC(2026, 10, 30, 10, 0, 5)
+    const series = chartSeries([
+      { at: start, kind: 'start', durationMs: null },
+      { at: start + 20_000, kind: 'success', durationMs: 20_000 },
+    ])
+    assert.equal(series.step, 60)
+    const minute = Date.UTC(2026, 10, 30, 10, 0) / 1000
+    assert.deepEqual(series.ranges!.counts, [minute - 30, minute + 30])
+    assert.deepEqual(series.ranges!.durations, [start / 1000 + 20 - 30, start / 1000 + 20 + 30])
+    assert.isNull(chartSeries([]).ranges)
+  })
+
   test('previews cron runs in the schedule’s time zone', ({ assert }) => {
     const from = new Date('2024-12-31T12:00:00Z')
     const preview = previewCron('0 9 * * *', 'Asia/Tokyo', 3, from)
