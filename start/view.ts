@@ -16,6 +16,7 @@ import {
 } from '#services/ui_format'
 import { pingUrlOf } from '#transformers/token_transformer'
 import { formatHeaders } from '#validators/channel_form'
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '#validators/rules'
 
 edge.global('ago', ago)
 edge.global('exactTime', exactTime)
@@ -27,3 +28,5 @@ edge.global('crontabSchedule', crontabSchedule)
 edge.global('pingUrl', pingUrlOf)
 edge.global('timeZones', ['UTC', ...Intl.supportedValuesOf('timeZone')])
 edge.global('formatHeaders', formatHeaders)
+edge.global('passwordMinLength', PASSWORD_MIN_LENGTH)
+edge.global('passwordRule', PASSWORD_RULE)
