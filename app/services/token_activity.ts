@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type User from '#models/user'
+import User from '#models/user'
 import type Token from '#models/token'
 import Ping from '#models/ping'
 import Channel from '#models/channel'
@@ -89,6 +89,16 @@ export default class TokenActivity {
       [user.isAdmin, user.id]
     )
     return result.rows.map((row: { tag: string }) => row.tag)
+  }
+
+  /**
+   * The Users who own Tokens, for an admin's owner filter.
+   */
+  static owners() {
+    return User.query()
+      .whereIn('id', db.from('tokens').select('user_id'))
+      .orderBy('email')
+      .select('id', 'email')
   }
 
   /**
