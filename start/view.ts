@@ -13,6 +13,7 @@ import {
   period,
   schedule,
   scriptJson,
+  softBreaks,
 } from '#services/ui_format'
 import { pingUrlOf } from '#transformers/token_transformer'
 import { formatHeaders } from '#validators/channel_form'
@@ -24,6 +25,7 @@ edge.global('duration', duration)
 edge.global('period', period)
 edge.global('schedule', schedule)
 edge.global('scriptJson', scriptJson)
+edge.global('softBreaks', softBreaks)
 edge.global('crontabSchedule', crontabSchedule)
 edge.global('pingUrl', pingUrlOf)
 edge.global('timeZones', ['UTC', ...Intl.supportedValuesOf('timeZone')])

@@ -8,7 +8,7 @@ const PAGE_SIZE = 100
 /** The labels of the dashboard's orders. */
 const SORT_LABELS = {
   newest: 'Newest first',
-  status: 'Status (down first)',
+  status: 'Down first',
   name: 'Name',
   last_ping: 'Last ping',
 }
