@@ -1,6 +1,7 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import UserService from '#services/user_service'
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '#validators/rules'
 
 export default class UserCreate extends BaseCommand {
   static commandName = 'user:create'
@@ -11,7 +12,7 @@ export default class UserCreate extends BaseCommand {
   @flags.string({ description: 'Email address (the login; required)' })
   declare email: string
 
-  @flags.string({ description: 'Password (at least 8 characters; required)' })
+  @flags.string({ description: `Password (${PASSWORD_RULE}; required)` })
   declare password: string
 
   @flags.boolean({ description: 'Make the user an admin, who sees everything' })
@@ -28,8 +29,8 @@ export default class UserCreate extends BaseCommand {
       this.exitCode = 1
       return
     }
-    if (this.password.length < 8) {
-      this.logger.error('The password must have at least 8 characters')
+    if (this.password.length < PASSWORD_MIN_LENGTH) {
+      this.logger.error(`The password must have ${PASSWORD_RULE}`)
       this.exitCode = 1
       return
     }

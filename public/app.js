@@ -88,7 +88,8 @@ document.addEventListener('alpine:init', () => {
 
   /**
    * Refreshes the [data-live] parts inside it from `url` (which answers the
-   * same parts) every few seconds while the tab is visible.
+   * same parts) every few seconds while the tab is visible, then tells the
+   * page with an `ngip:live-refreshed` event (the charts redraw on it).
    */
   Alpine.data('liveParts', (url, enabled = true) => ({
     timer: null,
@@ -116,6 +117,7 @@ document.addEventListener('alpine:init', () => {
           target.innerHTML = part.innerHTML
         }
       }
+      document.dispatchEvent(new CustomEvent('ngip:live-refreshed'))
     },
   }))
 

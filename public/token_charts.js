@@ -1,6 +1,7 @@
 /*
  * The Token page's charts (uPlot, served from this app): run durations, and
- * pings per time bucket split by kind. Data comes inline as #chart-data.
+ * pings per time bucket split by kind. Data comes inline as #chart-data, a
+ * live part of the page: when a refresh brings new data, the charts redraw.
  */
 ;(function () {
   const css = getComputedStyle(document.documentElement)
@@ -15,10 +16,23 @@
     element.classList.add('chart-empty')
   }
 
-  function durationsChart(element, data) {
+  /**
+   * The time axis spans the data the server bucketed, never uPlot's guess;
+   * the element says which span it drew (data-from, data-to).
+   */
+  function timeAxis(element, range) {
+    const drawn = (u) => {
+      element.dataset.from = String(u.scales.x.min)
+      element.dataset.to = String(u.scales.x.max)
+    }
+    return { scales: { x: { time: true, range: () => range } }, hooks: { draw: [drawn] } }
+  }
+
+  function durationsChart(element, data, range) {
     return new uPlot(
       {
         ...sizeOf(element),
+        ...timeAxis(element, range),
         series: [
           {},
           {
@@ -39,7 +53,7 @@
    * Stacked bars: each series is drawn as the running total of itself and
    * those below it, later ones over earlier ones; the legend shows the raw count.
    */
-  function pingsChart(element, data) {
+  function pingsChart(element, data, range) {
     const [x, success, fail, other] = data
     const raw = [x, other, fail, success]
     const stacked = [
@@ -60,6 +74,7 @@
     return new uPlot(
       {
         ...sizeOf(element),
+        ...timeAxis(element, range),
         series: [
           {},
           series('other', color('--new')),
@@ -73,30 +88,42 @@
     )
   }
 
+  let plots = []
+  let drawn = null
+
+  /** Draws the charts of #chart-data, unless they show that data already. */
   function draw() {
     const source = document.getElementById('chart-data')
-    if (!source || typeof uPlot === 'undefined') {
+    if (!source || typeof uPlot === 'undefined' || source.textContent === drawn) {
       return
     }
-    const chart = JSON.parse(source.textContent)
+    drawn = source.textContent
+    const chart = JSON.parse(drawn)
+    const ranges = chart.ranges ?? {}
     const pairs = [
-      [document.getElementById('chart-durations'), chart.durations, durationsChart],
-      [document.getElementById('chart-pings'), chart.counts, pingsChart],
+      [document.getElementById('chart-durations'), chart.durations, ranges.durations, durationsChart],
+      [document.getElementById('chart-pings'), chart.counts, ranges.counts, pingsChart],
     ]
-    const plots = []
-    for (const [element, data, make] of pairs) {
+    for (const [, plot] of plots) {
+      plot.destroy()
+    }
+    plots = []
+    for (const [element, data, range, make] of pairs) {
+      element.textContent = ''
+      element.classList.remove('chart-empty')
       if (data[0].length === 0) {
         empty(element)
-      } else {
-        plots.push([element, make(element, data)])
+        continue
       }
+      plots.push([element, make(element, data, range)])
     }
-    window.addEventListener('resize', () => {
-      for (const [element, plot] of plots) {
-        plot.setSize(sizeOf(element))
-      }
-    })
   }
 
+  window.addEventListener('resize', () => {
+    for (const [element, plot] of plots) {
+      plot.setSize(sizeOf(element))
+    }
+  })
   document.addEventListener('DOMContentLoaded', draw)
+  document.addEventListener('ngip:live-refreshed', draw)
 })()

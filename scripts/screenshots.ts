@@ -1,6 +1,7 @@
 /*
 | Regenerates docs/screenshots/*.png: runs the browser test that seeds a
-| dashboard and a Token page and photographs them.
+| dashboard and a Token page and photographs them on a desktop, and the
+| dashboard, a Token page and the Users page on a phone (390x844).
 |
 |   node scripts/screenshots.ts
 */

@@ -78,6 +78,9 @@ router
 
     router.get('/account', [controllers.admin.Account, 'show']).as('account.show')
     router.put('/account/password', [controllers.admin.Account, 'update']).as('account.password')
+    router
+      .post('/account/ping-key', [controllers.admin.Account, 'regeneratePingKey'])
+      .as('account.ping_key')
 
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.post('/users', [controllers.admin.Users, 'store']).as('users.store')

@@ -13,9 +13,11 @@ import {
   period,
   schedule,
   scriptJson,
+  softBreaks,
 } from '#services/ui_format'
 import { pingUrlOf } from '#transformers/token_transformer'
 import { formatHeaders } from '#validators/channel_form'
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '#validators/rules'
 
 edge.global('ago', ago)
 edge.global('exactTime', exactTime)
@@ -23,7 +25,10 @@ edge.global('duration', duration)
 edge.global('period', period)
 edge.global('schedule', schedule)
 edge.global('scriptJson', scriptJson)
+edge.global('softBreaks', softBreaks)
 edge.global('crontabSchedule', crontabSchedule)
 edge.global('pingUrl', pingUrlOf)
 edge.global('timeZones', ['UTC', ...Intl.supportedValuesOf('timeZone')])
 edge.global('formatHeaders', formatHeaders)
+edge.global('passwordMinLength', PASSWORD_MIN_LENGTH)
+edge.global('passwordRule', PASSWORD_RULE)

@@ -55,8 +55,13 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   declare currentAccessToken?: AccessToken
 
+  /** A fresh ping key: 22 random URL-safe characters. */
+  static newPingKey() {
+    return randomBytes(16).toString('base64url').slice(0, 22)
+  }
+
   @beforeCreate()
   static assignPingKey(user: User) {
-    user.pingKey ??= randomBytes(16).toString('base64url').slice(0, 22)
+    user.pingKey ??= User.newPingKey()
   }
 }

@@ -6,6 +6,7 @@ import {
 import { Secret } from '@adonisjs/core/helpers'
 import User from '#models/user'
 import UserService from '#services/user_service'
+import { PASSWORD_MIN_LENGTH } from '#validators/rules'
 
 export interface FirstSetupOptions {
   /** ARN of the secret holding `{"email", "password"}` of the first admin. */
@@ -43,7 +44,11 @@ async function readSecret(arn: string) {
 function adminCredentials(text: string, arn: string) {
   try {
     const { email, password } = JSON.parse(text)
-    if (typeof email === 'string' && typeof password === 'string' && password.length >= 8) {
+    if (
+      typeof email === 'string' &&
+      typeof password === 'string' &&
+      password.length >= PASSWORD_MIN_LENGTH
+    ) {
       return { email, password }
     }
   } catch {}

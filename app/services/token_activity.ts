@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type User from '#models/user'
+import User from '#models/user'
 import type Token from '#models/token'
 import Ping from '#models/ping'
 import Channel from '#models/channel'
@@ -15,8 +15,21 @@ const STEPS = [60, 300, 900, 3600, 6 * 3600, 86_400, 7 * 86_400]
 const CHART_PINGS = 500
 
 /**
+ * The time axis of a chart, in seconds: the data's own span, widened to half
+ * a bucket each side so that a single point (or bucket) does not leave uPlot
+ * to guess a span (it guessed years).
+ */
+export function timeRange(times: number[], step: number): [number, number] | null {
+  if (times.length === 0) {
+    return null
+  }
+  return [times[0] - step / 2, times[times.length - 1] + step / 2]
+}
+
+/**
  * uPlot data (columns, times in seconds) for a Token's charts: run durations
- * in seconds, and pings per bucket split into success, fail and others.
+ * in seconds, and pings per bucket split into success, fail and others, with
+ * the time range of each chart's axis.
  */
 export function chartSeries(pings: ChartPing[], buckets = 48) {
   const runs = pings.filter((ping) => ping.durationMs !== null)
@@ -25,7 +38,7 @@ export function chartSeries(pings: ChartPing[], buckets = 48) {
     runs.map((ping) => ping.durationMs! / 1000),
   ]
   if (pings.length === 0) {
-    return { durations, counts: [[], [], [], []], step: STEPS[0], pings: 0 }
+    return { durations, counts: [[], [], [], []], step: STEPS[0], pings: 0, ranges: null }
   }
   const first = pings[0].at
   const span = (pings[pings.length - 1].at - first) / 1000
@@ -39,7 +52,8 @@ export function chartSeries(pings: ChartPing[], buckets = 48) {
     const series = ping.kind === 'success' ? 1 : ping.kind === 'fail' ? 2 : 3
     counts[series][slot] += 1
   }
-  return { durations, counts, step, pings: pings.length }
+  const ranges = { durations: timeRange(durations[0], step), counts: timeRange(counts[0], step) }
+  return { durations, counts, step, pings: pings.length, ranges }
 }
 
 /**
@@ -75,6 +89,16 @@ export default class TokenActivity {
       [user.isAdmin, user.id]
     )
     return result.rows.map((row: { tag: string }) => row.tag)
+  }
+
+  /**
+   * The Users who own Tokens, for an admin's owner filter.
+   */
+  static owners() {
+    return User.query()
+      .whereIn('id', db.from('tokens').select('user_id'))
+      .orderBy('email')
+      .select('id', 'email')
   }
 
   /**

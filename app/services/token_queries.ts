@@ -5,11 +5,17 @@ import Token from '#models/token'
 import Flip from '#models/flip'
 import TokenPolicy from '#policies/token_policy'
 import NotFoundException from '#exceptions/not_found_exception'
-import { decodeCursor, page } from '#services/cursor'
+import { decodeCursor, decodeCursorKey, page } from '#services/cursor'
 import type { Infer } from '@vinejs/vine/types'
 import type { listTokensValidator, pageValidator } from '#validators/token'
+import type { TokenSort } from '#validators/list_query'
 
-type TokenFilters = Infer<typeof listTokensValidator>
+/** The API's filters, and the dashboard's order and owner (admins only). */
+type TokenFilters = Infer<typeof listTokensValidator> & {
+  sort?: TokenSort
+  owner?: number
+  withOwner?: boolean
+}
 type PageFilters = Infer<typeof pageValidator>
 
 const DEFAULT_LIMIT = 50
@@ -26,6 +32,18 @@ const STATUS_SQL = {
   grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
   up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
 } as const
+
+/** Down first, then late, started, up, new, paused: what needs a look first. */
+const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.grace} THEN 1
+  WHEN ${STATUS_SQL.started} THEN 2 WHEN ${STATUS_SQL.up} THEN 3 WHEN ${STATUS_SQL.new} THEN 4
+  ELSE 5 END`
+
+/** Each order ends on the id, so that equal keys keep one order between pages. */
+const ORDER_SQL: Record<Exclude<TokenSort, 'newest'>, string> = {
+  status: `${STATUS_RANK}, name, id`,
+  name: 'name, id',
+  last_ping: 'last_ping_at DESC NULLS LAST, id DESC',
+}
 
 /**
  * Token reads: one Token by UUID (authorised), lists with filters, Flips.
@@ -60,14 +78,33 @@ export default class TokenQueries {
     const limit = filters.limit ?? DEFAULT_LIMIT
     const query = Token.query()
       .preload('channels')
-      .orderBy('id', 'desc')
       .limit(limit + 1)
     if (!user.isAdmin) {
       query.where('user_id', user.id)
+    } else if (filters.owner) {
+      query.where('user_id', filters.owner)
     }
+    if (user.isAdmin && filters.withOwner) {
+      query.preload('user')
+    }
+    if (filters.sort && filters.sort !== 'newest') {
+      // Orders other than the newest page by offset: their keys are not unique.
+      const offset = filters.cursor
+        ? Number(decodeCursorKey(filters.cursor, /^o\d{1,9}$/).slice(1))
+        : 0
+      query.orderByRaw(ORDER_SQL[filters.sort]).offset(offset)
+      this.#filter(query, filters)
+      return page(await query, limit, () => `o${offset + limit}`)
+    }
+    query.orderBy('id', 'desc')
     if (filters.cursor) {
       query.where('id', '<', decodeCursor(filters.cursor))
     }
+    this.#filter(query, filters)
+    return page(await query, limit)
+  }
+
+  static #filter(query: ReturnType<typeof Token.query>, filters: TokenFilters) {
     for (const tag of typeof filters.tag === 'string' ? [filters.tag] : (filters.tag ?? [])) {
       if (tag) {
         query.whereRaw('? = ANY(tags)', [tag])
@@ -80,7 +117,6 @@ export default class TokenQueries {
     if (filters.status) {
       query.whereRaw(STATUS_SQL[filters.status])
     }
-    return page(await query, limit)
   }
 
   static async flips(token: Token, filters: PageFilters) {

@@ -93,6 +93,26 @@ export function schedule(token: { kind: string; timeout: number; schedule: strin
     : `every ${period(token.timeout)}`
 }
 
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/**
+ * HTML of an email, URL or command line that a narrow screen may wrap only
+ * between its parts: after a slash, `?` or `&`, before an `@` or a dot
+ * (<wbr>), never inside a word. Output it unescaped: it is escaped here.
+ */
+export function softBreaks(value: string): string {
+  return String(value)
+    .split(/(?<=[/?&])(?![/?&])|(?=[@.])/)
+    .map((part) => part.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]))
+    .join('<wbr>')
+}
+
 /**
  * JSON safe to put inside a <script> element.
  */

@@ -1,4 +1,5 @@
 import User from '#models/user'
+import Token from '#models/token'
 import TokenRegistry from '#services/token_registry'
 
 export type ApiKeyAccess = 'read-only' | 'read-write'
@@ -17,6 +18,32 @@ export default class UserService {
     // The edge lets this ping key provision Tokens (`?create=1`).
     await TokenRegistry.trackUser(user)
     return user
+  }
+
+  /**
+   * Gives the user a new ping key. The edge forgets the old one at once:
+   * slug ping URLs with it stop working, the same slugs answer under the new.
+   */
+  static async regeneratePingKey(user: User) {
+    const old = user.pingKey
+    user.pingKey = User.newPingKey()
+    await user.save()
+    await TokenRegistry.untrackUser({ pingKey: old })
+    if (!user.isDisabled) {
+      await TokenRegistry.trackUser(user)
+    }
+    const slugged = await Token.query()
+      .where('user_id', user.id)
+      .whereNotNull('slug')
+      .select('uuid', 'slug')
+    for (const token of slugged) {
+      await TokenRegistry.addSlugRoute({
+        uuid: token.uuid,
+        pingKey: user.pingKey,
+        slug: token.slug!,
+      })
+    }
+    return user.pingKey
   }
 
   static findByEmail(email: string) {

@@ -13,8 +13,14 @@ export function presentOnly(query: Record<string, unknown>) {
 /** The statuses a person can filter on, in the order the filter lists them. */
 export const STATUSES = ['up', 'grace', 'down', 'started', 'new', 'paused'] as const
 
+/** The dashboard's orders; the first is the default. */
+export const SORTS = ['newest', 'status', 'name', 'last_ping'] as const
+export type TokenSort = (typeof SORTS)[number]
+
 export const dashboardFilterValidator = vine.create({
   status: vine.enum(STATUSES).optional(),
+  sort: vine.enum(SORTS).optional(),
+  owner: vine.number().withoutDecimals().range([1, 2_147_483_647]).optional(),
   tag: vine.string().trim().maxLength(50).optional(),
   q: vine.string().trim().maxLength(100).optional(),
   cursor: vine.string().maxLength(100).optional(),

@@ -23,6 +23,13 @@ const wellFormedRule = vine.createRule((value, _, field) => {
 export const text = () => vine.string().use(wellFormedRule())
 
 /**
+ * The one password rule: new Users (the UI and `user:create`), changed
+ * passwords and the first admin's secret all keep it.
+ */
+export const PASSWORD_MIN_LENGTH = 10
+export const PASSWORD_RULE = `at least ${PASSWORD_MIN_LENGTH} characters`
+
+/**
  * The times a filter may name: within what both PostgreSQL's timestamptz
  * and JavaScript's Date hold (PostgreSQL stops at 4714 BC).
  */

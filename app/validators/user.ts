@@ -1,7 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import { text } from '#validators/rules'
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE, text } from '#validators/rules'
 
-const password = () => vine.string().minLength(10).maxLength(200)
+const password = () => vine.string().minLength(PASSWORD_MIN_LENGTH).maxLength(200)
 
 /**
  * An admin creates a User.
@@ -36,6 +36,6 @@ export const createApiKeyValidator = vine.create({
 
 export const userMessages = new SimpleMessagesProvider({
   'email.database.unique': 'A User with this email exists already',
-  'password.minLength': 'Use at least 10 characters',
+  'password.minLength': `Use ${PASSWORD_RULE}`,
   'password_confirmation.confirmed': 'The two new passwords differ',
 })

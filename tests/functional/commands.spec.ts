@@ -45,6 +45,42 @@ test.group('Commands: user:create and apikey:create', (group) => {
     assert.isTrue(user.isAdmin)
   })
 
+  test('user:create and the Users page keep one password rule: 9 characters are too few', async ({
+    client,
+    assert,
+  }) => {
+    const short = await ace.create(UserCreate, [
+      '--email',
+      'a@example.com',
+      '--password',
+      'ninechars',
+    ])
+    await short.exec()
+    short.assertFailed()
+    short.assertLog('[ red(error) ] The password must have at least 10 characters')
+    assert.isNull(await User.findBy('email', 'a@example.com'))
+
+    const admin = await makeUser({ isAdmin: true })
+    const response = await client
+      .post('/users')
+      .form({ email: 'b@example.com', password: 'ninechars' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(response.status(), 302)
+    response.assertFlashMessage('inputErrorsBag', { password: ['Use at least 10 characters'] })
+    assert.isNull(await User.findBy('email', 'b@example.com'))
+
+    const enough = await ace.create(UserCreate, [
+      '--email',
+      'a@example.com',
+      '--password',
+      'tencharss!',
+    ])
+    await enough.exec()
+    enough.assertSucceeded()
+  })
+
   test('apikey:create prints a read-only key last; without --email it fails', async ({
     assert,
   }) => {

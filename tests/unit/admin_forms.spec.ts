@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { tokenFormInput, tokenFormValues, periodFields } from '#validators/token_form'
 import { channelFormInput, formatHeaders, parseHeaders } from '#validators/channel_form'
 import { chartSeries } from '#services/token_activity'
+import { softBreaks } from '#services/ui_format'
 import { previewCron } from '#services/schedule_preview'
 
 test.group('Admin UI forms', () => {
@@ -114,6 +115,27 @@ test.group('Admin UI forms', () => {
     assert.equal(fail[5], 1)
     assert.equal(success[30], 1)
     assert.deepEqual(chartSeries([]).counts, [[], [], [], []])
+  })
+
+  test('chart axes of pings within one minute span minutes, not a guess', ({ assert }) => {
+    const start = Date.UTC(2026, 10, 30, 10, 0, 5)
+    const series = chartSeries([
+      { at: start, kind: 'start', durationMs: null },
+      { at: start + 20_000, kind: 'success', durationMs: 20_000 },
+    ])
+    assert.equal(series.step, 60)
+    const minute = Date.UTC(2026, 10, 30, 10, 0) / 1000
+    assert.deepEqual(series.ranges!.counts, [minute - 30, minute + 30])
+    assert.deepEqual(series.ranges!.durations, [start / 1000 + 20 - 30, start / 1000 + 20 + 30])
+    assert.isNull(chartSeries([]).ranges)
+  })
+
+  test('emails and URLs may wrap only between their parts, escaped', ({ assert }) => {
+    assert.equal(softBreaks('ops.team@example.com'), 'ops<wbr>.team<wbr>@example<wbr>.com')
+    assert.equal(
+      softBreaks('https://h/ping/k/s?a=1&b=<2>'),
+      'https://<wbr>h/<wbr>ping/<wbr>k/<wbr>s?<wbr>a=1&amp;<wbr>b=&lt;2&gt;'
+    )
   })
 
   test('previews cron runs in the schedule’s time zone', ({ assert }) => {

@@ -1,11 +1,21 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import UserAdminService from '#services/user_admin_service'
+import UserService from '#services/user_service'
 import { fieldError } from '#exceptions/field_error'
 import { changePasswordValidator, userMessages } from '#validators/user'
 
 export default class AccountController {
   async show({ view }: HttpContext) {
     return view.render('pages/account/show')
+  }
+
+  async regeneratePingKey({ auth, response, session }: HttpContext) {
+    await UserService.regeneratePingKey(auth.getUserOrFail())
+    session.flash(
+      'success',
+      'New ping key made: slug ping URLs with the old key no longer work; update your scripts'
+    )
+    return response.redirect().toRoute('account.show')
   }
 
   /**

@@ -1,35 +1,52 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenQueries from '#services/token_queries'
 import TokenActivity from '#services/token_activity'
-import { STATUSES, dashboardFilterValidator, presentOnly } from '#validators/list_query'
+import { SORTS, STATUSES, dashboardFilterValidator, presentOnly } from '#validators/list_query'
 
 const PAGE_SIZE = 100
 
+/** The labels of the dashboard's orders. */
+const SORT_LABELS = {
+  newest: 'Newest first',
+  status: 'Down first',
+  name: 'Name',
+  last_ping: 'Last ping',
+}
+
+/**
+ * The Tokens the user can see, filtered and ordered as the query string says;
+ * for admins with each owner.
+ */
+async function listFor({ auth, request }: HttpContext) {
+  const user = auth.getUserOrFail()
+  const filters = await dashboardFilterValidator.validate(presentOnly(request.qs()))
+  const list = await TokenQueries.list(user, { ...filters, limit: PAGE_SIZE, withOwner: true })
+  return { user, filters, list }
+}
+
 export default class DashboardController {
   /**
-   * Every Token the user can see, filtered by status, tag and name.
+   * Every Token the user can see, filtered by status, tag, name and owner.
    */
-  async index({ auth, request, view }: HttpContext) {
-    const user = auth.getUserOrFail()
-    const filters = await dashboardFilterValidator.validate(presentOnly(request.qs()))
-    const list = await TokenQueries.list(user, { ...filters, limit: PAGE_SIZE })
-    const tags = await TokenActivity.tags(user)
-    return view.render('pages/dashboard', {
+  async index(ctx: HttpContext) {
+    const { user, filters, list } = await listFor(ctx)
+    return ctx.view.render('pages/dashboard', {
       tokens: list.items,
       nextCursor: list.meta.next_cursor,
       filters,
-      tags,
+      tags: await TokenActivity.tags(user),
+      owners: user.isAdmin ? await TokenActivity.owners() : [],
       statuses: STATUSES,
+      sorts: SORTS.map((value) => ({ value, label: SORT_LABELS[value] })),
     })
   }
 
   /**
    * The table alone, which the dashboard fetches every few seconds.
    */
-  async rows({ auth, request, view }: HttpContext) {
-    const filters = await dashboardFilterValidator.validate(presentOnly(request.qs()))
-    const list = await TokenQueries.list(auth.getUserOrFail(), { ...filters, limit: PAGE_SIZE })
-    return view.render('partials/token_rows', {
+  async rows(ctx: HttpContext) {
+    const { filters, list } = await listFor(ctx)
+    return ctx.view.render('partials/token_rows', {
       tokens: list.items,
       nextCursor: list.meta.next_cursor,
       filters,

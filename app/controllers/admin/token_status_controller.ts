@@ -23,7 +23,7 @@ export default class TokenStatusController {
   }
 
   /**
-   * The Token's status, newest pings and Flips, which its page fetches every few seconds.
+   * The Token's status, chart data, newest pings and Flips, which its page fetches every few seconds.
    */
   async live({ auth, bouncer, params, view }: HttpContext) {
     const token = await TokenQueries.findAuthorized(bouncer, params.id)
@@ -33,12 +33,14 @@ export default class TokenStatusController {
       token
     )
     const flips = await TokenQueries.flips(token, { limit: 20 })
+    const chart = await TokenActivity.chart(token)
     return view.render('partials/token_live', {
       token,
       pings: pings.items,
       nextCursor: pings.meta.next_cursor,
       cursor: undefined,
       flips: flips.items,
+      chart,
     })
   }
 }

@@ -2,10 +2,14 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import User from '#models/user'
 import UserAdminService from '#services/user_admin_service'
-import { makeUser } from '#tests/helpers/factories'
+import redis from '@adonisjs/redis/services/main'
+import { redisKeys, slugField } from '#lib/redis_keys'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { flushRedis } from '#tests/helpers/redis'
 
 test.group('User administration', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
 
   test('an admin cannot delete themselves, nor a User who does not exist', async ({ assert }) => {
     const admin = await makeUser({ isAdmin: true })
@@ -37,5 +41,28 @@ test.group('User administration', (group) => {
       .redirects(0)
     response.assertStatus(404)
     assert.isNotNull(await User.find(victim.id))
+  })
+
+  test('a new ping key moves the slug routes on the edge; the old key stops working', async ({
+    client,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const old = user.pingKey
+    const token = await makeToken(user, { name: 'backup', slug: 'backup' })
+    assert.equal(await redis.hget(redisKeys.slugs, slugField(old, 'backup')), token.uuid)
+
+    const response = await client
+      .post('/account/ping-key')
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(response.status(), 302)
+    await user.refresh()
+    assert.notEqual(user.pingKey, old)
+    assert.isNull(await redis.hget(redisKeys.slugs, slugField(old, 'backup')))
+    assert.equal(await redis.hget(redisKeys.slugs, slugField(user.pingKey, 'backup')), token.uuid)
+    assert.equal(await redis.sismember(redisKeys.pingKeys, old), 0)
+    assert.equal(await redis.sismember(redisKeys.pingKeys, user.pingKey), 1)
   })
 })
