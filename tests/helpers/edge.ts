@@ -1,4 +1,6 @@
-import type { AddressInfo } from 'node:net'
+import { spawn } from 'node:child_process'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
+import app from '@adonisjs/core/services/app'
 import { createEdgeServer } from '#ping/server'
 import { RedisPingStore } from '#ping/redis_store'
 import { PingIngest, type IngestOptions } from '#services/ping_ingest'
@@ -59,5 +61,78 @@ export async function drain(ingest: PingIngest) {
       return total
     }
     total += handled
+  }
+}
+
+/**
+ * A TCP listener standing where PostgreSQL would be: it counts connections and
+ * never answers, so anything that tries to query through it is seen (and hangs).
+ */
+export async function startPostgresTrap() {
+  const sockets = new Set<Socket>()
+  let connections = 0
+  const server = createNetServer((socket) => {
+    connections++
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    async close() {
+      sockets.forEach((socket) => socket.destroy())
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+async function freePort() {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/**
+ * The edge as it runs in production: its own process (`ping/main.ts`) on a
+ * free port, against the test Redis database, with `env` on top.
+ */
+export async function startEdgeProcess(env: Record<string, string> = {}) {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'ping/main.ts'], {
+    cwd: app.makePath(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PING_HOST: '127.0.0.1',
+      PING_PORT: String(port),
+      REDIS_DB: String(testRedisConfig().db),
+      ...env,
+    },
+  })
+  let output = ''
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('ping edge listening')) {
+        resolve()
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`the edge exited (${code}):\n${output}`)))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL')
+        await exited
+      }
+    },
   }
 }
