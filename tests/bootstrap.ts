@@ -15,6 +15,7 @@ import { spec } from '@japa/runner/reporters'
 import { ensureDatabase, migrate } from '#services/database_setup'
 import { summaryFileReporter } from '#tests/helpers/summary_reporter'
 import { checkAgainstOpenApi } from '#tests/helpers/openapi_check'
+import { onAppSessionStore } from '#tests/helpers/session_store'
 
 // Every /api/v1 answer a test gets must be one the OpenAPI document promises.
 ApiClient.teardown(checkAgainstOpenApi)
@@ -23,7 +24,7 @@ export const plugins: Config['plugins'] = [
   assert(),
   pluginAdonisJS(app),
   apiClient(),
-  sessionApiClient(app),
+  sessionApiClient(onAppSessionStore(app)),
   shieldApiClient(),
   authApiClient(app),
   browserClient({
@@ -49,7 +50,7 @@ export const plugins: Config['plugins'] = [
         ],
       }),
   }),
-  sessionBrowserClient(app),
+  sessionBrowserClient(onAppSessionStore(app)),
   authBrowserClient(app),
 ]
 
