@@ -88,7 +88,7 @@ export async function startPostgresTrap() {
   }
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createNetServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
