@@ -18,17 +18,10 @@ import { createServer, type AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
 import { parseEnv } from 'node:util'
 import { Redis } from 'ioredis'
+import { Claims, claimKey } from './test_claims.ts'
 
 /** Redis databases a run may claim: 0 is `pnpm start`'s, 1 is .env.test's default. */
 const CLAIMABLE_DBS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
-const CLAIM_TTL_MS = 60_000
-const REFRESH_MS = 15_000
-
-const claimKey = (what: string) => `ngip:test-claim:${what}`
-
-/** Refreshes the claim only when it is still ours (an expired one may be another run's). */
-const REFRESH = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`
 
 export interface RunScope {
   /** Variables to give the test process (only those the environment did not set). */
@@ -52,13 +45,43 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-async function claim(redis: Redis, owner: string, candidates: string[]) {
-  for (const candidate of candidates) {
-    if (await redis.set(claimKey(candidate), owner, 'PX', CLAIM_TTL_MS, 'NX')) {
-      return candidate
-    }
+async function connectClaims(root: string, env: NodeJS.ProcessEnv) {
+  const lookup = envLookup(root, env)
+  const redis = new Redis({
+    host: lookup('REDIS_HOST') || '127.0.0.1',
+    port: Number(lookup('REDIS_PORT') || 6379),
+    password: lookup('REDIS_PASSWORD') || undefined,
+    db: 0,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  })
+  await redis.connect().catch((error) => {
+    redis.disconnect()
+    throw new Error(`cannot reach Redis to claim this run's databases: ${error.message}`)
+  })
+  return new Claims(redis, `${hostname()}:${process.pid}:${root}`)
+}
+
+async function claimRedisDb(claims: Claims) {
+  const candidates = await emptyFirst(claims.redis, CLAIMABLE_DBS)
+  const db = await claims.first(candidates.map((n) => `redis-db:${n}`))
+  if (!db) {
+    throw new Error(
+      `no free Redis database for this test run: ${CLAIMABLE_DBS[0]}..${CLAIMABLE_DBS.at(-1)} are claimed by other runs (keys ${claimKey('redis-db:*')} in DB 0), or set REDIS_DB`
+    )
   }
-  return null
+  return db.split(':')[1]
+}
+
+/** Named after the checkout; a second run of the same checkout takes the next free name. */
+async function claimDatabase(claims: Claims, root: string) {
+  const base = `ngip_test_${createHash('sha256').update(root).digest('hex').slice(0, 8)}`
+  const names = [base, ...[2, 3, 4, 5, 6, 7, 8].map((n) => `${base}_${n}`)]
+  const name = await claims.first(names.map((n) => `database:${n}`))
+  if (!name) {
+    throw new Error(`no free test database name for this checkout (${base}…), or set DB_DATABASE`)
+  }
+  return name.split(':')[1]
 }
 
 /**
@@ -78,12 +101,9 @@ async function emptyFirst(redis: Redis, dbs: number[]) {
  * Picks and claims what this run needs and the environment did not give.
  */
 export async function claimRunScope(root: string, env: NodeJS.ProcessEnv): Promise<RunScope> {
-  const lookup = envLookup(root, env)
-  const runId = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`
-  const owner = `${hostname()}:${process.pid}:${root}`
-  const scoped: Record<string, string> = { NGIP_TEST_RUN: runId }
-  const claims: string[] = []
-
+  const scoped: Record<string, string> = {
+    NGIP_TEST_RUN: `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`,
+  }
   if (!env.PORT) {
     scoped.PORT = String(await freePort())
     scoped.APP_URL = env.APP_URL ?? `http://127.0.0.1:${scoped.PORT}`
@@ -91,73 +111,20 @@ export async function claimRunScope(root: string, env: NodeJS.ProcessEnv): Promi
   if (!env.SMTP_PORT) {
     scoped.SMTP_PORT = String(await freePort())
   }
-
-  const needsRedis = !env.REDIS_DB || !env.DB_DATABASE
-  const redis = needsRedis
-    ? new Redis({
-        host: lookup('REDIS_HOST') || '127.0.0.1',
-        port: Number(lookup('REDIS_PORT') || 6379),
-        password: lookup('REDIS_PASSWORD') || undefined,
-        db: 0,
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-      })
-    : null
-  if (redis) {
-    await redis.connect().catch((error) => {
-      throw new Error(`cannot reach Redis to claim this run's databases: ${error.message}`)
-    })
+  if (env.REDIS_DB && env.DB_DATABASE) {
+    return { env: scoped, release: async () => {} }
   }
-  if (redis && !env.REDIS_DB) {
-    const candidates = await emptyFirst(redis, CLAIMABLE_DBS)
-    const db = await claim(
-      redis,
-      owner,
-      candidates.map((n) => `redis-db:${n}`)
-    )
-    if (!db) {
-      await redis.quit()
-      throw new Error(
-        `no free Redis database for this test run: ${CLAIMABLE_DBS[0]}..${CLAIMABLE_DBS.at(-1)} are claimed by other runs (keys ${claimKey('redis-db:*')} in DB 0), or set REDIS_DB`
-      )
+  const claims = await connectClaims(root, env)
+  try {
+    if (!env.REDIS_DB) {
+      scoped.REDIS_DB = await claimRedisDb(claims)
     }
-    claims.push(db)
-    scoped.REDIS_DB = db.split(':')[1]
-  }
-  if (redis && !env.DB_DATABASE) {
-    // Named after the checkout; a second run of the same checkout takes the next free name.
-    const base = `ngip_test_${createHash('sha256').update(root).digest('hex').slice(0, 8)}`
-    const names = [base, ...[2, 3, 4, 5, 6, 7, 8].map((n) => `${base}_${n}`)]
-    const name = await claim(
-      redis,
-      owner,
-      names.map((n) => `database:${n}`)
-    )
-    if (!name) {
-      await redis.quit()
-      throw new Error(`no free test database name for this checkout (${base}…), or set DB_DATABASE`)
+    if (!env.DB_DATABASE) {
+      scoped.DB_DATABASE = await claimDatabase(claims, root)
     }
-    claims.push(name)
-    scoped.DB_DATABASE = name.split(':')[1]
+  } catch (error) {
+    await claims.release()
+    throw error
   }
-
-  const refresh = setInterval(() => {
-    for (const held of claims) {
-      redis!.eval(REFRESH, 1, claimKey(held), owner, CLAIM_TTL_MS).catch(() => {})
-    }
-  }, REFRESH_MS)
-  refresh.unref()
-
-  return {
-    env: scoped,
-    async release() {
-      clearInterval(refresh)
-      if (redis) {
-        for (const held of claims) {
-          await redis.eval(RELEASE, 1, claimKey(held), owner).catch(() => {})
-        }
-        await redis.quit().catch(() => {})
-      }
-    },
-  }
+  return { env: scoped, release: () => claims.release() }
 }
