@@ -4,8 +4,9 @@
 |--------------------------------------------------------------------------
 |
 | Makes sure what the suites need is there (Chromium for the browser suite,
-| a Docker engine for the pipelines suite), runs `ace test` with any
-| arguments given, and ends with
+| a Docker engine for the pipelines suite), gives the run its own database,
+| Redis database, ports and Docker run id (bin/test_scope.ts) where the
+| environment names none, runs `ace test` with any arguments given, and ends with
 | `tests: N passed, N failed`, the line CI reads.
 |
 */
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { ensureEnvFile, codegen } from './prepare.ts'
 import { ensureDockerEngine } from '../pipelines/lib/engine.ts'
+import { claimRunScope, type RunScope } from './test_scope.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 
@@ -68,16 +70,33 @@ async function main() {
     console.error(`ngip: no Docker engine, the pipelines suite will fail: ${error.message}`)
   )
 
+  let scope: RunScope
+  try {
+    scope = await claimRunScope(root, process.env)
+  } catch (error) {
+    console.error(`ngip: ${(error as Error).message}`)
+    console.log('tests: 0 passed, 1 failed')
+    process.exit(1)
+  }
+  const shown = ['DB_DATABASE', 'REDIS_DB', 'PORT', 'SMTP_PORT', 'NGIP_TEST_RUN']
+  console.log(
+    `ngip: this run: ${shown.map((name) => `${name}=${scope.env[name] ?? process.env[name]}`).join(' ')}`
+  )
+
   const summaryPath = `${tmpdir()}/ngip-test-summary-${process.pid}.json`
   rmSync(summaryPath, { force: true })
   const child = spawn(process.execPath, ['ace', 'test', ...suiteArgs(process.argv.slice(2))], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, NGIP_TEST_SUMMARY: summaryPath },
+    env: { ...process.env, ...scope.env, NGIP_TEST_SUMMARY: summaryPath },
   })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => child.kill(signal))
+  }
   const code: number = await new Promise((resolve) =>
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)))
   )
+  await scope.release()
 
   const summary = readSummary(summaryPath)
   rmSync(summaryPath, { force: true })

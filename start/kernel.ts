@@ -25,6 +25,7 @@ router.use([
 export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   guest: () => import('#middleware/guest_middleware'),
+  keepFlash: () => import('#middleware/keep_flash_middleware'),
   api: () => import('#middleware/api_middleware'),
   apiWrite: () => import('#middleware/api_write_middleware'),
   apiThrottle: () => import('#middleware/api_throttle_middleware'),

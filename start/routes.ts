@@ -47,7 +47,10 @@ router
   .group(() => {
     router.on('/').redirectToPath('/dashboard')
     router.get('/dashboard', [controllers.admin.Dashboard, 'index']).as('dashboard')
-    router.get('/dashboard/rows', [controllers.admin.Dashboard, 'rows']).as('dashboard.rows')
+    router
+      .get('/dashboard/rows', [controllers.admin.Dashboard, 'rows'])
+      .as('dashboard.rows')
+      .use(middleware.keepFlash())
     router.post('/logout', [controllers.admin.Session, 'destroy']).as('session.destroy')
 
     router.get('/tokens/new', [controllers.admin.Tokens, 'create']).as('tokens.create')
@@ -58,11 +61,15 @@ router
     router.delete('/tokens/:id', [controllers.admin.Tokens, 'destroy']).as('tokens.destroy')
     router.post('/tokens/:id/pause', [controllers.admin.TokenStatus, 'pause']).as('tokens.pause')
     router.post('/tokens/:id/resume', [controllers.admin.TokenStatus, 'resume']).as('tokens.resume')
-    router.get('/tokens/:id/live', [controllers.admin.TokenStatus, 'live']).as('tokens.live')
+    router
+      .get('/tokens/:id/live', [controllers.admin.TokenStatus, 'live'])
+      .as('tokens.live')
+      .use(middleware.keepFlash())
     router.get('/pings/:id', [controllers.admin.Pings, 'show']).as('pings.show')
     router
       .get('/schedule/preview', [controllers.admin.SchedulePreview, 'show'])
       .as('schedule.preview')
+      .use(middleware.keepFlash())
 
     router.get('/channels', [controllers.admin.Channels, 'index']).as('channels.index')
     router.get('/channels/new', [controllers.admin.Channels, 'create']).as('channels.create')

@@ -1,5 +1,5 @@
 import { assert } from '@japa/assert'
-import { apiClient } from '@japa/api-client'
+import { ApiClient, apiClient } from '@japa/api-client'
 import { browserClient } from '@japa/browser-client'
 import app from '@adonisjs/core/services/app'
 import type { Config } from '@japa/runner/types'
@@ -14,12 +14,17 @@ import { chromium } from 'playwright'
 import { spec } from '@japa/runner/reporters'
 import { ensureDatabase, migrate } from '#services/database_setup'
 import { summaryFileReporter } from '#tests/helpers/summary_reporter'
+import { checkAgainstOpenApi } from '#tests/helpers/openapi_check'
+import { onAppSessionStore } from '#tests/helpers/session_store'
+
+// Every /api/v1 answer a test gets must be one the OpenAPI document promises.
+ApiClient.teardown(checkAgainstOpenApi)
 
 export const plugins: Config['plugins'] = [
   assert(),
   pluginAdonisJS(app),
   apiClient(),
-  sessionApiClient(app),
+  sessionApiClient(onAppSessionStore(app)),
   shieldApiClient(),
   authApiClient(app),
   browserClient({
@@ -45,7 +50,7 @@ export const plugins: Config['plugins'] = [
         ],
       }),
   }),
-  sessionBrowserClient(app),
+  sessionBrowserClient(onAppSessionStore(app)),
   authBrowserClient(app),
 ]
 

@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 
 /**
  * The scheduler's late-detection pass: every Token whose `alert_after` has
@@ -32,11 +33,15 @@ export default class LateDetector {
 
   /**
    * Flips every overdue Token down as of `now`; returns how many it flipped.
+   * `client` is a transaction when a caller (a test) holds the pass open.
    */
-  async runOnce(now: Date = new Date()): Promise<number> {
+  async runOnce(
+    now: Date = new Date(),
+    client: QueryClientContract = db.connection()
+  ): Promise<number> {
     let total = 0
     for (;;) {
-      const result = await db.rawQuery(FLIP_OVERDUE, [now, this.chunkSize, now, now, now])
+      const result = await client.rawQuery(FLIP_OVERDUE, [now, this.chunkSize, now, now, now])
       total += result.rowCount ?? result.rows.length
       if (result.rows.length < this.chunkSize) {
         return total

@@ -61,7 +61,8 @@ export async function rehearsalSetting(
       NGIP_REGISTRY_PASSWORD: registry.password,
       NGIP_PIPELINE_TEST_ARGS: 'unit',
       DB_DATABASE: `ngip_test_${project}`,
-      REDIS_DB: '12',
+      // The agent's `pnpm test` claims a Redis database of its own (bin/test_scope.ts).
+      REDIS_DB: undefined,
       NGIP_PIPELINE_PING_URL: '',
     },
   }

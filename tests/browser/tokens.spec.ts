@@ -105,6 +105,34 @@ test.group('Admin UI: create, edit, pause, resume and delete a Token', (group) =
     await seeText(page, '.facts', '0 6 * * * (Europe/Paris)')
   })
 
+  test('a background request landing between a save and its page leaves the message to the page', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'Reports' })
+    await browserContext.loginAs(user)
+    const page = await visit(`/tokens/${token.uuid}/edit`)
+    const origin = new URL(page.url()).origin
+    // The form's schedule preview and the live refresh land after the save, before its page.
+    let between = 0
+    await page.route(`${origin}/tokens/${token.uuid}?_method=PUT`, async (route) => {
+      const saved = await route.fetch({ maxRedirects: 0 })
+      for (const path of [
+        '/schedule/preview?schedule=0+6+*+*+*&tz=UTC',
+        `/tokens/${token.uuid}/live`,
+      ]) {
+        const response = await page.request.get(`${origin}${path}`, { maxRedirects: 0 })
+        between += response.ok() ? 1 : 0
+      }
+      await route.fulfill({ response: saved })
+    })
+    await page.getByRole('button', { name: 'Save' }).click()
+    await seeText(page, '[role=status]', 'Token "Reports" saved')
+    assert.equal(between, 2)
+  })
+
   test('pauses and resumes a Token, each writing a Flip', async ({ visit, browserContext }) => {
     const user = await makeUser()
     const token = await makeToken(user, { name: 'Sync' })

@@ -6,6 +6,7 @@ import Token from '#models/token'
 import Ping from '#models/ping'
 import Flip from '#models/flip'
 import Channel from '#models/channel'
+import User from '#models/user'
 import TokenService from '#services/token_service'
 import { redisKeys, slugField } from '#lib/redis_keys'
 import { autoTokenUuid } from '#lib/uuid'
@@ -13,6 +14,7 @@ import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
 import { send, statusOf, textOf } from '#tests/helpers/ping'
+import { waitFor } from '#tests/helpers/worker_process'
 
 const RID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 
@@ -304,4 +306,113 @@ test.group('Ping ingest: what the worker stores', (group) => {
       await edge.close()
     }
   }).timeout(20_000)
+})
+
+/**
+ * Whether a statement on another connection waits for a row lock.
+ */
+async function someoneWaitsOnLock() {
+  const result = await db.rawQuery(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock'`
+  )
+  return result.rows[0].n > 0
+}
+
+async function pendingEntries() {
+  const summary = (await redis.xpending(redisKeys.pings, redisKeys.ingestGroup)) as [number]
+  return Number(summary[0])
+}
+
+/** What another connection sees: committed rows only. */
+async function committed(token: Token) {
+  const [pings] = await db.from('pings').where('token_id', token.id).count('* as n')
+  const row = await db.from('tokens').where('id', token.id).select('status', 'n_pings').first()
+  return { pings: Number(pings.n), status: row.status, nPings: Number(row.n_pings) }
+}
+
+test.group('Ping ingest: the contract with real commits', (group) => {
+  let user: User
+  group.each.setup(async () => {
+    await flushRedis()
+    user = await makeUser()
+    return async () => {
+      await User.query().where('id', user.id).delete()
+    }
+  })
+
+  test('a batch is acknowledged only after its transaction commits', async ({
+    assert,
+    cleanup,
+  }) => {
+    const token = await makeToken(user, { name: 'Committed' })
+    const edge = await startEdge()
+    cleanup(() => edge.close())
+    for (const path of [
+      `/ping/${token.uuid}/start`,
+      `/ping/${token.uuid}`,
+      `/ping/${token.uuid}`,
+    ]) {
+      assert.equal(await statusOf(edge.url, path), 200)
+    }
+    const ingest = await makeIngest('commit-test')
+
+    // Another transaction holds the Token's row: the batch's transaction waits for it.
+    const holder = await db.transaction()
+    cleanup(async () => {
+      if (!holder.isCompleted) {
+        await holder.rollback()
+      }
+    })
+    await holder.from('tokens').where('id', token.id).forUpdate().first()
+    let ended = false
+    const running = ingest.runOnce().finally(() => (ended = true))
+    await waitFor(
+      'the batch to wait for the Token row',
+      async () => ended || (await someoneWaitsOnLock()),
+      Boolean
+    )
+    assert.isFalse(ended, 'the batch was stored past a row another transaction holds')
+    assert.equal(await pendingEntries(), 3, 'read and not yet acknowledged')
+    assert.deepEqual(await committed(token), { pings: 0, status: 'new', nPings: 0 })
+
+    await holder.commit()
+    await running
+    assert.equal(await pendingEntries(), 0)
+    assert.deepEqual(await committed(token), { pings: 3, status: 'up', nPings: 3 })
+  })
+
+  test('a batch committed but never acknowledged (its worker died) is not stored twice', async ({
+    assert,
+    cleanup,
+  }) => {
+    const token = await makeToken(user, { name: 'Redelivered' })
+    const edge = await startEdge()
+    cleanup(() => edge.close())
+    for (let i = 0; i < 5; i++) {
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}`), 200)
+    }
+    assert.equal(await statusOf(edge.url, `/ping/${token.uuid}/fail`), 200)
+
+    // The first worker stores and commits its batch, then dies before the acknowledgement.
+    const dying = await makeIngest('dies-before-ack', { claimIdleMs: 50 })
+    const batch = await dying.reader.read(true)
+    assert.lengthOf(batch.entries, 6)
+    await dying.storeWithRetry(batch.entries, batch.claimed)
+    assert.equal(await pendingEntries(), 6)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+
+    // The next worker claims the entries and must find them stored.
+    await drain(await makeIngest('takes-over', { claimIdleMs: 50 }))
+    assert.equal(await pendingEntries(), 0)
+    assert.deepEqual(await committed(token), { pings: 6, status: 'down', nPings: 6 })
+    const flips = await Flip.query().where('token_id', token.id).orderBy('id')
+    assert.deepEqual(
+      flips.map((flip) => [flip.oldStatus, flip.newStatus]),
+      [
+        ['new', 'up'],
+        ['up', 'down'],
+      ]
+    )
+  })
 })

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process'
-import type { AddressInfo } from 'node:net'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
 import { cidrMatcher } from '#lib/cidr'
 import app from '@adonisjs/core/services/app'
-import env from '#start/env'
 import { createEdgeServer } from '#ping/server'
 import { RedisPingStore } from '#ping/redis_store'
 import { PingIngest, type IngestOptions } from '#services/ping_ingest'
@@ -72,6 +71,38 @@ export async function drain(ingest: PingIngest) {
 }
 
 /**
+ * A TCP listener standing where PostgreSQL would be: it counts connections and
+ * never answers, so anything that tries to query through it is seen (and hangs).
+ */
+export async function startPostgresTrap() {
+  const sockets = new Set<Socket>()
+  let connections = 0
+  const server = createNetServer((socket) => {
+    connections++
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    async close() {
+      sockets.forEach((socket) => socket.destroy())
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+export async function freePort() {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/**
  * The edge as `pnpm edge` runs it (ping/main.ts in a child process, settings
  * from the environment) on a free port, against the test Redis database.
  */
@@ -83,7 +114,7 @@ export async function spawnEdge(overrides: Record<string, string> = {}) {
       ...process.env,
       PING_HOST: '127.0.0.1',
       PING_PORT: '0',
-      REDIS_DB: String(env.get('REDIS_DB', 0)),
+      REDIS_DB: String(testRedisConfig().db),
       ...overrides,
     },
   })

@@ -8,6 +8,7 @@ import { cleanup } from '../../pipelines/steps/deploy.ts'
 import { baseImageConfig } from '../../pipelines/steps/docker.ts'
 import { STACK_LABEL, upStack } from '../../pipelines/steps/stack_run.ts'
 import { capturedLog, pipelineConfig } from './helpers/pipeline.ts'
+import { runId } from '../helpers/run_scope.ts'
 
 const docker = new Docker()
 
@@ -42,12 +43,8 @@ test.group('docker-build and docker-test on a real Docker engine', () => {
     assert.include(output(), 'smoke: the ping is visible in the API')
     assert.match(output(), /smoke: http:\/\/127\.0\.0\.1:\d+\/ping\/[0-9a-f-]{36} answered OK/)
     const name = /docker run -d --name (ngip-test-\S+)-postgres/.exec(output())?.[1]
-    assert.equal(
-      await docker
-        .listContainers({ all: true, filters: { label: [STACK_LABEL] } })
-        .then((c) => c.length),
-      0
-    )
+    // This run's stack (named with this process' id), not another run's that may be up now.
+    assert.equal(await leftovers(`ngip-test-${config.commit.slice(0, 7)}-${process.pid}`), 0)
     assert.isUndefined(name, 'a real run prints no plan lines')
   })
 
@@ -83,20 +80,36 @@ test.group('docker-build and docker-test on a real Docker engine', () => {
 
   test('cleanup removes what runs left behind and older builds, and keeps this one', async ({
     assert,
+    cleanup: cleanupAfter,
   }) => {
     const config = pipelineConfig(['cleanup'])
-    const current = `${config.image.name}:${config.image.tag}`
+    // This run's own leftover label and image repository: cleanup here never touches another run's.
+    const leftover = `leftover-${runId}`
+    const image = { name: `localhost/ngip-cleanup-test-${runId}`, tag: 'current' }
+    const built = `${config.image.name}:${config.image.tag}`
     await docker.createNetwork({
-      Name: 'ngip-test-leftover',
-      Labels: { [STACK_LABEL]: 'leftover' },
+      Name: `ngip-test-${leftover}`,
+      Labels: { [STACK_LABEL]: leftover },
     })
-    await docker.getImage(current).tag({ repo: config.image.name, tag: 'older-build' })
+    await docker.getImage(built).tag({ repo: image.name, tag: image.tag })
+    await docker.getImage(built).tag({ repo: image.name, tag: 'older-build' })
+    cleanupAfter(async () => {
+      await docker
+        .getImage(`${image.name}:${image.tag}`)
+        .remove()
+        .catch(() => {})
+    })
     const { log, output } = capturedLog()
-    await cleanup(realTools(config, log), STACK_LABEL, { destroyStage: false, image: config.image })
-    assert.equal(await leftovers('leftover'), 0)
-    await assert.rejects(() => docker.getImage(`${config.image.name}:older-build`).inspect())
-    const kept = await docker.getImage(current).inspect()
-    assert.include(kept.RepoTags, current)
-    assert.match(output(), /cleanup: 1 containers and networks, \d+ older builds/)
+    await cleanup(realTools(config, log), `${STACK_LABEL}=${leftover}`, {
+      destroyStage: false,
+      image,
+    })
+    assert.equal(await leftovers(leftover), 0)
+    await assert.rejects(() => docker.getImage(`${image.name}:older-build`).inspect())
+    const kept = await docker.getImage(`${image.name}:${image.tag}`).inspect()
+    assert.include(kept.RepoTags, `${image.name}:${image.tag}`)
+    const stillBuilt = await docker.getImage(built).inspect()
+    assert.include(stillBuilt.RepoTags, built)
+    assert.match(output(), /cleanup: 1 containers and networks, 1 older builds/)
   })
 })

@@ -10,8 +10,9 @@ import { realTools } from '../../pipelines/lib/tools.ts'
 import { pushImage } from '../../pipelines/steps/push.ts'
 import { capturedLog, pipelineConfig } from './helpers/pipeline.ts'
 import { type LocalRegistry, startRegistry } from './helpers/services.ts'
+import { runId } from '../helpers/run_scope.ts'
 
-const IMAGE = 'localhost/ngip-push-test:1'
+const IMAGE = `localhost/ngip-push-test:${runId}`
 
 /**
  * Stand-in for ECR's control plane: GetAuthorizationToken answers with a

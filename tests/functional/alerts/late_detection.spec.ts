@@ -11,6 +11,7 @@ import { PingPruner } from '#services/ping_pruner'
 import Ping from '#models/ping'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
+import { waitFor } from '#tests/helpers/worker_process'
 
 const source = { method: 'API', remoteAddr: '', userAgent: '' }
 
@@ -46,6 +47,69 @@ test.group('Alerts: late detection with two schedulers', (group) => {
     assert.lengthOf(flips, 40)
     const statuses = await db.from('tokens').where('user_id', user.id).distinct('status')
     assert.deepEqual(statuses, [{ status: 'down' }])
+  })
+})
+
+/**
+ * Whether a late-detection statement on another connection waits for a row
+ * lock (it would, were the rows it wants held and not skipped).
+ */
+async function passWaitsOnLock() {
+  const result = await db.rawQuery(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%WITH due AS%'`
+  )
+  return result.rows[0].n > 0
+}
+
+test.group('Alerts: late detection while another pass holds its rows', () => {
+  test('a pass running while another holds its rows flips nothing twice', async ({
+    assert,
+    cleanup,
+  }) => {
+    const user = await makeUser()
+    cleanup(async () => {
+      await User.query().where('id', user.id).delete()
+    })
+    const tokens = []
+    for (let i = 0; i < 5; i++) {
+      const token = await makeToken(user, { name: `held ${i}`, timeout: 60, grace: 60 })
+      await PingService.record(token, { token: token.uuid }, source)
+      tokens.push(token)
+    }
+    const later = new Date(Date.now() + 10 * 60_000)
+
+    // The first scheduler's pass, on its own connection, holds its rows uncommitted...
+    const first = await db.transaction()
+    cleanup(async () => {
+      if (!first.isCompleted) {
+        await first.rollback()
+      }
+    })
+    const held = await new LateDetector().runOnce(later, first)
+    assert.equal(held, 5)
+
+    // ...while the second runs on another connection, until it ends or waits on a lock.
+    let secondEnded = false
+    const second = new LateDetector().runOnce(later).finally(() => (secondEnded = true))
+    await waitFor(
+      'the second pass to end or wait on the rows the first holds',
+      async () => secondEnded || (await passWaitsOnLock()),
+      Boolean
+    )
+    await first.commit()
+    assert.equal(held + (await second), 5)
+
+    const flips = await Flip.query()
+      .whereIn(
+        'token_id',
+        tokens.map((token) => token.id)
+      )
+      .where('new_status', 'down')
+    assert.sameMembers(
+      flips.map((flip) => flip.tokenId),
+      tokens.map((token) => token.id)
+    )
   })
 })
 

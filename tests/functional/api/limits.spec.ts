@@ -4,6 +4,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import User from '#models/user'
 import { apiLimiter } from '#start/limiter'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
+import { startWebProcess } from '#tests/helpers/web_process'
 
 const base = () => `http://${process.env.HOST}:${process.env.PORT}`
 
@@ -175,4 +176,39 @@ test.group('API v1 limits and hostile input', (group) => {
     })
     assert.equal(pause.status, 200)
   })
+})
+
+test.group('API v1 rate limit across web processes', () => {
+  test('two web processes on one Redis share one limit per API key', async ({
+    assert,
+    cleanup,
+  }) => {
+    // Committed for real: the two processes read the key from the database.
+    const user = await makeUser()
+    cleanup(async () => {
+      await User.query().where('id', user.id).delete()
+    })
+    const key = await makeApiKey(user)
+    const overrides = { API_RATE_LIMIT: '4', LIMITER_STORE: 'redis' }
+    const [a, b] = await Promise.all([startWebProcess(overrides), startWebProcess(overrides)])
+    cleanup(async () => {
+      await Promise.all([a.close(), b.close()])
+    })
+
+    const seen = []
+    for (const web of [a, b, a, b, a, b]) {
+      const response = await fetch(`${web.url}/api/v1/tokens`, {
+        headers: { authorization: `Bearer ${key}` },
+      })
+      seen.push([response.status, response.headers.get('x-ratelimit-remaining')])
+    }
+    assert.deepEqual(seen, [
+      [200, '3'],
+      [200, '2'],
+      [200, '1'],
+      [200, '0'],
+      [429, '0'],
+      [429, '0'],
+    ])
+  }).timeout(120_000)
 })
