@@ -1,7 +1,8 @@
 import type Channel from '#models/channel'
 import { BaseTransformer } from '@adonisjs/core/transformers'
 
-const HIDDEN = '********'
+/** What stands in place of a credential a read-only key may not see */
+export const HIDDEN = '********'
 
 /** Config fields that are secrets in themselves (an ntfy topic is, on a public server) */
 const SECRET_FIELDS = ['token', 'topic']

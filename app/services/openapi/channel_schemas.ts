@@ -1,5 +1,6 @@
 import { HEADER_NAME_RE, NTFY_TOKEN_RE, NTFY_TOPIC_RE, WEBHOOK_LIMITS } from '#validators/channel'
 import { PLACEHOLDERS } from '#services/notifications/template'
+import { HIDDEN } from '#transformers/channel_transformer'
 
 const placeholders = PLACEHOLDERS.map((name) => `$${name}`).join(' ')
 
@@ -58,6 +59,21 @@ export const channelConfig = {
       maxLength: 200,
       pattern: NTFY_TOKEN_RE.source,
       description: 'ntfy access token (sent as Bearer)',
+    },
+  },
+}
+
+/**
+ * The config as the API answers it: what a read-only key sees hidden
+ * (HIDDEN) stands where a topic would be.
+ */
+export const channelConfigAnswer = {
+  ...channelConfig,
+  properties: {
+    ...channelConfig.properties,
+    topic: {
+      ...channelConfig.properties.topic,
+      pattern: `(${NTFY_TOPIC_RE.source})|^${HIDDEN.replace(/\*/g, '\\*')}$`,
     },
   },
 }

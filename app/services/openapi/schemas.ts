@@ -1,6 +1,6 @@
 import { answer, dateTime, nullable, uuid } from '#services/openapi/schema_types'
 import { tokenSchemas } from '#services/openapi/token_schemas'
-import { channelConfig } from '#services/openapi/channel_schemas'
+import { channelConfig, channelConfigAnswer } from '#services/openapi/channel_schemas'
 import { EXAMPLE_UUID } from '#services/openapi/schema_text'
 
 /** Every `code` an error can carry (app/exceptions/handler.ts) */
@@ -69,12 +69,13 @@ export const schemas = {
     id: uuid,
     kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
     name: { type: 'string', example: 'ops webhook' },
-    config: { $ref: '#/components/schemas/ChannelConfig' },
+    config: { $ref: '#/components/schemas/ChannelConfigAnswer' },
     last_error: { ...nullable({ type: 'string' }), example: null },
     last_notify_at: nullable(dateTime),
     created_at: dateTime,
   }),
   ChannelConfig: channelConfig,
+  ChannelConfigAnswer: channelConfigAnswer,
   ChannelInput: {
     type: 'object',
     required: ['kind', 'name', 'config'],

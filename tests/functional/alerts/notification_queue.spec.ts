@@ -94,11 +94,16 @@ test.group('Alerts: the notification queue on Redis, with a real worker', (group
       'the job to be delivered by the restarted worker',
       async () => receiver.counts(),
       (c) => c.delivered === 1,
-      90_000
+      120_000
     )
-    const channel = await Channel.findOrFail(hook.id)
+    // The worker records the delivery just after the receiver has answered it.
+    const channel = await waitFor(
+      'the delivery to be recorded on the Channel',
+      () => Channel.findOrFail(hook.id),
+      (c) => c.lastNotifyAt !== null
+    )
     assert.isNotNull(channel.lastNotifyAt)
     await new Promise((resolve) => setTimeout(resolve, 1500))
     assert.deepEqual(receiver.counts(), { received: 2, delivered: 1 })
-  }).timeout(150_000)
+  }).timeout(200_000)
 })
