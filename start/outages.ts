@@ -1,0 +1,20 @@
+/*
+|--------------------------------------------------------------------------
+| Redis connection faults in one line each way
+|--------------------------------------------------------------------------
+|
+| @adonisjs/redis logs every failed reconnection with a stack; the outage log
+| says once that Redis is away and once that it is back.
+|
+*/
+
+import redis from '@adonisjs/redis/services/main'
+import outageLog from '#services/outages'
+
+redis.doNotLogErrors()
+redis.on('connection', (connection) => {
+  connection.on('error', ({ error }) => {
+    outageLog().report(error, 'redis', 'Redis')
+  })
+  connection.on('ready', () => outageLog().up('Redis'))
+})

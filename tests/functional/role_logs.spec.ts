@@ -1,0 +1,159 @@
+import { test } from '@japa/runner'
+import { spawn } from 'node:child_process'
+import app from '@adonisjs/core/services/app'
+import env from '#start/env'
+import { EXIT_SETTING } from '#lib/faults'
+import { FaultProxy } from '#tests/helpers/fault_proxy'
+import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
+
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[')
+/** A stack frame line, as a stack trace prints them */
+const STACK_FRAME = /^\s+at /m
+
+function count(text: string, pattern: RegExp) {
+  return text.split('\n').filter((line) => pattern.test(line)).length
+}
+
+/** Runs a role's entry point to its end (it must end by itself). */
+function runRole(args: string[], overrides: Record<string, string>) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, args, {
+      cwd: app.makePath(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DB_DATABASE: env.get('DB_DATABASE'),
+        REDIS_DB: String(env.get('REDIS_DB', 0)),
+        ...overrides,
+      },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, output })
+    })
+  })
+}
+
+const WEB = ['--import=@poppinss/ts-exec', 'bin/server.ts']
+
+test.group('Role logs: one line per fault', () => {
+  test('a worker against a database that does not exist stops with one line', async ({
+    assert,
+  }) => {
+    const { code, output } = await runRole(['ace', 'worker:run'], {
+      DB_DATABASE: 'ngip_no_such_database',
+    })
+    assert.equal(code, EXIT_SETTING)
+    assert.equal(output.trim().split('\n').length, 1, output)
+    assert.match(output, /database "ngip_no_such_database" does not exist: check DB_DATABASE/)
+    assert.notMatch(output, ANSI)
+  }).timeout(30_000)
+
+  test('the scheduler against a database that does not exist stops with one line', async ({
+    assert,
+  }) => {
+    const { code, output } = await runRole(['ace', 'scheduler:run'], {
+      DB_DATABASE: 'ngip_no_such_database',
+    })
+    assert.equal(code, EXIT_SETTING)
+    assert.equal(count(output, /does not exist/), 1, output)
+    assert.notMatch(output, STACK_FRAME)
+    assert.notMatch(output, ANSI)
+  }).timeout(30_000)
+
+  test('PORT=abc: web and worker say so in one line and stop, no code frame', async ({
+    assert,
+  }) => {
+    for (const args of [WEB, ['ace', 'worker:run']]) {
+      const { code, output } = await runRole(args, { PORT: 'abc' })
+      assert.equal(code, EXIT_SETTING, output)
+      assert.equal(output.trim().split('\n').length, 1, output)
+      assert.match(output, /bad setting: "PORT" env variable must be a number .*"abc"/)
+      assert.notMatch(output, ANSI)
+    }
+  }).timeout(60_000)
+
+  test('web on a taken port names the port and stops', async ({ assert }) => {
+    const { createServer } = await import('node:net')
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const port = (holder.address() as { port: number }).port
+    try {
+      const { code, output } = await runRole(WEB, { HOST: '127.0.0.1', PORT: String(port) })
+      assert.equal(code, EXIT_SETTING)
+      assert.match(output, new RegExp(`port ${port} is taken \\(is ngip already running\\?`))
+      assert.equal(output.trim().split('\n').length, 1, output)
+    } finally {
+      holder.close()
+    }
+  }).timeout(30_000)
+
+  test('PostgreSQL away for seconds: the worker says so once, and once when it is back', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(env.get('DB_PORT', 5432))
+    const worker = spawnWorker({ DB_PORT: String(proxy.port) })
+    try {
+      await worker.ready
+      await proxy.cut()
+      await waitFor(
+        'the outage line',
+        async () => worker.output(),
+        (out) => /unreachable/.test(out)
+      )
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      await proxy.restore()
+      await waitFor(
+        'the recovery line',
+        async () => worker.output(),
+        (out) => /is back/.test(out)
+      )
+      const output = worker.output()
+      assert.equal(count(output, /PostgreSQL at 127\.0\.0\.1:\d+ is unreachable/), 1, output)
+      assert.equal(count(output, /PostgreSQL is back \(away \d+ s\)/), 1, output)
+      assert.equal(count(output, /WARN|ERROR/), 1, output)
+      assert.notMatch(output, STACK_FRAME)
+      assert.notMatch(output, ANSI)
+    } finally {
+      await worker.kill()
+      await proxy.close()
+    }
+  }).timeout(60_000)
+
+  test('Redis away for seconds: the worker says so once, and once when it is back', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(env.get('REDIS_PORT', 6379))
+    const worker = spawnWorker({ REDIS_PORT: String(proxy.port) })
+    try {
+      await worker.ready
+      await proxy.cut()
+      await waitFor(
+        'the outage line',
+        async () => worker.output(),
+        (out) => /unreachable/.test(out)
+      )
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      await proxy.restore()
+      await waitFor(
+        'the recovery line',
+        async () => worker.output(),
+        (out) => /is back/.test(out)
+      )
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      const output = worker.output()
+      assert.equal(count(output, /Redis at 127\.0\.0\.1:\d+ is unreachable/), 1, output)
+      assert.equal(count(output, /Redis is back/), 1, output)
+      assert.equal(count(output, /WARN|ERROR/), 1, output)
+      assert.notMatch(output, STACK_FRAME)
+    } finally {
+      await worker.kill()
+      await proxy.close()
+    }
+  }).timeout(60_000)
+})
