@@ -1,12 +1,24 @@
 import { createEdgeServer } from './server.js'
 import { loadDotEnv, loadEdgeConfig } from './config.js'
 import { RedisPingStore } from './redis_store.js'
+import { EXIT_SETTING, portTakenLine } from '#lib/faults'
 
 /**
  * Entry of the "ping" role: the edge as a node:http server.
  */
+/** A setting that cannot work: one line, and exit 78 (`pnpm start` does not restart it). */
+function stopForSetting(line: string): never {
+  console.error(`ngip ping: ${line}`)
+  process.exit(EXIT_SETTING)
+}
+
 loadDotEnv()
-const config = loadEdgeConfig()
+let config: ReturnType<typeof loadEdgeConfig>
+try {
+  config = loadEdgeConfig()
+} catch (error) {
+  stopForSetting(`bad setting: ${(error as Error).message}; fix it in .env or the environment`)
+}
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
@@ -15,6 +27,12 @@ const server = createEdgeServer(
 server.keepAliveTimeout = 65_000
 await store.ready()
 
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') {
+    stopForSetting(portTakenLine(config.port, 'PING_PORT'))
+  }
+  throw error
+})
 server.listen(config.port, config.host, () => {
   console.log(`ping edge listening on http://${config.host}:${config.port}`)
 })
