@@ -20,6 +20,7 @@ try {
   stopForSetting(`bad setting: ${(error as Error).message}; fix it in .env or the environment`)
 }
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
+store.client.log = (line) => console.error(line)
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
   { trustedProxies: config.trustedProxies }

@@ -148,7 +148,24 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     )
   }
 
+  /**
+   * Every reported error names the request it came from.
+   */
+  protected context(ctx: HttpContext) {
+    return { ...super.context(ctx), method: ctx.request.method(), url: ctx.request.url() }
+  }
+
+  /**
+   * A refused key, a forbidden write or a rate limit says where in its
+   * message ("Unauthorized access: GET /api/v1/tokens"), not only in fields.
+   */
   async report(error: unknown, ctx: HttpContext) {
+    const status = Number((error as { status?: number })?.status)
+    if (status >= 400 && status < 500 && this.shouldReport(error as any)) {
+      const message = (error as Error).message
+      ctx.logger.warn(this.context(ctx), `${message}: ${ctx.request.method()} ${ctx.request.url()}`)
+      return
+    }
     return super.report(error, ctx)
   }
 }

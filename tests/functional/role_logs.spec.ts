@@ -1,9 +1,16 @@
 import { test } from '@japa/runner'
 import { spawn } from 'node:child_process'
 import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import testUtils from '@adonisjs/core/services/test_utils'
+import NotificationService from '#services/notification_service'
+import { makeChannel, makeUser } from '#tests/helpers/factories'
 import env from '#start/env'
 import { EXIT_SETTING } from '#lib/faults'
 import { FaultProxy } from '#tests/helpers/fault_proxy'
+import { startEdge } from '#tests/helpers/edge'
+import { statusOf } from '#tests/helpers/ping'
+import { flushRedis } from '#tests/helpers/redis'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
 
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[')
@@ -156,4 +163,118 @@ test.group('Role logs: one line per fault', () => {
       await proxy.close()
     }
   }).timeout(60_000)
+})
+
+test.group('Role logs: lines name what failed', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('a failed notification is logged with its Channel, kind and error', async ({ assert }) => {
+    const user = await makeUser()
+    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
+    // Made while private addresses are allowed, sent after they no longer are: a real refusal.
+    app.config.set('ngip.integrationsAllowPrivateIps', true)
+    const channel = await makeChannel(user, 'Ops hook', { url: 'http://127.0.0.1:9/hook' })
+    app.config.set('ngip.integrationsAllowPrivateIps', false)
+    const lines: string[] = []
+    const warn = logger.warn
+    logger.warn = ((...args: unknown[]) => {
+      lines.push(String(args.find((arg) => typeof arg === 'string')))
+    }) as typeof logger.warn
+    try {
+      const result = await NotificationService.sendTest(channel)
+      assert.isFalse(result.ok)
+    } finally {
+      logger.warn = warn
+      app.config.set('ngip.integrationsAllowPrivateIps', previous)
+    }
+    assert.lengthOf(lines, 1)
+    assert.match(lines[0], /^notification failed: Channel "Ops hook" \(webhook\): .+/)
+  })
+
+  test('NODE_ENV=production: JSON lines, each request with its request_id; a refused key names the path', async ({
+    assert,
+  }) => {
+    const { createServer } = await import('node:net')
+    const probe = createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as { port: number }).port
+    await new Promise((resolve) => probe.close(resolve))
+    const child = spawn(process.execPath, WEB, {
+      cwd: app.makePath(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DB_DATABASE: env.get('DB_DATABASE'),
+        REDIS_DB: String(env.get('REDIS_DB', 0)),
+      },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    try {
+      await waitFor(
+        'the server',
+        async () => output,
+        (out) => /started HTTP server/.test(out)
+      )
+      const base = `http://127.0.0.1:${port}`
+      const live = await fetch(`${base}/health/live`)
+      const refused = await fetch(`${base}/api/v1/tokens`)
+      assert.deepEqual([live.status, refused.status], [200, 401])
+      await waitFor(
+        'the request lines',
+        async () => output,
+        (out) => count(out, /"request"/) >= 2
+      )
+      const lines = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+      const liveLine = lines.find((line) => line.url === '/health/live')
+      assert.include(liveLine, { msg: 'request', method: 'GET', status: 200 })
+      assert.match(liveLine.request_id, /^[\w-]{8,}$/)
+      const warning = lines.find((line) => line.level === 40)
+      assert.equal(warning.msg, 'Unauthorized access: GET /api/v1/tokens')
+      const refusedLine = lines.find((line) => line.url === '/api/v1/tokens' && line.status)
+      assert.equal(warning.request_id, refusedLine.request_id)
+      assert.notEqual(warning.request_id, liveLine.request_id)
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((resolve) => child.once('exit', resolve))
+    }
+  }).timeout(30_000)
+})
+
+test.group('Role logs: the edge and Redis', (group) => {
+  group.each.setup(() => flushRedis())
+
+  test('the edge says once that Redis is away and once that it is back', async ({ assert }) => {
+    const proxy = await FaultProxy.start(env.get('REDIS_PORT', 6379))
+    const edge = await startEdge(10_000, { redisPort: proxy.port })
+    const lines: string[] = []
+    edge.store.client.log = (line) => lines.push(line)
+    try {
+      await proxy.cut()
+      for (let i = 0; i < 5; i++) {
+        assert.equal(await statusOf(edge.url, '/health'), 503)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+      await proxy.restore()
+      await waitFor(
+        'the edge',
+        () => statusOf(edge.url, '/health'),
+        (status) => status === 200
+      )
+      assert.lengthOf(lines, 2, lines.join('\n'))
+      assert.match(lines[0], /^ping edge: Redis at 127\.0\.0\.1:\d+ is unreachable; pings get 503/)
+      assert.match(lines[1], /^ping edge: Redis is back \(away \d+ s\)$/)
+    } finally {
+      await edge.close()
+      await proxy.close()
+    }
+  }).timeout(30_000)
 })
