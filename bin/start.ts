@@ -99,6 +99,15 @@ function setup(): QuickstartCredentials {
   return JSON.parse(last)
 }
 
+function portSetting(name: string, fallback: number) {
+  const raw = process.env[name] || String(fallback)
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`bad setting: ${name} must be a port number, got "${raw}"; fix it in .env`)
+  }
+  return port
+}
+
 /**
  * Fails with the one line to print when `port` is in use on `host`.
  */
@@ -159,8 +168,8 @@ async function main() {
     codegen(root)
   }
   // A second `pnpm start` stops here, before it seeds or prints anything.
-  const webPort = Number(process.env.PORT || 3333)
-  const pingPort = Number(process.env.PING_PORT || 3334)
+  const webPort = portSetting('PORT', 3333)
+  const pingPort = portSetting('PING_PORT', 3334)
   await ensurePortFree(process.env.HOST || '0.0.0.0', webPort, 'PORT')
   await ensurePortFree(
     process.env.PING_HOST || process.env.HOST || '127.0.0.1',

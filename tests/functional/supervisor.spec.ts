@@ -103,4 +103,13 @@ test.group('pnpm start (the supervisor)', () => {
       await supervisor.stop()
     }
   }).timeout(150_000)
+
+  test('PORT=abc stops it with one line, before the database is touched', async ({ assert }) => {
+    const supervisor = supervise({ web: 0, ping: await freePort() }, { PORT: 'abc' })
+    assert.equal(await supervisor.exited, 1)
+    assert.equal(
+      supervisor.output().trim(),
+      'ngip: bad setting: PORT must be a port number, got "abc"; fix it in .env'
+    )
+  }).timeout(30_000)
 })
