@@ -165,6 +165,93 @@ test.group('Role logs: one line per fault', () => {
   }).timeout(60_000)
 })
 
+async function freePort() {
+  const { createServer } = await import('node:net')
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as { port: number }).port
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/** A web role child; resolves once it listens. */
+async function startWeb(overrides: Record<string, string>) {
+  const port = await freePort()
+  const child = spawn(process.execPath, WEB, {
+    cwd: app.makePath(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DB_DATABASE: env.get('DB_DATABASE'),
+      REDIS_DB: String(env.get('REDIS_DB', 0)),
+      ...overrides,
+    },
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => (output += chunk))
+  child.stderr.on('data', (chunk) => (output += chunk))
+  await waitFor(
+    'the server',
+    async () => output,
+    (out) => /started HTTP server/.test(out)
+  )
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM')
+      await new Promise((resolve) => child.once('exit', resolve))
+    },
+  }
+}
+
+test.group('Role logs: the web', () => {
+  test('a wrong DB_DATABASE stops the web with one line', async ({ assert }) => {
+    const { code, output } = await runRole(WEB, {
+      DB_DATABASE: 'ngip_no_such_database',
+      PORT: String(await freePort()),
+    })
+    assert.equal(code, EXIT_SETTING)
+    assert.equal(count(output, /does not exist: check DB_DATABASE/), 1, output)
+    assert.notMatch(output, STACK_FRAME)
+  }).timeout(30_000)
+
+  test('requests while PostgreSQL is away: one line, not a stack per request', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(env.get('DB_PORT', 5432))
+    const metricsToken = 'role-logs-metrics-token-0123456789'
+    const web = await startWeb({ DB_PORT: String(proxy.port), METRICS_TOKEN: metricsToken })
+    try {
+      await proxy.cut()
+      for (let i = 0; i < 5; i++) {
+        // /metrics counts Tokens in PostgreSQL.
+        const response = await fetch(`${web.url}/metrics`, {
+          headers: { authorization: `Bearer ${metricsToken}` },
+        })
+        assert.equal(response.status, 500)
+      }
+      await proxy.restore()
+      await waitFor(
+        'the recovery line',
+        async () => web.output(),
+        (out) => /is back/.test(out)
+      )
+      const output = web.output()
+      assert.equal(count(output, /PostgreSQL at 127\.0\.0\.1:\d+ is unreachable/), 1, output)
+      assert.equal(count(output, /WARN|ERROR/), 1, output)
+      assert.notMatch(output, STACK_FRAME)
+    } finally {
+      await web.stop()
+      await proxy.close()
+    }
+  }).timeout(60_000)
+})
+
 test.group('Role logs: lines name what failed', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
 
