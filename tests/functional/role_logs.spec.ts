@@ -1,5 +1,9 @@
 import { test } from '@japa/runner'
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import redis from '@adonisjs/redis/services/main'
+import { redisKeys } from '#lib/redis_keys'
+import { RedisPingStore } from '#ping/redis_store'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -10,7 +14,7 @@ import { EXIT_SETTING } from '#lib/faults'
 import { FaultProxy } from '#tests/helpers/fault_proxy'
 import { startEdge } from '#tests/helpers/edge'
 import { statusOf } from '#tests/helpers/ping'
-import { flushRedis } from '#tests/helpers/redis'
+import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
 
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[')
@@ -44,6 +48,19 @@ function runRole(args: string[], overrides: Record<string, string>) {
       resolve({ code, output })
     })
   })
+}
+
+function pingMessage(i: number) {
+  return {
+    action: 'success' as const,
+    at: Date.now(),
+    method: 'GET',
+    remoteAddr: '127.0.0.1',
+    userAgent: 'role-logs',
+    exitStatus: null,
+    rid: null,
+    body: Buffer.from(`ping ${i}`),
+  }
 }
 
 const WEB = ['--import=@poppinss/ts-exec', 'bin/server.ts']
@@ -103,22 +120,32 @@ test.group('Role logs: one line per fault', () => {
   test('PostgreSQL away for seconds: the worker says so once, and once when it is back', async ({
     assert,
   }) => {
+    await flushRedis()
     const proxy = await FaultProxy.start(env.get('DB_PORT', 5432))
     const worker = spawnWorker({ DB_PORT: String(proxy.port) })
     try {
       await worker.ready
       await proxy.cut()
-      await waitFor(
-        'the outage line',
-        async () => worker.output(),
-        (out) => /unreachable/.test(out)
-      )
-      await new Promise((resolve) => setTimeout(resolve, 3000))
+      // Pings keep coming: ingest retries its batch while PostgreSQL is away.
+      const uuid = randomUUID()
+      await redis.sadd(redisKeys.tokens, uuid)
+      const store = new RedisPingStore(testRedisConfig(), 10_000)
+      await store.ready()
+      for (let i = 0; i < 5; i++) {
+        await store.accept({ kind: 'uuid', uuid }, pingMessage(i), { rateLimit: 0 })
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+      await store.close()
       await proxy.restore()
       await waitFor(
         'the recovery line',
         async () => worker.output(),
         (out) => /is back/.test(out)
+      )
+      await waitFor(
+        'an empty stream',
+        () => redis.xlen(redisKeys.pings),
+        (left) => left === 0
       )
       const output = worker.output()
       assert.equal(count(output, /PostgreSQL at 127\.0\.0\.1:\d+ is unreachable/), 1, output)
