@@ -52,6 +52,10 @@ export default defineConfig({
       environment: ['web', 'test'],
     },
     {
+      file: () => import('#start/outages'),
+      environment: ['web', 'console'],
+    },
+    {
       file: () => import('#start/scheduler'),
       environment: ['console'],
     },

@@ -9,7 +9,8 @@
 */
 
 await import('reflect-metadata')
-const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
+const { Ignitor } = await import('@adonisjs/core')
+const { aceErrorHandler, reportFatal } = await import('../lib/fatal.ts')
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -20,6 +21,9 @@ const IMPORTER = (filePath: string) => {
   return import(filePath)
 }
 
+/** Named in one-line fault reports: `worker`, `scheduler`, or the command. */
+const role = process.argv[2]?.replace(/:run$/, '') ?? 'ace'
+
 new Ignitor(APP_ROOT, { importer: IMPORTER })
   .tap((app) => {
     app.booting(async () => {
@@ -29,8 +33,9 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.listen('SIGINT', () => app.terminate())
   })
   .ace()
-  .handle(process.argv.splice(2))
-  .catch((error) => {
-    process.exitCode = 1
-    prettyPrintError(error)
+  .configure(async (app) => {
+    const kernel = await app.container.make('ace')
+    kernel.errorHandler = aceErrorHandler(kernel.errorHandler, role)
   })
+  .handle(process.argv.splice(2))
+  .catch((error) => reportFatal(error, role))

@@ -5,7 +5,8 @@
 */
 
 await import('reflect-metadata')
-const { Ignitor, prettyPrintError } = await import('@adonisjs/core')
+const { Ignitor } = await import('@adonisjs/core')
+const { reportFatal } = await import('../lib/fatal.ts')
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -26,7 +27,4 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
   })
   .httpServer()
   .start()
-  .catch((error) => {
-    process.exitCode = 1
-    prettyPrintError(error)
-  })
+  .catch((error) => reportFatal(error, 'web'))

@@ -4,16 +4,21 @@
 |--------------------------------------------------------------------------
 |
 | Prepares .env and the database (created, migrated, seeded once), starts the
-| four roles as children, restarts a child that dies, prints the ready block
-| once web and ping answer, and stops everything on Ctrl-C.
+| four roles as children, restarts a child that dies (after 1 s, 2 s, 4 s …
+| up to 60 s), prints the ready block once web and ping answer, and stops
+| everything on Ctrl-C. A port already taken, or a role stopped by a setting
+| that cannot work (exit 78), stops it with one line and no ready block.
 |
 */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { codegen, ensureEnvFile } from './prepare.ts'
 import { type QuickstartCredentials, quickstartLines } from '../lib/quickstart_text.ts'
+import { EXIT_SETTING, portTakenLine } from '../lib/faults.ts'
+import { RestartBackoff } from '../lib/restart_backoff.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const node = process.execPath
@@ -22,6 +27,7 @@ const tsExec = ['--import=@poppinss/ts-exec', '--enable-source-maps']
 interface Role {
   name: string
   args: string[]
+  backoff: RestartBackoff
 }
 
 const roles: Role[] = [
@@ -32,7 +38,7 @@ const roles: Role[] = [
   },
   { name: 'worker', args: ['ace', 'worker:run'] },
   { name: 'scheduler', args: ['ace', 'scheduler:run'] },
-]
+].map((role) => ({ ...role, backoff: new RestartBackoff() }))
 
 const children = new Map<string, ChildProcess>()
 let stopping = false
@@ -51,6 +57,7 @@ function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Write
 }
 
 function launch(role: Role) {
+  const startedAt = Date.now()
   const child = spawn(node, role.args, {
     cwd: root,
     env: process.env,
@@ -61,10 +68,19 @@ function launch(role: Role) {
   prefixed(role.name, child.stderr!, process.stderr)
   child.on('exit', (code, signal) => {
     children.delete(role.name)
-    if (!stopping) {
-      console.error(`${role.name.padEnd(9)} | exited (${signal ?? code}); restarting in 2 s`)
-      setTimeout(() => !stopping && launch(role), 2000)
+    if (stopping) {
+      return
     }
+    if (code === EXIT_SETTING) {
+      console.error(`ngip: ${role.name} cannot run with these settings (see above); stopping`)
+      stop(1)
+      return
+    }
+    const delay = role.backoff.next(Date.now() - startedAt)
+    console.error(
+      `${role.name.padEnd(9)} | exited (${signal ?? code}); restarting in ${delay / 1000} s`
+    )
+    setTimeout(() => !stopping && launch(role), delay)
   })
 }
 
@@ -83,9 +99,31 @@ function setup(): QuickstartCredentials {
   return JSON.parse(last)
 }
 
+function portSetting(name: string, fallback: number) {
+  const raw = process.env[name] || String(fallback)
+  const port = Number(raw)
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`bad setting: ${name} must be a port number, got "${raw}"; fix it in .env`)
+  }
+  return port
+}
+
+/**
+ * Fails with the one line to print when `port` is in use on `host`.
+ */
+async function ensurePortFree(host: string, port: number, setting: string) {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(portTakenLine(port, setting)) : error)
+    )
+    probe.listen(port, host, () => probe.close(() => resolve()))
+  })
+}
+
 async function waitFor(url: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && !stopping) {
     const ok = await fetch(url).then(
       (r) => r.ok,
       () => false
@@ -94,6 +132,9 @@ async function waitFor(url: string, timeoutMs: number) {
       return
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  if (stopping) {
+    throw new Error('stopped before every role was up')
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }
@@ -126,6 +167,15 @@ async function main() {
   if (!existsSync(`${root}/.adonisjs/server/controllers.ts`)) {
     codegen(root)
   }
+  // A second `pnpm start` stops here, before it seeds or prints anything.
+  const webPort = portSetting('PORT', 3333)
+  const pingPort = portSetting('PING_PORT', 3334)
+  await ensurePortFree(process.env.HOST || '0.0.0.0', webPort, 'PORT')
+  await ensurePortFree(
+    process.env.PING_HOST || process.env.HOST || '127.0.0.1',
+    pingPort,
+    'PING_PORT'
+  )
   console.log('ngip: preparing the database')
   const credentials = setup()
   // A password is shown once and never stored: show it even if a role does not come up.
@@ -135,11 +185,7 @@ async function main() {
   process.on('SIGTERM', () => stop(0))
   roles.forEach(launch)
 
-  const webUrl = (process.env.APP_URL || `http://127.0.0.1:${process.env.PORT || 3333}`).replace(
-    /\/+$/,
-    ''
-  )
-  const pingPort = process.env.PING_PORT || '3334'
+  const webUrl = (process.env.APP_URL || `http://127.0.0.1:${webPort}`).replace(/\/+$/, '')
   await waitFor(`${webUrl}/health/live`, 60_000)
   await waitFor(`http://127.0.0.1:${pingPort}/health`, 60_000)
   unshown = undefined
@@ -150,6 +196,8 @@ main().catch((error) => {
   if (unshown) {
     console.log(['', ...quickstartLines(unshown), ''].join('\n'))
   }
-  console.error(`ngip: ${error.message}`)
+  if (!stopping) {
+    console.error(`ngip: ${error.message}`)
+  }
   stop(1)
 })

@@ -2,6 +2,9 @@ import { hostname } from 'node:os'
 import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import redis from '@adonisjs/redis/services/main'
+import logger from '@adonisjs/core/services/logger'
+import outageLog from '#services/outages'
+import { servicesReady } from '#services/services_ready'
 import { PingIngest } from '#services/ping_ingest'
 import NotificationWorker from '#services/notification_worker'
 import { emfLine, pingQueueDepth } from '#services/queue_depth_metric'
@@ -19,33 +22,42 @@ export default class WorkerRun extends BaseCommand {
       blockMs: number
       claimIdleMs: number
     }>('ngip.ingest')
+    const outages = outageLog()
+    if (!(await servicesReady(outages))) {
+      return
+    }
     // Blocking reads get a connection of their own; acks use the shared one.
     const reader = redis.connection('main').ioConnection.duplicate()
+    reader.on('error', (error) => outages.report(error, 'ingest', 'Redis'))
     const ingest = new PingIngest(
       reader,
       {
         ...settings,
         consumer: `${hostname()}-${process.pid}`,
         pingLogLimit: this.app.config.get<number>('ngip.pingLogLimit'),
-        onError: (error) => this.logger.error(`worker: ${(error as Error).message}`),
+        onError: (error) => outages.report(error, 'ingest'),
       },
       redis.connection('main').ioConnection
     )
     await ingest.ensureGroup()
 
-    this.logger.info('worker: draining the ping stream')
+    logger.info('worker: draining the ping stream')
     const loop = ingest.run().catch((error) => {
-      this.logger.error(`worker: stopped with the batch unacknowledged: ${error.message}`)
+      logger.error(`worker: stopped with the batch unacknowledged: ${error.message}`)
       this.exitCode = 1
     })
-    const notifications = new NotificationWorker(this.app, this.logger)
+    const notifications = new NotificationWorker(this.app, {
+      info: (message) => logger.info(message),
+      report: (error, what) => outages.report(error, what),
+    })
     const alerting = notifications.start().catch((error) => {
-      this.logger.error(`worker: notifications stopped: ${error.message}`)
+      logger.error(`worker: notifications stopped: ${error.message}`)
     })
     const metrics = this.reportQueueDepth()
     // SIGTERM terminates the app: let the batch in hand commit first.
     this.app.terminating(async () => {
       clearInterval(metrics)
+      outages.stop()
       ingest.stop()
       await notifications.stop()
       await Promise.all([loop, alerting])
@@ -55,7 +67,8 @@ export default class WorkerRun extends BaseCommand {
     await notifications.stop()
     await alerting
     reader.disconnect()
-    this.logger.info('worker: stopped')
+    outages.stop()
+    logger.info('worker: stopped')
     await this.app.terminate()
   }
 

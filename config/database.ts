@@ -1,5 +1,6 @@
 import pg from 'pg'
 import env from '#start/env'
+import logger from '@adonisjs/core/services/logger'
 import { defineConfig } from '@adonisjs/lucid'
 
 /**
@@ -8,6 +9,21 @@ import { defineConfig } from '@adonisjs/lucid'
  * 2^53 for many lifetimes of pings.
  */
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+/**
+ * knex warns (with a stack) on every failed or dropped connection; the roles
+ * say once that PostgreSQL is away (app/services/outage_log.ts).
+ */
+const knexLog = {
+  warn: (message: string) => {
+    if (!/^(Acquire connection error|Connection Error)/.test(message)) {
+      logger.warn(message)
+    }
+  },
+  error: (message: string) => logger.error(message),
+  deprecate: (message: string) => logger.warn(message),
+  debug: (message: string) => logger.debug(message),
+}
 
 const dbConfig = defineConfig({
   connection: 'pg',
@@ -33,6 +49,8 @@ const dbConfig = defineConfig({
        */
       schemaGeneration: { enabled: false },
       debug: false,
+      // Not in Lucid's types; knex takes it (see knexLog).
+      ...({ log: knexLog } as {}),
     },
   },
 })

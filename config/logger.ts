@@ -2,6 +2,11 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, targets } from '@adonisjs/core/logger'
 
+/**
+ * JSON lines in production (each web request's lines carry its request_id);
+ * otherwise pino-pretty, with colours only on a terminal, so a log file or
+ * `pnpm start`'s pipe gets plain lines.
+ */
 const loggerConfig = defineConfig({
   default: 'app',
   loggers: {
@@ -11,7 +16,7 @@ const loggerConfig = defineConfig({
       level: env.get('LOG_LEVEL', 'info'),
       transport: {
         targets: targets()
-          .pushIf(!app.inProduction, targets.pretty())
+          .pushIf(!app.inProduction, targets.pretty({ colorize: Boolean(process.stdout.isTTY) }))
           .pushIf(app.inProduction, targets.file({ destination: 1 }))
           .toArray(),
       },

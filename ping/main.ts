@@ -2,13 +2,26 @@ import type { AddressInfo } from 'node:net'
 import { createEdgeServer } from './server.js'
 import { loadDotEnv, loadEdgeConfig } from './config.js'
 import { RedisPingStore } from './redis_store.js'
+import { EXIT_SETTING, portTakenLine } from '#lib/faults'
 
 /**
  * Entry of the "ping" role: the edge as a node:http server.
  */
+/** A setting that cannot work: one line, and exit 78 (`pnpm start` does not restart it). */
+function stopForSetting(line: string): never {
+  console.error(`ngip ping: ${line}`)
+  process.exit(EXIT_SETTING)
+}
+
 loadDotEnv()
-const config = loadEdgeConfig()
+let config: ReturnType<typeof loadEdgeConfig>
+try {
+  config = loadEdgeConfig()
+} catch (error) {
+  stopForSetting(`bad setting: ${(error as Error).message}; fix it in .env or the environment`)
+}
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
+store.client.log = (line) => console.error(line)
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
   { trustedProxies: config.trustedProxies, connections: config.connections }
@@ -25,6 +38,12 @@ server.on('drop', () => {
 })
 await store.ready()
 
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') {
+    stopForSetting(portTakenLine(config.port, 'PING_PORT'))
+  }
+  throw error
+})
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo
   console.log(`ping edge listening on http://${config.host}:${port}`)

@@ -36,6 +36,10 @@ export class RedisClient {
   #attempts = 0
   #readyWaiters: (() => void)[] = []
   #timer = setInterval(() => this.#expire(), 10).unref()
+  /** Since when Redis is away (told once by `log`), null while connected */
+  #awaySince: number | null = null
+  /** Where the one line "Redis is away" and the one "is back" go (ping/main.ts: stderr) */
+  log: (line: string) => void = () => {}
 
   constructor(readonly options: RedisClientOptions) {
     this.#connect()
@@ -145,6 +149,11 @@ export class RedisClient {
     }
     this.status = 'ready'
     this.#attempts = 0
+    if (this.#awaySince !== null) {
+      const seconds = Math.round((Date.now() - this.#awaySince) / 1000)
+      this.log(`ping edge: Redis is back (away ${seconds} s)`)
+      this.#awaySince = null
+    }
     for (const resolve of this.#readyWaiters.splice(0)) {
       resolve()
     }
@@ -164,6 +173,13 @@ export class RedisClient {
     }
     this.status = 'reconnecting'
     this.#attempts += 1
+    if (this.#awaySince === null) {
+      this.#awaySince = Date.now()
+      const { host, port } = this.options
+      this.log(
+        `ping edge: Redis at ${host}:${port} is unreachable; pings get 503 until it is back (is it running? REDIS_HOST, REDIS_PORT)`
+      )
+    }
     setTimeout(
       () => this.status !== 'closed' && this.#connect(),
       Math.min(this.#attempts * 50, 500)

@@ -53,6 +53,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   INGEST_BATCH_SIZE: Env.schema.number.optional(),
   INGEST_CLAIM_IDLE_MS: Env.schema.number.optional(),
   INGEST_PARALLEL: Env.schema.number.optional(),
+  INGEST_LAG_DEGRADED_S: Env.schema.number.optional(),
 
   INTEGRATIONS_ALLOW_PRIVATE_IPS: Env.schema.boolean.optional(),
   API_RATE_LIMIT: Env.schema.number.optional(),

@@ -9,17 +9,32 @@ import LateDetector from '#services/late_detector'
 import { pruneFlips } from '#services/flip_pruner'
 import { PingPruner } from '#services/ping_pruner'
 import config from '@adonisjs/core/services/config'
+import TokenRegistry from '#services/token_registry'
+import outageLog from '#services/outages'
 
 const lateDetector = new LateDetector()
+
+/**
+ * A task whose failure is told by the outage log: one line while PostgreSQL
+ * or Redis is away (not a stack every two seconds), the role stopped when a
+ * setting cannot work.
+ */
+function guarded(what: string, task: () => Promise<unknown>) {
+  return async () => {
+    try {
+      await task()
+    } catch (error) {
+      outageLog().report(error, what)
+    }
+  }
+}
 
 /**
  * Overdue Tokens go down within seconds of their `alert_after`. Running two
  * schedulers is safe: a Token is flipped once (see LateDetector).
  */
 scheduler
-  .call(async () => {
-    await lateDetector.runOnce()
-  })
+  .call(guarded('late detection', () => lateDetector.runOnce()))
   .everySeconds(2)
   .withoutOverlapping()
 
@@ -27,15 +42,13 @@ scheduler
  * Redis keeps nothing on disk on small installs; rebuild the edge's Token set
  * regularly so a restarted Redis never turns valid pings into 404s for long.
  */
-scheduler.command('tokens:sync').everyMinute()
+scheduler.call(guarded('tokens sync', () => TokenRegistry.rebuild())).everyMinute()
 
 /**
  * Flips are kept 93 days.
  */
 scheduler
-  .call(async () => {
-    await pruneFlips()
-  })
+  .call(guarded('flip pruning', () => pruneFlips()))
   .hourly()
   .withoutOverlapping()
 
@@ -44,8 +57,8 @@ scheduler
  * (idle Tokens, a lowered PING_LOG_LIMIT).
  */
 scheduler
-  .call(async () => {
-    await new PingPruner(config.get<number>('ngip.pingLogLimit')).sweep()
-  })
+  .call(
+    guarded('ping pruning', () => new PingPruner(config.get<number>('ngip.pingLogLimit')).sweep())
+  )
   .daily()
   .withoutOverlapping()

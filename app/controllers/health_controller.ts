@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import db from '@adonisjs/lucid/services/db'
-import redis from '@adonisjs/redis/services/main'
+import { readiness } from '#services/readiness'
 
 export default class HealthController {
   /**
@@ -11,20 +10,11 @@ export default class HealthController {
   }
 
   /**
-   * PostgreSQL and Redis answer.
+   * PostgreSQL and Redis answer and ingest keeps up: 200, else 503 with
+   * `unavailable` or `degraded` (see app/services/readiness.ts).
    */
   async ready({ response }: HttpContext) {
-    const checks = {
-      database: await db.rawQuery('SELECT 1').then(
-        () => true,
-        () => false
-      ),
-      redis: await redis.ping().then(
-        (pong) => pong === 'PONG',
-        () => false
-      ),
-    }
-    const ok = checks.database && checks.redis
-    return response.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks })
+    const report = await readiness()
+    return response.status(report.status === 'ok' ? 200 : 503).send(report)
   }
 }

@@ -3,6 +3,8 @@ import config from '@adonisjs/core/services/config'
 import router from '@adonisjs/core/services/router'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { describeFault } from '#lib/faults'
+import outageLog, { faultTargets } from '#services/outages'
 
 export interface ApiError {
   code: string
@@ -148,7 +150,30 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     )
   }
 
+  /**
+   * Every reported error names the request it came from.
+   */
+  protected context(ctx: HttpContext) {
+    return { ...super.context(ctx), method: ctx.request.method(), url: ctx.request.url() }
+  }
+
+  /**
+   * A refused key, a forbidden write or a rate limit says where in its
+   * message ("Unauthorized access: GET /api/v1/tokens"), not only in fields;
+   * a store that is away is told by the outage log.
+   */
   async report(error: unknown, ctx: HttpContext) {
+    // PostgreSQL or Redis away: one line per outage, not a stack per request.
+    if (describeFault(error, faultTargets())?.service) {
+      outageLog().report(error, 'web')
+      return
+    }
+    const status = Number((error as { status?: number })?.status)
+    if (status >= 400 && status < 500 && this.shouldReport(error as any)) {
+      const message = (error as Error).message
+      ctx.logger.warn(this.context(ctx), `${message}: ${ctx.request.method()} ${ctx.request.url()}`)
+      return
+    }
     return super.report(error, ctx)
   }
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import config from '@adonisjs/core/services/config'
+import logger from '@adonisjs/core/services/logger'
 import Channel from '#models/channel'
 import { deliver } from '#services/notifications/transports'
 import { flipMessage, testMessage, type AlertMessage } from '#services/notifications/message'
@@ -16,7 +17,12 @@ export default class NotificationService {
         allowPrivate: config.get<boolean>('ngip.integrationsAllowPrivateIps'),
       })
     } catch (error) {
-      channel.lastError = `${new Date().toISOString()}: ${(error as Error).message}`.slice(0, 1000)
+      const reason = (error as Error).message
+      logger.warn(
+        { channel: channel.id, kind: channel.kind, error: reason },
+        `notification failed: Channel "${channel.name}" (${channel.kind}): ${reason}`
+      )
+      channel.lastError = `${new Date().toISOString()}: ${reason}`.slice(0, 1000)
       await channel.save()
       throw error
     }

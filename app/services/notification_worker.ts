@@ -4,7 +4,8 @@ import FlipDispatcher from '#services/flip_dispatcher'
 
 interface Log {
   info(message: string): void
-  error(message: string): void
+  /** An error the loop survives (told once per outage by the worker) */
+  report(error: unknown, what: string): void
 }
 
 /**
@@ -40,7 +41,7 @@ export default class NotificationWorker {
           continue
         }
       } catch (error) {
-        this.logger.error(`worker: flip dispatch failed: ${(error as Error).message}`)
+        this.logger.report(error, 'flip dispatch')
       }
       await new Promise((resolve) => setTimeout(resolve, this.intervalMs))
     }

@@ -34,6 +34,20 @@ function fields(flat: unknown[]): Record<string, unknown> {
   return info
 }
 
+/** The ingest group's XINFO fields; null before a worker made it */
+export async function ingestGroup(client: Redis) {
+  let groups: unknown[][]
+  try {
+    groups = (await client.xinfo('GROUPS', redisKeys.pings)) as unknown[][]
+  } catch (error) {
+    if (String(error).includes('no such key')) {
+      return 'no stream' as const
+    }
+    throw error
+  }
+  return groups.map(fields).find((info) => info.name === redisKeys.ingestGroup) ?? null
+}
+
 /**
  * Entries not yet stored: those no worker has read (the ingest group's lag)
  * plus those read and not yet acknowledged (pending). Not XLEN: entries
@@ -42,19 +56,26 @@ function fields(flat: unknown[]): Record<string, unknown> {
  * as soon as a worker stores the backlog, without new pings.
  */
 export async function pingQueueDepth(client: Redis = redis.connection('main').ioConnection) {
-  let groups: unknown[][]
-  try {
-    groups = (await client.xinfo('GROUPS', redisKeys.pings)) as unknown[][]
-  } catch (error) {
-    if (String(error).includes('no such key')) {
-      return 0
-    }
-    throw error
+  const group = await ingestGroup(client)
+  if (group === 'no stream') {
+    return 0
   }
-  const group = groups.map(fields).find((info) => info.name === redisKeys.ingestGroup)
-  // No worker yet, or a lag Redis cannot tell (an entry deleted mid-stream): every entry.
-  if (!group || group.lag === null || group.lag === undefined) {
+  // No worker yet: every entry.
+  if (!group) {
     return client.xlen(redisKeys.pings)
   }
-  return Number(group.lag) + Number(group.pending)
+  const pending = Number(group.pending ?? 0)
+  if (group.lag !== null && group.lag !== undefined) {
+    return Number(group.lag) + pending
+  }
+  // A lag Redis cannot tell (after some trims): nothing past the last delivered
+  // entry means nothing unread; else the stream's length stands for it.
+  const [next] = await client.xrange(
+    redisKeys.pings,
+    `(${String(group['last-delivered-id'] ?? '0-0')}`,
+    '+',
+    'COUNT',
+    1
+  )
+  return next ? Math.max(pending, await client.xlen(redisKeys.pings)) : pending
 }

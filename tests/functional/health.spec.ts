@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import config from '@adonisjs/core/services/config'
+import { flushRedis } from '#tests/helpers/redis'
 
 const TOKEN = 'metrics-test-token-0123456789'
 
@@ -16,11 +17,15 @@ async function withMetricsToken(token: string, run: () => Promise<void>) {
 
 test.group('Health and metrics', () => {
   test('the web answers liveness and readiness', async ({ client }) => {
+    await flushRedis()
     const live = await client.get('/health/live')
     live.assertStatus(200)
     const ready = await client.get('/health/ready')
     ready.assertStatus(200)
-    ready.assertBody({ status: 'ok', checks: { database: true, redis: true } })
+    ready.assertBody({
+      status: 'ok',
+      checks: { database: true, redis: true, ingest: { lag: 0, oldest_s: null } },
+    })
   })
 
   test('metrics are in the Prometheus text format, for the METRICS_TOKEN bearer', async ({
