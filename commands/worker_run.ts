@@ -5,6 +5,8 @@ import redis from '@adonisjs/redis/services/main'
 import { PingIngest } from '#services/ping_ingest'
 import NotificationWorker from '#services/notification_worker'
 import { emfLine, pingQueueDepth } from '#services/queue_depth_metric'
+import { listenMetrics } from '#lib/metrics_server'
+import { appMetrics } from '#services/metrics/app_metrics'
 
 export default class WorkerRun extends BaseCommand {
   static commandName = 'worker:run'
@@ -32,6 +34,7 @@ export default class WorkerRun extends BaseCommand {
       redis.connection('main').ioConnection
     )
     await ingest.ensureGroup()
+    const metricsServer = await this.listenMetrics()
 
     this.logger.info('worker: draining the ping stream')
     const loop = ingest.run().catch((error) => {
@@ -55,8 +58,31 @@ export default class WorkerRun extends BaseCommand {
     await notifications.stop()
     await alerting
     reader.disconnect()
+    metricsServer?.close()
     this.logger.info('worker: stopped')
     await this.app.terminate()
+  }
+
+  /**
+   * The worker's own /metrics (its counters), when WORKER_METRICS_PORT is set;
+   * it answers the METRICS_TOKEN bearer only, so that token must be set too.
+   */
+  async listenMetrics() {
+    const { token, worker } = this.app.config.get<{
+      token: string
+      worker: { host: string; port: number }
+    }>('ngip.metrics')
+    if (!worker.port) {
+      return null
+    }
+    if (!token) {
+      throw new Error(
+        'WORKER_METRICS_PORT is set: set METRICS_TOKEN too, the bearer token it answers'
+      )
+    }
+    const { server, port } = await listenMetrics(appMetrics, { ...worker, token })
+    this.logger.info(`worker: metrics on http://${worker.host}:${port}/metrics`)
+    return server
   }
 
   /**

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net'
 import { createEdgeServer } from './server.js'
 import { loadDotEnv, loadEdgeConfig } from './config.js'
 import { RedisPingStore } from './redis_store.js'
+import { edgeMetrics } from './metrics.js'
+import { listenMetrics } from '#lib/metrics_server'
 
 /**
  * Entry of the "ping" role: the edge as a node:http server.
@@ -9,9 +11,14 @@ import { RedisPingStore } from './redis_store.js'
 loadDotEnv()
 const config = loadEdgeConfig()
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
+const metrics = config.metrics ? edgeMetrics() : null
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
-  { trustedProxies: config.trustedProxies, connections: config.connections }
+  {
+    trustedProxies: config.trustedProxies,
+    connections: config.connections,
+    onAnswer: metrics?.count,
+  }
 )
 let capWarnedAt = 0
 server.on('drop', () => {
@@ -24,6 +31,11 @@ server.on('drop', () => {
   }
 })
 await store.ready()
+
+if (metrics && config.metrics) {
+  const { port } = await listenMetrics(metrics.registry, config.metrics)
+  console.log(`ping edge metrics on http://${config.metrics.host}:${port}/metrics`)
+}
 
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import config from '@adonisjs/core/services/config'
 import Channel from '#models/channel'
 import { deliver } from '#services/notifications/transports'
+import { notifications } from '#services/metrics/app_metrics'
 import { flipMessage, testMessage, type AlertMessage } from '#services/notifications/message'
 
 /**
@@ -16,10 +17,12 @@ export default class NotificationService {
         allowPrivate: config.get<boolean>('ngip.integrationsAllowPrivateIps'),
       })
     } catch (error) {
+      notifications.inc({ kind: channel.kind, result: 'failed' })
       channel.lastError = `${new Date().toISOString()}: ${(error as Error).message}`.slice(0, 1000)
       await channel.save()
       throw error
     }
+    notifications.inc({ kind: channel.kind, result: 'sent' })
     // The last error stays (with its time) next to the last success.
     channel.lastNotifyAt = DateTime.now()
     await channel.save()

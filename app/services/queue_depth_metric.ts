@@ -58,3 +58,42 @@ export async function pingQueueDepth(client: Redis = redis.connection('main').io
   }
   return Number(group.lag) + Number(group.pending)
 }
+
+/** The time part (ms) of a stream entry id such as "1700000000000-0" */
+function entryMs(id: unknown) {
+  return Number(String(id).split('-')[0])
+}
+
+/**
+ * Age in seconds of the oldest ping entry not yet stored: the oldest pending
+ * (read, not acknowledged) or the first one after what the ingest group was
+ * given; 0 when there is none. Entry ids carry the time the edge added them.
+ */
+export async function ingestLagSeconds(
+  client: Redis = redis.connection('main').ioConnection,
+  now = Date.now()
+) {
+  let groups: unknown[][]
+  try {
+    groups = (await client.xinfo('GROUPS', redisKeys.pings)) as unknown[][]
+  } catch (error) {
+    if (String(error).includes('no such key')) {
+      return 0
+    }
+    throw error
+  }
+  const group = groups.map(fields).find((info) => info.name === redisKeys.ingestGroup)
+  const after = group ? `(${String(group['last-delivered-id'])}` : '-'
+  const [unread, pending] = await Promise.all([
+    client.xrange(redisKeys.pings, after, '+', 'COUNT', 1),
+    group ? (client.xpending(redisKeys.pings, redisKeys.ingestGroup) as Promise<unknown[]>) : [0],
+  ])
+  const times: number[] = []
+  if (unread.length > 0) {
+    times.push(entryMs(unread[0][0]))
+  }
+  if (Number(pending[0]) > 0) {
+    times.push(entryMs(pending[1]))
+  }
+  return times.length === 0 ? 0 : Math.max(0, (now - Math.min(...times)) / 1000)
+}
