@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import type { Server } from 'node:http'
 import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import redis from '@adonisjs/redis/services/main'
@@ -15,6 +16,16 @@ export default class WorkerRun extends BaseCommand {
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   async run() {
+    let metricsServer: Server | null
+    try {
+      metricsServer = await this.listenMetrics()
+    } catch (error) {
+      // A worker that cannot serve its metrics as configured stops, never hangs.
+      this.logger.error(`worker: ${(error as Error).message}`)
+      this.exitCode = 1
+      await this.app.terminate()
+      return
+    }
     const settings = this.app.config.get<{
       batchSize: number
       parallel: number
@@ -34,7 +45,6 @@ export default class WorkerRun extends BaseCommand {
       redis.connection('main').ioConnection
     )
     await ingest.ensureGroup()
-    const metricsServer = await this.listenMetrics()
 
     this.logger.info('worker: draining the ping stream')
     const loop = ingest.run().catch((error) => {

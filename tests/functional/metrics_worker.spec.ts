@@ -120,4 +120,14 @@ test.group('Metrics of the worker (its own listener, a real process)', (group) =
       await worker.kill()
     }
   }).timeout(60_000)
+
+  test('refuses to start with a metrics port and no METRICS_TOKEN', async ({ assert }) => {
+    const worker = spawnWorker({ WORKER_METRICS_PORT: '9', METRICS_TOKEN: '' })
+    try {
+      await assert.rejects(() => worker.ready, /set METRICS_TOKEN too/)
+      assert.notEqual(await worker.exited, 0)
+    } finally {
+      await worker.kill()
+    }
+  }).timeout(60_000)
 })
