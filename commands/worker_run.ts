@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import type { Server } from 'node:http'
 import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import redis from '@adonisjs/redis/services/main'
@@ -8,6 +9,8 @@ import { servicesReady } from '#services/services_ready'
 import { PingIngest } from '#services/ping_ingest'
 import NotificationWorker from '#services/notification_worker'
 import { emfLine, pingQueueDepth } from '#services/queue_depth_metric'
+import { listenMetrics } from '#lib/metrics_server'
+import { appMetrics } from '#services/metrics/app_metrics'
 
 export default class WorkerRun extends BaseCommand {
   static commandName = 'worker:run'
@@ -16,6 +19,16 @@ export default class WorkerRun extends BaseCommand {
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   async run() {
+    let metricsServer: Server | null
+    try {
+      metricsServer = await this.listenMetrics()
+    } catch (error) {
+      // A worker that cannot serve its metrics as configured stops, never hangs.
+      this.logger.error(`worker: ${(error as Error).message}`)
+      this.exitCode = 1
+      await this.app.terminate()
+      return
+    }
     const settings = this.app.config.get<{
       batchSize: number
       parallel: number
@@ -68,8 +81,31 @@ export default class WorkerRun extends BaseCommand {
     await alerting
     reader.disconnect()
     outages.stop()
+    metricsServer?.close()
     logger.info('worker: stopped')
     await this.app.terminate()
+  }
+
+  /**
+   * The worker's own /metrics (its counters), when WORKER_METRICS_PORT is set;
+   * it answers the METRICS_TOKEN bearer only, so that token must be set too.
+   */
+  async listenMetrics() {
+    const { token, worker } = this.app.config.get<{
+      token: string
+      worker: { host: string; port: number }
+    }>('ngip.metrics')
+    if (!worker.port) {
+      return null
+    }
+    if (!token) {
+      throw new Error(
+        'WORKER_METRICS_PORT is set: set METRICS_TOKEN too, the bearer token it answers'
+      )
+    }
+    const { server, port } = await listenMetrics(appMetrics, { ...worker, token })
+    this.logger.info(`worker: metrics on http://${worker.host}:${port}/metrics`)
+    return server
   }
 
   /**

@@ -22,6 +22,11 @@ const ngipConfig = {
     environment: env.get('METRICS_ENVIRONMENT', 'local'),
     /** The bearer token /metrics answers; /metrics is off (404) when unset */
     token: env.get('METRICS_TOKEN', ''),
+    /** The worker's metrics listener (same bearer token); off while the port is 0 */
+    worker: {
+      host: env.get('WORKER_METRICS_HOST', '127.0.0.1'),
+      port: env.get('WORKER_METRICS_PORT', 0),
+    },
   },
   /**
    * Failed sign-ins (SignInService): per address and email, and per email from

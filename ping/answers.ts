@@ -6,10 +6,28 @@ import { KUMA_NOT_FOUND } from '#lib/kuma_push'
  * body limit announced (healthchecks' headers).
  */
 export interface EdgeResponse {
+  /** What the edge answered, as the `answer` label of ngip_edge_pings_total ('' = not a ping: /health) */
+  answer: EdgeAnswer | ''
   status: number
   body: string
   headers: Readonly<Record<string, string>>
 }
+
+/** The values of the `answer` label of ngip_edge_pings_total */
+export const EDGE_ANSWERS = [
+  'ok',
+  'created',
+  'ok_rate_limited',
+  'rate_limited',
+  'not_found',
+  'bad_request',
+  'unavailable',
+  'method_not_allowed',
+  'preflight',
+  'error',
+] as const
+
+export type EdgeAnswer = (typeof EDGE_ANSWERS)[number]
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS'
 
@@ -18,12 +36,14 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 
 function build(
   bodyLimit: number,
+  answer: EdgeAnswer | '',
   status: number,
   body: string,
   extra: Record<string, string> = {},
   contentType = TEXT
 ) {
   return Object.freeze({
+    answer,
     status,
     body,
     headers: Object.freeze({
@@ -44,32 +64,40 @@ function build(
  */
 function routeAnswers(bodyLimit: number) {
   return {
-    ok: build(bodyLimit, 200, 'OK'),
-    created: build(bodyLimit, 201, 'Created'),
-    okRateLimited: build(bodyLimit, 200, 'OK (rate limited)'),
-    invalidUrl: build(bodyLimit, 400, 'invalid url format'),
-    invalidUuid: build(bodyLimit, 400, 'invalid uuid format'),
-    notFound: build(bodyLimit, 404, 'not found'),
-    rateLimited: build(bodyLimit, 429, 'rate limited'),
-    unavailable: build(bodyLimit, 503, 'service unavailable, retry', { 'retry-after': '1' }),
+    ok: build(bodyLimit, 'ok', 200, 'OK'),
+    created: build(bodyLimit, 'created', 201, 'Created'),
+    okRateLimited: build(bodyLimit, 'ok_rate_limited', 200, 'OK (rate limited)'),
+    invalidUrl: build(bodyLimit, 'bad_request', 400, 'invalid url format'),
+    invalidUuid: build(bodyLimit, 'bad_request', 400, 'invalid uuid format'),
+    notFound: build(bodyLimit, 'not_found', 404, 'not found'),
+    rateLimited: build(bodyLimit, 'rate_limited', 429, 'rate limited'),
+    unavailable: build(bodyLimit, 'unavailable', 503, 'service unavailable, retry', {
+      'retry-after': '1',
+    }),
   }
 }
 
 export type RouteAnswers = ReturnType<typeof routeAnswers>
 
 function kumaAnswers(bodyLimit: number): RouteAnswers {
-  const json = (status: number, body: object, extra: Record<string, string> = {}) =>
-    build(bodyLimit, status, JSON.stringify(body), extra, JSON_TYPE)
-  const refused = (status: number, msg: string) => json(status, { ok: false, msg })
+  const json = (
+    answer: EdgeAnswer,
+    status: number,
+    body: object,
+    extra: Record<string, string> = {}
+  ) => build(bodyLimit, answer, status, JSON.stringify(body), extra, JSON_TYPE)
+  const refused = (answer: EdgeAnswer, status: number, msg: string) =>
+    json(answer, status, { ok: false, msg })
   return {
-    ok: json(200, { ok: true }),
-    created: json(201, { ok: true }),
-    okRateLimited: json(200, { ok: true, msg: 'OK (rate limited)' }),
-    invalidUrl: refused(400, 'Invalid push URL.'),
-    invalidUuid: refused(400, 'Invalid push URL.'),
-    notFound: refused(404, KUMA_NOT_FOUND),
-    rateLimited: refused(429, 'Too many pushes, slow down.'),
+    ok: json('ok', 200, { ok: true }),
+    created: json('created', 201, { ok: true }),
+    okRateLimited: json('ok_rate_limited', 200, { ok: true, msg: 'OK (rate limited)' }),
+    invalidUrl: refused('bad_request', 400, 'Invalid push URL.'),
+    invalidUuid: refused('bad_request', 400, 'Invalid push URL.'),
+    notFound: refused('not_found', 404, KUMA_NOT_FOUND),
+    rateLimited: refused('rate_limited', 429, 'Too many pushes, slow down.'),
     unavailable: json(
+      'unavailable',
       503,
       { ok: false, msg: 'Service unavailable, retry.' },
       { 'retry-after': '1' }
@@ -81,12 +109,17 @@ export function buildAnswers(bodyLimit: number) {
   return {
     ...routeAnswers(bodyLimit),
     kuma: kumaAnswers(bodyLimit),
-    preflight: build(bodyLimit, 204, '', {
+    /** /health answers: not pings, so not counted */
+    healthy: build(bodyLimit, '', 200, 'OK'),
+    unhealthy: build(bodyLimit, '', 503, 'service unavailable, retry', { 'retry-after': '1' }),
+    preflight: build(bodyLimit, 'preflight', 204, '', {
       'access-control-allow-methods': ALLOWED_METHODS,
       'access-control-allow-headers': '*',
       'access-control-max-age': '86400',
     }),
-    methodNotAllowed: build(bodyLimit, 405, 'method not allowed', { allow: ALLOWED_METHODS }),
+    methodNotAllowed: build(bodyLimit, 'method_not_allowed', 405, 'method not allowed', {
+      allow: ALLOWED_METHODS,
+    }),
   }
 }
 

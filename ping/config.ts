@@ -20,6 +20,8 @@ export interface EdgeConfig {
    * stored source address; none by default, and none with PING_TRUST_PROXY=false
    */
   trustedProxies: AddressMatcher
+  /** The metrics listener (PING_METRICS_PORT; off, null, while unset or 0) */
+  metrics: { host: string; port: number; token: string } | null
   redis: {
     host: string
     port: number
@@ -59,6 +61,18 @@ function connectionLimits(env: NodeJS.ProcessEnv): ConnectionLimits {
   }
 }
 
+function metricsListener(env: NodeJS.ProcessEnv): EdgeConfig['metrics'] {
+  const port = int(env, 'PING_METRICS_PORT', 0)
+  if (port === 0) {
+    return null
+  }
+  const token = env.METRICS_TOKEN ?? ''
+  if (!token) {
+    throw new Error('PING_METRICS_PORT is set: set METRICS_TOKEN too, the bearer token it answers')
+  }
+  return { host: env.PING_METRICS_HOST || '127.0.0.1', port, token }
+}
+
 export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
   return {
     host: env.PING_HOST || env.HOST || '127.0.0.1',
@@ -70,6 +84,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     trustedProxies: cidrMatcher(
       env.PING_TRUST_PROXY === 'false' ? '' : (env.TRUSTED_PROXIES ?? '')
     ),
+    metrics: metricsListener(env),
     redis: {
       host: env.REDIS_HOST || '127.0.0.1',
       port: int(env, 'REDIS_PORT', 6379),

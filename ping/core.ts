@@ -100,7 +100,7 @@ function answerFor(result: AcceptResult, route: PingRoute, answers: RouteAnswers
 
 async function health(deps: EdgeDeps, answers: EdgeAnswers) {
   const healthy = await deps.store.isHealthy().catch(() => false)
-  return healthy ? answers.ok : answers.unavailable
+  return healthy ? answers.healthy : answers.unhealthy
 }
 
 export async function handleEdgeRequest(req: EdgeRequest, deps: EdgeDeps): Promise<EdgeResponse> {

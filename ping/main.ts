@@ -3,6 +3,8 @@ import { createEdgeServer } from './server.js'
 import { loadDotEnv, loadEdgeConfig } from './config.js'
 import { RedisPingStore } from './redis_store.js'
 import { EXIT_SETTING, portTakenLine } from '#lib/faults'
+import { edgeMetrics } from './metrics.js'
+import { listenMetrics } from '#lib/metrics_server'
 
 /**
  * Entry of the "ping" role: the edge as a node:http server.
@@ -22,9 +24,14 @@ try {
 }
 const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
 store.client.log = (line) => console.error(line)
+const metrics = config.metrics ? edgeMetrics() : null
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },
-  { trustedProxies: config.trustedProxies, connections: config.connections }
+  {
+    trustedProxies: config.trustedProxies,
+    connections: config.connections,
+    onAnswer: metrics?.count,
+  }
 )
 let capWarnedAt = 0
 server.on('drop', () => {
@@ -44,6 +51,11 @@ server.once('error', (error: NodeJS.ErrnoException) => {
   }
   throw error
 })
+if (metrics && config.metrics) {
+  const { port } = await listenMetrics(metrics.registry, config.metrics)
+  console.log(`ping edge metrics on http://${config.metrics.host}:${port}/metrics`)
+}
+
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo
   console.log(`ping edge listening on http://${config.host}:${port}`)

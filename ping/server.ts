@@ -1,6 +1,7 @@
 import { isIP, type Socket } from 'node:net'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { type AddressMatcher, cidrMatcher, matchesNothing } from '#lib/cidr'
+import type { EdgeAnswer } from './answers.js'
 import { handleEdgeRequest, type EdgeDeps, type EdgeRequest } from './core.js'
 import {
   DEFAULT_CONNECTION_LIMITS,
@@ -14,6 +15,8 @@ export interface ServerOptions {
   trustedProxies?: AddressMatcher
   /** Timeouts and cap of client connections (defaults: DEFAULT_CONNECTION_LIMITS) */
   connections?: ConnectionLimits
+  /** Told every answer given (the edge's ngip_edge_pings_total) */
+  onAnswer?: (answer: EdgeAnswer | '') => void
 }
 
 const NO_QUERY = new URLSearchParams()
@@ -92,9 +95,11 @@ async function answer(
   res: ServerResponse,
   deps: EdgeDeps,
   body: Buffer | null,
-  trusted: AddressMatcher | null
+  trusted: AddressMatcher | null,
+  onAnswer?: ServerOptions['onAnswer']
 ) {
   const response = await handleEdgeRequest(toEdgeRequest(req, body, trusted), deps)
+  onAnswer?.(response.answer)
   res.writeHead(response.status, response.headers)
   res.end(req.method === 'HEAD' || response.status === 204 ? undefined : response.body)
 }
@@ -103,6 +108,7 @@ async function answer(
 function answerSafely(...args: Parameters<typeof answer>) {
   const res = args[1]
   answer(...args).catch(() => {
+    args[5]?.('error')
     if (!res.headersSent) {
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
     }
@@ -120,6 +126,7 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
   // No trusted proxy (the default): X-Forwarded-For is never even read.
   const trusted = matchesNothing(matcher) ? null : matcher
   const limits = options.connections ?? DEFAULT_CONNECTION_LIMITS
+  const onAnswer = options.onAnswer
   const server = createServer(httpServerOptions(limits), (req, res) => {
     if (
       req.headers['content-length'] === undefined &&
@@ -128,7 +135,7 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
       // No body: answer without waiting for the end of the stream.
       req.on('error', () => {})
       req.resume()
-      answerSafely(req, res, deps, null, trusted)
+      answerSafely(req, res, deps, null, trusted, onAnswer)
       return
     }
     const chunks: Buffer[] = []
@@ -141,7 +148,8 @@ export function createEdgeServer(deps: EdgeDeps, options: ServerOptions = {}) {
     })
     req.on('error', () => res.destroy())
     req.on('end', () => {
-      answerSafely(req, res, deps, chunks.length > 0 ? Buffer.concat(chunks) : null, trusted)
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : null
+      answerSafely(req, res, deps, body, trusted, onAnswer)
     })
   })
   return limitConnections(server, limits)

@@ -69,4 +69,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   METRICS_NAMESPACE: Env.schema.string.optional(),
   METRICS_ENVIRONMENT: Env.schema.string.optional(),
   METRICS_TOKEN: Env.schema.string.optional(),
+  WORKER_METRICS_PORT: Env.schema.number.optional(),
+  WORKER_METRICS_HOST: Env.schema.string.optional({ format: 'host' }),
+  // Read by the edge (ping/config.ts), declared here so one list names them all.
+  PING_METRICS_PORT: Env.schema.number.optional(),
+  PING_METRICS_HOST: Env.schema.string.optional({ format: 'host' }),
 })

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import SendNotification from '#jobs/send_notification'
+import { flips } from '#services/metrics/app_metrics'
 
 /**
  * Turns Flips into notification jobs: every Flip to or from `down` queues one
@@ -15,14 +16,14 @@ export default class FlipDispatcher {
    * the two re-queues nothing twice and loses nothing.
    */
   async runOnce(): Promise<number> {
-    return db.transaction(async (trx) => {
+    const result = await db.transaction(async (trx) => {
       const pending = await trx.rawQuery(
-        'SELECT id FROM flips WHERE processed_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
+        'SELECT id, new_status FROM flips WHERE processed_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED',
         [this.batchSize]
       )
       const ids: number[] = pending.rows.map((row: { id: number }) => row.id)
       if (ids.length === 0) {
-        return 0
+        return { queued: 0, flips: [] }
       }
       const notices = await trx.rawQuery(
         `SELECT f.id AS flip_id, tc.channel_id FROM flips f
@@ -37,7 +38,12 @@ export default class FlipDispatcher {
           .run()
       }
       await trx.rawQuery('UPDATE flips SET processed_at = now() WHERE id = ANY(?::bigint[])', [ids])
-      return notices.rows.length
+      return { queued: notices.rows.length, flips: pending.rows as { new_status: string }[] }
     })
+    // Counted once committed: a rolled-back pass handles the same Flips again.
+    for (const flip of result.flips) {
+      flips.inc({ to: flip.new_status })
+    }
+    return result.queued
   }
 }

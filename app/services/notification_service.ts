@@ -3,6 +3,7 @@ import config from '@adonisjs/core/services/config'
 import logger from '@adonisjs/core/services/logger'
 import Channel from '#models/channel'
 import { deliver } from '#services/notifications/transports'
+import { notifications } from '#services/metrics/app_metrics'
 import { flipMessage, testMessage, type AlertMessage } from '#services/notifications/message'
 
 /**
@@ -17,6 +18,7 @@ export default class NotificationService {
         allowPrivate: config.get<boolean>('ngip.integrationsAllowPrivateIps'),
       })
     } catch (error) {
+      notifications.inc({ kind: channel.kind, result: 'failed' })
       const reason = (error as Error).message
       logger.warn(
         { channel: channel.id, kind: channel.kind, error: reason },
@@ -26,6 +28,7 @@ export default class NotificationService {
       await channel.save()
       throw error
     }
+    notifications.inc({ kind: channel.kind, result: 'sent' })
     // The last error stays (with its time) next to the last success.
     channel.lastNotifyAt = DateTime.now()
     await channel.save()

@@ -6,6 +6,7 @@ import { PingStream } from '#services/ping_stream'
 import { BatchReader, EMPTY_BATCH, type Batch } from '#services/batch_reader'
 import { PingPruner } from '#services/ping_pruner'
 import TokenRegistry from '#services/token_registry'
+import { pingsDeadLettered, pingsStored } from '#services/metrics/app_metrics'
 
 export interface IngestOptions {
   /** Unique name of this worker in the consumer group */
@@ -50,7 +51,10 @@ export class PingIngest {
       options.parallel ?? 1,
       () => this.#stopping,
       this.#report,
-      (ping, error) => this.stream.deadLetter(ping, error)
+      async (ping, error) => {
+        await this.stream.deadLetter(ping, error)
+        pingsDeadLettered.inc()
+      }
     )
     this.reader = new BatchReader(this.stream, options)
   }
@@ -139,8 +143,10 @@ export class PingIngest {
    * Stores a batch, retrying until PostgreSQL takes it (see BatchWriter). A
    * stop request leaves it unacknowledged for the next worker.
    */
-  storeWithRetry(entries: StreamEntry[], checkStored = true): Promise<BatchResult> {
-    return this.writer.write(preparePings(entries), checkStored)
+  async storeWithRetry(entries: StreamEntry[], checkStored = true): Promise<BatchResult> {
+    const result = await this.writer.write(preparePings(entries), checkStored)
+    pingsStored.inc(result.stored)
+    return result
   }
 
   /**
