@@ -30,3 +30,10 @@ export default function outageLog(): OutageLog {
   }).probe('PostgreSQL', () => db.rawQuery('SELECT 1'))
   return outages
 }
+
+/** The web's check at start: a wrong DB_DATABASE stops it in one line. */
+export async function checkDatabaseAtStart() {
+  await db
+    .rawQuery('SELECT 1')
+    .catch((error) => outageLog().report(error, 'startup check', 'PostgreSQL'))
+}

@@ -247,6 +247,16 @@ test.group('Role logs: the web', () => {
     assert.notMatch(output, STACK_FRAME)
   }).timeout(30_000)
 
+  test('ace commands that need no database run where none exists (codegen at install)', async ({
+    assert,
+  }) => {
+    const { code, output } = await runRole(['ace', 'codegen'], {
+      DB_DATABASE: 'ngip_no_such_database',
+    })
+    assert.equal(code, 0, output)
+    assert.notInclude(output, 'does not exist')
+  }).timeout(30_000)
+
   test('requests while PostgreSQL is away: one line, not a stack per request', async ({
     assert,
   }) => {
