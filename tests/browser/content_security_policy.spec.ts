@@ -127,7 +127,11 @@ test.group('Admin UI: under its Content-Security-Policy', (group) => {
     // Channels: the test button posts and says how it went; delete asks first
     await page.goto('/channels')
     await alpineReady(page)
-    await page.getByRole('button', { name: 'Send test' }).click()
+    // Its own Channel's button: an admin sees every User's Channels.
+    await page
+      .locator('tr', { hasText: 'Closed port' })
+      .getByRole('button', { name: 'Send test' })
+      .click()
     await seeText(page, '.flash', 'Closed port')
     await alpineReady(page)
     await openAndCancel(page, 'Delete')

@@ -114,7 +114,10 @@ test.group('Admin UI: on a phone (390 px)', (group) => {
       assert.isTrue(fits, `${label} is clipped or wraps`)
     }
     await page.goto('/channels')
-    const error = page.locator('td.last-error')
+    // Its own Channel's error: an admin sees every User's Channels.
+    const error = page.locator('td.last-error', {
+      hasText: 'HTTP 503 from https://hooks.example.com',
+    })
     const box = await error.boundingBox()
     assert.isAtLeast(box!.width, 180)
     assert.isAtMost(box!.height, 80)

@@ -5,6 +5,7 @@ import type Token from '#models/token'
 import ChannelService from '#services/channel_service'
 import TokenService from '#services/token_service'
 import { RedisPingStore } from '#ping/redis_store'
+import User from '#models/user'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { startHttpReceiver } from '#tests/helpers/receivers'
@@ -44,10 +45,15 @@ test.group('Metrics of the worker (its own listener, a real process)', (group) =
 
   test('counts pings stored, Flips by new status and notifications sent and failed', async ({
     assert,
+    cleanup,
   }) => {
     // The receiver fails the first delivery, takes the retry.
     const receiver = await startHttpReceiver([500, 200])
+    // Committed for real (the worker process reads it); removed with its User afterwards.
     const user = await makeUser()
+    cleanup(async () => {
+      await User.query().where('id', user.id).delete()
+    })
     const token = await makeToken(user, { name: 'Worker metrics' })
     const hook = await ChannelService.create(user, {
       kind: 'webhook',
