@@ -7,6 +7,7 @@ import {
   deployTargetName,
   idleConfig,
   imageConfig,
+  oneOf,
 } from './lib/settings.ts'
 
 /** The stages of `all`, in order. */
@@ -112,17 +113,6 @@ export const USAGE = `usage: pnpm pipeline <${COMMANDS.join('|')}>
        pnpm pipeline <command>:dry-run
        pnpm run pipeline <command> [--dry-run] [--branch B] [--base-images auto|registry|local]
          [--destroy-stage] [--idle-minutes N] [--stop-with shutdown|ec2|asg]`
-
-export function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  what: string
-): T {
-  if (!value || !allowed.includes(value as T)) {
-    throw new Error(`${what} must be one of ${allowed.join(', ')}, got "${value ?? ''}"`)
-  }
-  return value as T
-}
 
 function stageTarget(env: NodeJS.ProcessEnv): SmokeTarget | undefined {
   const {

@@ -1,9 +1,21 @@
 import { accessSync, constants, existsSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { type cliOptions, type Facts, oneOf, type PipelineConfig } from '../config.ts'
+import type { cliOptions, Facts, PipelineConfig } from '../config.ts'
 import { registryLogin } from '../host/settings.ts'
 import { STATE_DIR } from './activity.ts'
+
+/** `value` when it is one of `allowed`, else an error naming `what` (a flag or variable). */
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  what: string
+): T {
+  if (!value || !allowed.includes(value as T)) {
+    throw new Error(`${what} must be one of ${allowed.join(', ')}, got "${value ?? ''}"`)
+  }
+  return value as T
+}
 
 /** The parts of the configuration that come from the environment, with their defaults. */
 type Options = ReturnType<typeof cliOptions>['values']
