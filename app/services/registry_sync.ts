@@ -108,7 +108,8 @@ async function hdelUnless(
 
 /**
  * Adds what PostgreSQL has and Redis lacks, page by page in `tokens.id` order.
- * SADD and HSET never overwrite a newer Token: both only say what the row says.
+ * A slug changed after its page was read may be written back stale here: the
+ * sync re-registers Tokens changed during the pass at its end.
  */
 async function addMissing(options: Required<SyncOptions>, total: number) {
   let lastId: string | number = 0
