@@ -46,11 +46,11 @@ export default class NgipSetup extends BaseCommand {
     }
     if (this.provision) {
       await this.provisionDeployed(this.adminSecret!, this.apiKeySecret!)
-      await TokenRegistry.rebuild()
+      await TokenRegistry.sync()
       return
     }
     const credentials = await ensureQuickstart(this.app.makePath('storage/quickstart.json'))
-    await TokenRegistry.rebuild()
+    await TokenRegistry.sync()
     if (this.json) {
       console.log(JSON.stringify(credentials))
     } else {

@@ -1,14 +1,44 @@
-import { BaseCommand } from '@adonisjs/core/ace'
+import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import TokenRegistry from '#services/token_registry'
 
 export default class TokensSync extends BaseCommand {
   static commandName = 'tokens:sync'
-  static description = "Rebuild the ping edge's set of valid Tokens in Redis from PostgreSQL"
+  static description =
+    "Bring the ping edge's Token set in Redis in step with PostgreSQL (adds and removes in small steps)"
   static options: CommandOptions = { startApp: true }
 
+  @flags.number({ description: 'Tokens read from PostgreSQL a page (default 5000)' })
+  declare pageSize?: number
+
   async run() {
-    const count = await TokenRegistry.rebuild()
-    this.logger.success(`The ping edge knows ${count} Token${count === 1 ? '' : 's'}`)
+    if (this.pageSize !== undefined && (!Number.isInteger(this.pageSize) || this.pageSize < 1)) {
+      this.logger.error('--page-size must be a whole number of at least 1')
+      this.exitCode = 1
+      return
+    }
+    let reported = -1
+    const result = await TokenRegistry.sync({
+      pageSize: this.pageSize,
+      onProgress: ({ phase, checked, total }) => {
+        if (phase !== 'tokens' || total === 0) {
+          return
+        }
+        const tenth = Math.floor((checked / total) * 10)
+        if (tenth > reported) {
+          reported = tenth
+          this.logger.info(`${checked} of ${total} Tokens checked`)
+        }
+      },
+    })
+    if (!result) {
+      this.logger.info('Another tokens:sync is running; this one stops without changes')
+      return
+    }
+    const plural = (count: number) => (count === 1 ? '' : 's')
+    this.logger.success(
+      `The ping edge knows ${result.tokens} Token${plural(result.tokens)} ` +
+        `(${result.added} added, ${result.removed} removed)`
+    )
   }
 }

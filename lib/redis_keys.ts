@@ -11,6 +11,8 @@ export const redisKeys = {
   slugOf: 'ngip:slug_of',
   /** Set of the Users' ping keys, so `?create=1` only provisions for a real User. */
   pingKeys: 'ngip:ping_keys',
+  /** Lock held by the running `tokens:sync` (one at a time). */
+  syncLock: 'ngip:tokens:sync_lock',
   /** Prefix of the per-Token counters of PING_RATE_LIMIT (one key a Token, 60 s). */
   ratePrefix: 'ngip:rate:',
   /** Stream of accepted pings, drained by the worker. */

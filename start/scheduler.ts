@@ -39,10 +39,12 @@ scheduler
   .withoutOverlapping()
 
 /**
- * Redis keeps nothing on disk on small installs; rebuild the edge's Token set
- * regularly so a restarted Redis never turns valid pings into 404s for long.
+ * Redis keeps nothing on disk on small installs; check the edge's Token set
+ * against the database regularly so a restarted Redis never turns valid pings
+ * into 404s for long. Writes keep it in step between checks; the check diffs in
+ * small steps and one runs at a time (a Redis lock across processes).
  */
-scheduler.call(guarded('tokens sync', () => TokenRegistry.rebuild())).everyMinute()
+scheduler.call(guarded('tokens sync', () => TokenRegistry.sync())).everyMinute()
 
 /**
  * Flips are kept 93 days.

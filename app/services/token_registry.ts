@@ -1,7 +1,7 @@
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { redisKeys, slugField } from '#lib/redis_keys'
-import { rebuildRegistry } from '#services/registry_rebuild'
+import { syncRegistry, type SyncOptions, type SyncResult } from '#services/registry_sync'
 
 /** A slug ping URL's route: `/ping/<pingKey>/<slug>` → the Token `uuid`. */
 export interface SlugRoute {
@@ -93,14 +93,10 @@ export default class TokenRegistry {
   }
 
   /**
-   * Rebuilds everything from the database (see registry_rebuild.ts).
-   * Returns the number of Tokens.
+   * Brings the edge's keys in step with the database in small steps (see
+   * registry_sync.ts). Null when another sync is running.
    */
-  static rebuild(chunkSize = 5000): Promise<number> {
-    return rebuildRegistry(
-      chunkSize,
-      (token) => this.track(token),
-      (user) => this.trackUser(user)
-    )
+  static sync(options: SyncOptions = {}): Promise<SyncResult | null> {
+    return syncRegistry(options, (token) => this.track(token))
   }
 }

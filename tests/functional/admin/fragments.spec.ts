@@ -137,7 +137,7 @@ test.group('Admin UI: JSON and HTML fragments', (group) => {
         .redirects(0)
     await change('disable')
     assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 0)
-    await TokenRegistry.rebuild()
+    await TokenRegistry.sync()
     assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 0)
     await change('enable')
     assert.equal(await redis.sismember(redisKeys.pingKeys, target.pingKey), 1)
