@@ -1,0 +1,96 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import TokenActivity from '#services/token_activity'
+import TokenService from '#services/token_service'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { TOKEN_TAGS_BACKFILL } from '../../../database/migrations/0023_create_token_tags_table.js'
+
+async function tagCounts() {
+  const result = await db.rawQuery(
+    'SELECT user_id, tag, count FROM token_tags ORDER BY user_id, tag'
+  )
+  return result.rows as { user_id: number; tag: string; count: number }[]
+}
+
+test.group('Dashboard tag list (token_tags)', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test('tags of created, retagged, untagged and deleted Tokens come and go for their user', async ({
+    assert,
+  }) => {
+    const alice = await makeUser()
+    const bob = await makeUser()
+    const backup = await makeToken(alice, { name: 'Backup', tags: ['nightly', 'db'] })
+    await makeToken(bob, { name: 'Cron', tags: ['bobs'] })
+    assert.deepEqual(await TokenActivity.tags(alice), ['db', 'nightly'])
+    assert.deepEqual(await TokenActivity.tags(bob), ['bobs'])
+
+    await TokenService.update(backup, { tags: ['weekly', 'db'] })
+    assert.deepEqual(await TokenActivity.tags(alice), ['db', 'weekly'])
+
+    await TokenService.update(backup, { tags: [] })
+    assert.deepEqual(await TokenActivity.tags(alice), [])
+
+    await TokenService.update(backup, { tags: ['db'] })
+    assert.deepEqual(await TokenActivity.tags(alice), ['db'])
+    await TokenService.remove(backup)
+    assert.deepEqual(await TokenActivity.tags(alice), [])
+    assert.deepEqual(await TokenActivity.tags(bob), ['bobs'])
+  })
+
+  test('an admin sees every user’s tags', async ({ assert }) => {
+    const admin = await makeUser({ isAdmin: true })
+    const alice = await makeUser()
+    const bob = await makeUser()
+    await makeToken(alice, { name: 'A', tags: ['tt-alpha', 'tt-shared'] })
+    await makeToken(bob, { name: 'B', tags: ['tt-beta', 'tt-shared'] })
+    const all = await TokenActivity.tags(admin)
+    const seen = all.filter((tag) => tag.startsWith('tt-'))
+    assert.deepEqual(seen, ['tt-alpha', 'tt-beta', 'tt-shared'])
+  })
+
+  test('a tag on two Tokens stays until both drop it', async ({ assert }) => {
+    const user = await makeUser()
+    const one = await makeToken(user, { name: 'One', tags: ['prod'] })
+    const two = await makeToken(user, { name: 'Two', tags: ['prod', 'eu'] })
+    await TokenService.update(one, { tags: ['staging'] })
+    assert.deepEqual(await TokenActivity.tags(user), ['eu', 'prod', 'staging'])
+    await TokenService.remove(two)
+    assert.deepEqual(await TokenActivity.tags(user), ['staging'])
+  })
+
+  test('the migration’s backfill matches the tags on existing rows and the trigger’s counts', async ({
+    assert,
+  }) => {
+    const alice = await makeUser()
+    const bob = await makeUser()
+    await makeToken(alice, { name: 'A1', tags: ['x', 'y'] })
+    await makeToken(alice, { name: 'A2', tags: ['y', 'z'] })
+    await makeToken(alice, { name: 'A3', tags: [] })
+    await makeToken(bob, { name: 'B1', tags: ['y'] })
+    // Rows written around the service, duplicates in one array included.
+    await db.rawQuery(
+      `INSERT INTO tokens (uuid, user_id, name, tags, created_at)
+       VALUES (gen_random_uuid(), ?, 'raw', ARRAY['z', 'z', 'w'], now())`,
+      [bob.id]
+    )
+    const byTrigger = await tagCounts()
+    await db.rawQuery('DELETE FROM token_tags')
+    await db.rawQuery(TOKEN_TAGS_BACKFILL)
+    const byBackfill = await tagCounts()
+    assert.deepEqual(byBackfill, byTrigger)
+
+    const expected = await db.rawQuery(
+      'SELECT DISTINCT user_id, unnest(tags) AS tag FROM tokens ORDER BY user_id, tag'
+    )
+    assert.deepEqual(
+      byBackfill.map(({ user_id: userId, tag }) => ({ user_id: userId, tag })),
+      expected.rows
+    )
+    const counts = Object.fromEntries(
+      byBackfill.filter((row) => row.user_id === alice.id).map((row) => [row.tag, row.count])
+    )
+    assert.deepEqual(counts, { x: 1, y: 2, z: 1 })
+  })
+})
