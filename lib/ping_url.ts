@@ -35,6 +35,14 @@ const EXIT_RE = /^[0-9]+$/
 
 type Action = { action: PingAction; exitStatus: number | null } | PingUrlError
 
+/**
+ * The Ping an exit status makes, for the edge's URL and the API's
+ * exit_status alike: 0 is a success, anything else a failure.
+ */
+export function exitStatusAction(code: number): 'success' | 'fail' {
+  return code === 0 ? 'success' : 'fail'
+}
+
 function parseAction(segment: string | undefined): Action {
   if (segment === undefined) {
     return { action: 'success', exitStatus: null }
@@ -49,7 +57,7 @@ function parseAction(segment: string | undefined): Action {
   if (code > 255) {
     return 'invalid_url'
   }
-  return { action: code === 0 ? 'success' : 'fail', exitStatus: code }
+  return { action: exitStatusAction(code), exitStatus: code }
 }
 
 function slugTarget(pingKey: string, slug: string): PingTarget | PingUrlError {

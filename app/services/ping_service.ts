@@ -12,6 +12,7 @@ import NotFoundException from '#exceptions/not_found_exception'
 import { fieldError } from '#exceptions/field_error'
 import { decodeCursor, page } from '#services/cursor'
 import { recordPing } from '#services/token_state'
+import { exitStatusAction } from '#lib/ping_url'
 import type { createPingValidator, listPingsValidator } from '#validators/ping'
 
 type PingFilters = Infer<typeof listPingsValidator>
@@ -90,7 +91,8 @@ export default class PingService {
     input: PingInput,
     source: { method: string; remoteAddr: string; userAgent: string }
   ) {
-    const byExit = input.exit_status ? 'fail' : 'success'
+    // no exit status reads as a success
+    const byExit = exitStatusAction(input.exit_status ?? 0)
     if (input.kind && input.exit_status !== undefined && input.exit_status !== null) {
       if (input.kind !== byExit) {
         throw fieldError(

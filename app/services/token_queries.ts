@@ -9,6 +9,7 @@ import { decodeCursor, decodeCursorKey, page } from '#services/cursor'
 import type { Infer } from '@vinejs/vine/types'
 import type { listTokensValidator, pageValidator } from '#validators/token'
 import type { TokenSort } from '#validators/list_query'
+import { STATUS_RANK, STATUS_SQL } from '#services/token_state'
 
 /** The API's filters, and the dashboard's order and owner (admins only). */
 type TokenFilters = Infer<typeof listTokensValidator> & {
@@ -19,24 +20,6 @@ type TokenFilters = Infer<typeof listTokensValidator> & {
 type PageFilters = Infer<typeof pageValidator>
 
 const DEFAULT_LIMIT = 50
-
-/**
- * The derived statuses of token_state.displayStatus, as SQL conditions.
- */
-const IN_GRACE = "alert_after - grace * interval '1 second' <= now()"
-const STATUS_SQL = {
-  paused: "status = 'paused'",
-  down: "status = 'down'",
-  started: "status IN ('new', 'up') AND last_start_at IS NOT NULL",
-  new: "status = 'new' AND last_start_at IS NULL",
-  grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
-  up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
-} as const
-
-/** Down first, then late, started, up, new, paused: what needs a look first. */
-const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.grace} THEN 1
-  WHEN ${STATUS_SQL.started} THEN 2 WHEN ${STATUS_SQL.up} THEN 3 WHEN ${STATUS_SQL.new} THEN 4
-  ELSE 5 END`
 
 /** Each order ends on the id, so that equal keys keep one order between pages. */
 const ORDER_SQL: Record<Exclude<TokenSort, 'newest'>, string> = {

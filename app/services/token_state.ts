@@ -163,3 +163,24 @@ export function displayStatus(state: TokenState, now: Date): DisplayStatus {
   }
   return state.status
 }
+
+/**
+ * displayStatus's twin in SQL: one condition per shown status, for the
+ * lists' filter and order. The database's now() stands for `now`; keep the
+ * two in step (tests/functional/token_status_rules.spec.ts runs one table of
+ * cases against both).
+ */
+const IN_GRACE = "alert_after - grace * interval '1 second' <= now()"
+export const STATUS_SQL = {
+  paused: "status = 'paused'",
+  down: "status = 'down'",
+  started: "status IN ('new', 'up') AND last_start_at IS NOT NULL",
+  new: "status = 'new' AND last_start_at IS NULL",
+  grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
+  up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
+} as const satisfies Record<DisplayStatus, string>
+
+/** Down first, then late, started, up, new, paused: what needs a look first. */
+export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.grace} THEN 1
+  WHEN ${STATUS_SQL.started} THEN 2 WHEN ${STATUS_SQL.up} THEN 3 WHEN ${STATUS_SQL.new} THEN 4
+  ELSE 5 END`

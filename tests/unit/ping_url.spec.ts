@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { parsePingUrl, type ParsedPingUrl } from '#lib/ping_url'
+import { exitStatusAction, parsePingUrl, type ParsedPingUrl } from '#lib/ping_url'
 
 const UUID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const RID = '11111111-9d2b-4c7e-8a3f-1b2c3d4e5f60'
@@ -85,5 +85,18 @@ test.group('Ping URL grammar', () => {
     .run(({ assert }, [url, expected]) => {
       const [path, query = ''] = url.split('?')
       assert.deepEqual(parsePingUrl(path, new URLSearchParams(query)), expected)
+    })
+})
+
+test.group('Exit status to Ping kind', () => {
+  test('{0} makes a {1} Ping')
+    .with([
+      [0, 'success'],
+      [1, 'fail'],
+      [2, 'fail'],
+      [255, 'fail'],
+    ] as const)
+    .run(({ assert }, [code, expected]) => {
+      assert.equal(exitStatusAction(code), expected)
     })
 })

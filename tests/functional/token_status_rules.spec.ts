@@ -1,0 +1,295 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import {
+  displayStatus,
+  STATUS_RANK,
+  STATUS_SQL,
+  type DisplayStatus,
+  type StoredStatus,
+} from '#services/token_state'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { tokenState } from '#tests/helpers/token_state'
+import { flushRedis } from '#tests/helpers/redis'
+
+/** Times are seconds from `now`; null leaves the column empty. */
+interface StatusCase {
+  name: string
+  status: StoredStatus
+  grace: number
+  lastPingIn: number | null
+  alertAfterIn: number | null
+  startedIn: number | null
+  expected: DisplayStatus
+}
+
+const G = 600
+
+/**
+ * One table of cases for the shown status, run against displayStatus and
+ * against its SQL twin (STATUS_SQL, STATUS_RANK) on the same row and `now`.
+ */
+const CASES: StatusCase[] = [
+  {
+    name: 'new, never pinged',
+    status: 'new',
+    grace: G,
+    lastPingIn: null,
+    alertAfterIn: null,
+    startedIn: null,
+    expected: 'new',
+  },
+  {
+    name: 'new, run open',
+    status: 'new',
+    grace: G,
+    lastPingIn: null,
+    alertAfterIn: G - 10,
+    startedIn: -10,
+    expected: 'started',
+  },
+  {
+    name: 'new, run open past its grace',
+    status: 'new',
+    grace: G,
+    lastPingIn: null,
+    alertAfterIn: -1,
+    startedIn: -G - 1,
+    expected: 'started',
+  },
+  {
+    name: 'up, run open',
+    status: 'up',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: G - 10,
+    startedIn: -10,
+    expected: 'started',
+  },
+  {
+    name: 'up, run open, deadline passed',
+    status: 'up',
+    grace: G,
+    lastPingIn: -9000,
+    alertAfterIn: -5,
+    startedIn: -G - 5,
+    expected: 'started',
+  },
+  {
+    name: 'up, no deadline',
+    status: 'up',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: null,
+    startedIn: null,
+    expected: 'up',
+  },
+  {
+    name: 'up, well before the expected moment',
+    status: 'up',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: 3500 + G,
+    startedIn: null,
+    expected: 'up',
+  },
+  {
+    name: 'up, a second before the expected moment',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3599,
+    alertAfterIn: G + 1,
+    startedIn: null,
+    expected: 'up',
+  },
+  {
+    name: 'grace, exactly at the expected moment',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600,
+    alertAfterIn: G,
+    startedIn: null,
+    expected: 'grace',
+  },
+  {
+    name: 'grace, a second after the expected moment',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3601,
+    alertAfterIn: G - 1,
+    startedIn: null,
+    expected: 'grace',
+  },
+  {
+    name: 'grace, a second before the deadline',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600 - G + 1,
+    alertAfterIn: 1,
+    startedIn: null,
+    expected: 'grace',
+  },
+  {
+    name: 'grace, exactly at the deadline',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600 - G,
+    alertAfterIn: 0,
+    startedIn: null,
+    expected: 'grace',
+  },
+  {
+    name: 'grace, a second past the deadline, not yet flipped',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600 - G - 1,
+    alertAfterIn: -1,
+    startedIn: null,
+    expected: 'grace',
+  },
+  {
+    name: 'no grace, a second before the deadline',
+    status: 'up',
+    grace: 0,
+    lastPingIn: -59,
+    alertAfterIn: 1,
+    startedIn: null,
+    expected: 'up',
+  },
+  {
+    name: 'no grace, exactly at the deadline',
+    status: 'up',
+    grace: 0,
+    lastPingIn: -60,
+    alertAfterIn: 0,
+    startedIn: null,
+    expected: 'grace',
+  },
+  {
+    name: 'down',
+    status: 'down',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: null,
+    startedIn: null,
+    expected: 'down',
+  },
+  {
+    name: 'down, deadline left behind',
+    status: 'down',
+    grace: G,
+    lastPingIn: -9000,
+    alertAfterIn: -1,
+    startedIn: null,
+    expected: 'down',
+  },
+  {
+    name: 'down, run open',
+    status: 'down',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: G - 10,
+    startedIn: -10,
+    expected: 'down',
+  },
+  {
+    name: 'paused',
+    status: 'paused',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: null,
+    startedIn: null,
+    expected: 'paused',
+  },
+  {
+    name: 'paused, never pinged',
+    status: 'paused',
+    grace: G,
+    lastPingIn: null,
+    alertAfterIn: null,
+    startedIn: null,
+    expected: 'paused',
+  },
+  {
+    name: 'paused, run open, deadline left behind',
+    status: 'paused',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: -1,
+    startedIn: -10,
+    expected: 'paused',
+  },
+]
+
+/** STATUS_RANK's order: what needs a look first. */
+const RANK: DisplayStatus[] = ['down', 'grace', 'started', 'up', 'new', 'paused']
+
+function at(now: Date, seconds: number | null): Date | null {
+  return seconds === null ? null : new Date(now.getTime() + seconds * 1000)
+}
+
+test.group('Token status rules: displayStatus and its SQL twin', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('every shown status appears in the table', ({ assert }) => {
+    assert.sameMembers([...new Set(CASES.map((c) => c.expected))], Object.keys(STATUS_SQL))
+    assert.sameMembers(RANK, Object.keys(STATUS_SQL))
+  })
+
+  test('{name}')
+    .with(CASES)
+    .run(async ({ assert }, c) => {
+      // now() is fixed within the test's transaction; the JS side gets the same moment
+      const { rows } = await db.rawQuery('SELECT now() AS now')
+      const now = new Date(rows[0].now)
+      const js = displayStatus(
+        tokenState({
+          status: c.status,
+          grace: c.grace,
+          lastPingAt: at(now, c.lastPingIn),
+          alertAfter: at(now, c.alertAfterIn),
+          lastStartAt: at(now, c.startedIn),
+          lastStartRid: null,
+        }),
+        now
+      )
+      assert.equal(js, c.expected, 'displayStatus')
+
+      // the row's times are set from now() itself, so "exactly at" is exact to the microsecond
+      const token = await makeToken(await makeUser(), { name: c.name })
+      const sec = "now() + ? * interval '1 second'"
+      await db.rawQuery(
+        `UPDATE tokens SET status = ?, grace = ?,
+          last_ping_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
+          alert_after = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
+          last_start_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END
+        WHERE id = ?`,
+        [
+          c.status,
+          c.grace,
+          c.lastPingIn,
+          c.lastPingIn,
+          c.alertAfterIn,
+          c.alertAfterIn,
+          c.startedIn,
+          c.startedIn,
+          token.id,
+        ]
+      )
+      const matched: string[] = []
+      for (const [status, condition] of Object.entries(STATUS_SQL)) {
+        const hit = await db.rawQuery(`SELECT id FROM tokens WHERE id = ? AND (${condition})`, [
+          token.id,
+        ])
+        if (hit.rows.length > 0) {
+          matched.push(status)
+        }
+      }
+      assert.deepEqual(matched, [c.expected], 'STATUS_SQL')
+      const rank = await db.rawQuery(`SELECT ${STATUS_RANK} AS rank FROM tokens WHERE id = ?`, [
+        token.id,
+      ])
+      assert.equal(rank.rows[0].rank, RANK.indexOf(c.expected), 'STATUS_RANK')
+    })
+})
