@@ -7,25 +7,12 @@
 process.env.NODE_ENV = 'test'
 
 import 'reflect-metadata'
-import { createServer } from 'node:net'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
+import { freePort } from './test_scope.ts'
 
-/**
- * The suites' HTTP server listens on a free port, so a running `pnpm start`
- * or a parallel run never collides with it.
- */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
+// The suites' HTTP server listens on a free port, so a running `pnpm start`
+// or a parallel run never collides with it.
 process.env.HOST = '127.0.0.1'
 process.env.PORT = process.env.TEST_PORT ?? String(await freePort())
 // Email tests run a local SMTP server on this port.

@@ -10,7 +10,8 @@ import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { startHttpReceiver } from '#tests/helpers/receivers'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
-import { freePort, scrape } from '#tests/helpers/prometheus'
+import { scrape } from '#tests/helpers/prometheus'
+import { freePort } from '#tests/helpers/edge'
 
 const TOKEN = 'worker-metrics-token-0123456789'
 

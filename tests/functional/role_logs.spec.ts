@@ -12,7 +12,7 @@ import { makeChannel, makeUser } from '#tests/helpers/factories'
 import env from '#start/env'
 import { EXIT_SETTING } from '#lib/faults'
 import { FaultProxy } from '#tests/helpers/fault_proxy'
-import { startEdge } from '#tests/helpers/edge'
+import { freePort, startEdge } from '#tests/helpers/edge'
 import { statusOf } from '#tests/helpers/ping'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
@@ -191,15 +191,6 @@ test.group('Role logs: one line per fault', () => {
     }
   }).timeout(60_000)
 })
-
-async function freePort() {
-  const { createServer } = await import('node:net')
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const port = (probe.address() as { port: number }).port
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 /** A web role child; resolves once it listens. */
 async function startWeb(overrides: Record<string, string>) {

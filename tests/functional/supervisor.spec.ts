@@ -1,17 +1,8 @@
 import { test } from '@japa/runner'
 import { spawn } from 'node:child_process'
-import { createServer, type AddressInfo } from 'node:net'
 import app from '@adonisjs/core/services/app'
 import env from '#start/env'
-
-/** A port free now (the supervisor binds it a moment later). */
-async function freePort() {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { freePort } from '#tests/helpers/edge'
 
 /**
  * `pnpm start` as a child, on its own database (it seeds an admin) and on

@@ -173,13 +173,3 @@ export async function scrape(url: string, token: string) {
   }
   return parsePrometheus(await response.text())
 }
-
-/** A TCP port free right now on loopback */
-export async function freePort() {
-  const { createServer } = await import('node:net')
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
