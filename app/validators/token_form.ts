@@ -128,10 +128,10 @@ interface FormToken {
   schedule: string
   tz: string
   manualResume: boolean
-  maxRuntime: number | null
-  minInterval: number | null
-  minDuration: number | null
-  failThreshold: number
+  maxRuntime?: number | null
+  minInterval?: number | null
+  minDuration?: number | null
+  failThreshold?: number
   channels?: { id: string }[]
 }
 

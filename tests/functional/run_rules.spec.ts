@@ -17,6 +17,10 @@ import { startHttpReceiver } from '#tests/helpers/receivers'
 const RID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const API_SOURCE = { method: 'API', remoteAddr: '', userAgent: '' }
 
+function lastOf<T>(list: T[]) {
+  return list.at(-1)
+}
+
 async function flipsOf(token: Token) {
   const flips = await Flip.query().where('token_id', token.id).orderBy('id')
   return flips.map((flip) => [flip.oldStatus, flip.newStatus, flip.reason])
@@ -56,7 +60,7 @@ test.group('Run rules: pings through the edge, the worker and the late pass', (g
     const detector = new LateDetector()
     assert.equal(await detector.runOnce(new Date(started + 119_000)), 0)
     assert.equal(await detector.runOnce(new Date(started + 120_000)), 1)
-    assert.deepEqual((await flipsOf(token)).at(-1), ['up', 'down', 'max runtime'])
+    assert.deepEqual(lastOf(await flipsOf(token)), ['up', 'down', 'max runtime'])
   })
 
   test('max_runtime: a run that ends in time clears the run deadline', async ({ assert }) => {
@@ -99,7 +103,7 @@ test.group('Run rules: pings through the edge, the worker and the late pass', (g
     await PingService.record(token, { token: token.uuid }, API_SOURCE)
     await token.refresh()
     assert.equal(token.status, 'up')
-    assert.deepEqual((await flipsOf(token)).at(-1), ['warning', 'up', 'success'])
+    assert.deepEqual(lastOf(await flipsOf(token)), ['warning', 'up', 'success'])
   })
 
   test('min_duration: a run shorter than it warns, a long enough run clears it', async ({
@@ -123,7 +127,7 @@ test.group('Run rules: pings through the edge, the worker and the late pass', (g
     }
     await token.refresh()
     assert.equal(token.status, 'up')
-    assert.deepEqual((await flipsOf(token)).at(-1), ['warning', 'up', 'success'])
+    assert.deepEqual(lastOf(await flipsOf(token)), ['warning', 'up', 'success'])
   })
 
   test('fail_threshold: down at the third failure in a row, counted, reset by a success', async ({
@@ -142,7 +146,7 @@ test.group('Run rules: pings through the edge, the worker and the late pass', (g
       await token.refresh()
       assert.equal(token.status, 'down')
       assert.equal(token.consecutiveFails, 3)
-      assert.deepEqual((await flipsOf(token)).at(-1), ['up', 'down', 'fail'])
+      assert.deepEqual(lastOf(await flipsOf(token)), ['up', 'down', 'fail'])
       await pingAll(edge.url, [`/ping/${token.uuid}`, fail])
     } finally {
       await edge.close()

@@ -213,9 +213,7 @@ test.group('Token state: run rules', () => {
     assert.equal(checkLate(token, at('2026-01-01T00:40:00Z'))?.reason, 'start_timeout')
   })
 
-  test('a schedule deadline before the max runtime comes first, as start_timeout', ({
-    assert,
-  }) => {
+  test('a schedule deadline before the max runtime comes first, as start_timeout', ({ assert }) => {
     // next expected 01:00 + grace 10 min = 01:10, before the run's 2 h limit
     const token = state({ status: 'up', maxRuntime: 7200, lastPingAt: at('2026-01-01T00:00:00Z') })
     recordPing(token, { action: 'start', at: at('2026-01-01T00:30:00Z'), rid })
@@ -229,12 +227,20 @@ test.group('Token state: run rules', () => {
     const soon = recordPing(token, { action: 'success', at: at('2026-01-01T00:49:59Z'), rid: null })
     assert.deepEqual(soon.flip, { oldStatus: 'up', newStatus: 'warning', reason: 'too soon' })
     assert.equal(displayStatus(token, at('2026-01-01T00:50:00Z')), 'warning')
-    const again = recordPing(token, { action: 'success', at: at('2026-01-01T00:50:00Z'), rid: null })
+    const again = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T00:50:00Z'),
+      rid: null,
+    })
     assert.isNull(again.flip)
     assert.equal(token.status, 'warning')
     // a warning Token keeps its schedule's deadline
     assert.deepEqual(token.alertAfter, at('2026-01-01T02:00:00Z'))
-    const normal = recordPing(token, { action: 'success', at: at('2026-01-01T01:40:00Z'), rid: null })
+    const normal = recordPing(token, {
+      action: 'success',
+      at: at('2026-01-01T01:40:00Z'),
+      rid: null,
+    })
     assert.deepEqual(normal.flip, { oldStatus: 'warning', newStatus: 'up', reason: 'success' })
   })
 

@@ -23,16 +23,16 @@ export interface AlertMessage {
 }
 
 const REASONS: Record<string, string> = {
-  timeout: 'no ping arrived in time',
-  start_timeout: 'a run started and did not finish within its grace time',
+  'timeout': 'no ping arrived in time',
+  'start_timeout': 'a run started and did not finish within its grace time',
   'max runtime': 'a run started and did not finish within its maximum run time',
   'too soon': 'a success came sooner after the previous one than its minimum interval',
   'too short': 'a run ended sooner than its minimum duration',
-  fail: 'a failure ping arrived',
-  success: 'a success ping arrived',
-  resumed: 'it was resumed',
-  paused: 'it was paused',
-  test: 'this is a test notification',
+  'fail': 'a failure ping arrived',
+  'success': 'a success ping arrived',
+  'resumed': 'it was resumed',
+  'paused': 'it was paused',
+  'test': 'this is a test notification',
 }
 
 export function describeReason(reason: string) {
