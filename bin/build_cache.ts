@@ -17,11 +17,13 @@ import { createHash } from 'node:crypto'
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
@@ -178,6 +180,16 @@ function isAlive(pid: number) {
   }
 }
 
+/**
+ * The build's storage/ is the checkout's: what `ngip:setup` keeps there
+ * (storage/quickstart.json) outlives every rebuild, as it did before builds.
+ */
+function linkStorage(root: string, outDir: string) {
+  mkdirSync(join(root, 'storage'), { recursive: true })
+  rmSync(join(outDir, 'storage'), { recursive: true, force: true })
+  symlinkSync('../storage', join(outDir, 'storage'))
+}
+
 /** `node ace build` with its steps shown as progress lines. */
 function compile(root: string, log: (line: string) => void) {
   return new Promise<void>((resolve, reject) => {
@@ -210,7 +222,11 @@ function compile(root: string, log: (line: string) => void) {
  * The compiled build's directory, built first when the sources changed.
  * Prints "reusing build from <time>" or "building… (why)" and its progress.
  */
-export async function ensureBuild(root: string, log: (line: string) => void = console.log) {
+export async function ensureBuild(
+  root: string,
+  log: (line: string) => void = console.log,
+  build: (root: string, log: (line: string) => void) => Promise<void> = compile
+) {
   const outDir = join(root, 'build')
   const first = decideBuild(root, outDir)
   if (first.reuse) {
@@ -228,7 +244,8 @@ export async function ensureBuild(root: string, log: (line: string) => void = co
     const startedAt = Date.now()
     // Hashed before compiling: a file edited during the build rebuilds next time.
     const files = sourceHashes(root)
-    await compile(root, log)
+    await build(root, log)
+    linkStorage(root, outDir)
     const stamp: Stamp = { hash: overallHash(files), builtAt: new Date().toISOString(), files }
     writeFileSync(join(outDir, STAMP_FILE), JSON.stringify(stamp))
     log(`ngip: built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`)
