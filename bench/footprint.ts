@@ -14,14 +14,14 @@
 |
 */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { ensureBuild } from '../bin/build_cache.ts'
-import { roleCommands, setupCommand, type RoleCommand } from '../bin/roles.ts'
+import { roleCommands, setupCommand, spawnRole, type RoleCommand } from '../bin/roles.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 20)
@@ -108,7 +108,9 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, buildDir: strin
   const children = new Map<string, ChildProcess>()
   let stopping = false
   for (const role of roles) {
-    const child = spawn(process.execPath, role.args, { cwd: role.cwd, env, stdio: 'inherit' })
+    // As bin/start.ts: each role knows the mode (the small one ingests smaller batches).
+    const mode = variant === 'small' ? 'small' : 'full'
+    const child = spawnRole(role, { ...env, NGIP_MODE: mode }, 'inherit')
     child.once('exit', (code, signal) => {
       if (!stopping) {
         console.error(`bench: ${role.name} exited early (${signal ?? code})`)
@@ -172,6 +174,13 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, buildDir: strin
             resolve(code)
           })
           child.kill('SIGTERM')
+          // As `pnpm start` does: SIGKILL to a role still running after 10 s.
+          setTimeout(() => {
+            if (child.exitCode === null && child.signalCode === null) {
+              console.error(`bench: ${name} still running 10 s after SIGTERM: SIGKILL`)
+              child.kill('SIGKILL')
+            }
+          }, 10_000).unref()
         })
     )
   )
@@ -206,16 +215,30 @@ const buildDir = await ensureBuild(root)
 const setup = setupCommand(buildDir)
 const seeded = spawnSync(process.execPath, setup.args, { cwd: setup.cwd, env, encoding: 'utf8' })
 const credentials = JSON.parse(seeded.stdout.trim().split('\n').pop() ?? '{}')
-if (!credentials.apiKey) {
-  throw new Error(`ngip:setup gave no API key:\n${seeded.stdout}${seeded.stderr}`)
+/** The quick-start key, or a new one when that was revoked (storage/ is the checkout's). */
+function benchApiKey(): string {
+  if (credentials.apiKey) {
+    return credentials.apiKey
+  }
+  const made = spawnSync(
+    process.execPath,
+    ['ace.js', 'apikey:create', `--email=${credentials.email}`, '--name=footprint'],
+    { cwd: buildDir, env, encoding: 'utf8' }
+  )
+  const key = /^ngip_\S+$/m.exec(made.stdout)?.[0]
+  if (!key) {
+    throw new Error(`no API key for the benchmark:\n${made.stdout}${made.stderr}`)
+  }
+  return key
 }
+const key = benchApiKey()
 
 console.log(
   `| mode | role | idle RSS MB | peak RSS MB under load | ready s | SIGTERM to exit s | pings/s |`
 )
 console.log(`|---|---|---|---|---|---|---|`)
 for (const variant of wanted) {
-  const result = await measure(variant, env, buildDir, credentials.apiKey)
+  const result = await measure(variant, env, buildDir, key)
   for (const row of result.rows) {
     console.log(
       `| ${variant} | ${row.name} | ${row.idle.toFixed(0)} | ${row.peak.toFixed(0)} | ${result.readyS.toFixed(1)} | ${result.stopS.toFixed(1)} | ${result.pingsPerS.toFixed(0)} |`

@@ -15,6 +15,8 @@
 |
 */
 
+import { spawn, type StdioOptions } from 'node:child_process'
+
 export type Mode = 'full' | 'small'
 
 export interface RoleCommand {
@@ -47,6 +49,15 @@ export function roleCommands(mode: Mode, buildDir: string): RoleCommand[] {
     role('worker', [...appFlags(8), 'ace.js', 'worker:run']),
     role('scheduler', [...appFlags(2), 'ace.js', 'scheduler:run']),
   ]
+}
+
+/** Starts one role as a child of this process, with this Node. */
+export function spawnRole(
+  role: RoleCommand,
+  env: NodeJS.ProcessEnv,
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe']
+) {
+  return spawn(process.execPath, role.args, { cwd: role.cwd, env, stdio })
 }
 
 /** The one-shot database setup (created, migrated, seeded once), printing JSON. */

@@ -13,12 +13,20 @@
 |
 */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { ensureEnvFile } from './prepare.ts'
 import { ensureBuild } from './build_cache.ts'
-import { MODE_LINES, modeFrom, roleCommands, setupCommand, type RoleCommand } from './roles.ts'
+import {
+  MODE_LINES,
+  modeFrom,
+  roleCommands,
+  setupCommand,
+  spawnRole,
+  type Mode,
+  type RoleCommand,
+} from './roles.ts'
 import { type QuickstartCredentials, quickstartLines } from '../lib/quickstart_text.ts'
 import { EXIT_SETTING, portTakenLine } from '../lib/faults.ts'
 import { RestartBackoff } from '../lib/restart_backoff.ts'
@@ -46,13 +54,9 @@ function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Write
   })
 }
 
-function launch(role: Role) {
+function launch(role: Role, mode: Mode) {
   const startedAt = Date.now()
-  const child = spawn(node, role.args, {
-    cwd: role.cwd,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnRole(role, { ...process.env, NGIP_MODE: mode })
   children.set(role.name, child)
   prefixed(role.name, child.stdout!, process.stdout)
   prefixed(role.name, child.stderr!, process.stderr)
@@ -70,7 +74,7 @@ function launch(role: Role) {
     console.error(
       `${role.name.padEnd(9)} | exited (${signal ?? code}); restarting in ${delay / 1000} s`
     )
-    setTimeout(() => !stopping && launch(role), delay)
+    setTimeout(() => !stopping && launch(role, mode), delay)
   })
 }
 
@@ -178,7 +182,7 @@ async function main() {
     ...role,
     backoff: new RestartBackoff(),
   }))
-  roles.forEach(launch)
+  roles.forEach((role) => launch(role, mode))
 
   const webUrl = (process.env.APP_URL || `http://127.0.0.1:${webPort}`).replace(/\/+$/, '')
   await waitFor(`${webUrl}/health/live`, 60_000)

@@ -13,7 +13,7 @@ case "$role" in
   worker) exec node ace.js worker:run "$@" ;;
   scheduler) exec node ace.js scheduler:run "$@" ;;
   # Web, worker and scheduler in one process, for one small machine (bin/roles.ts).
-  small) exec node --max-semi-space-size=8 bin/all_in_one.js "$@" ;;
+  small) export NGIP_MODE=small; exec node --max-semi-space-size=8 bin/all_in_one.js "$@" ;;
   migrate) exec node ace.js migration:run --force "$@" ;;
   setup) exec node ace.js ngip:setup "$@" ;;
   ace) exec node ace.js "$@" ;;
