@@ -15,7 +15,7 @@
 */
 
 import { spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type AddressInfo } from 'node:net'
@@ -82,7 +82,7 @@ async function answers(url: string, timeoutMs: number) {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
-/** Tokens for the load, made through the API once (pings spread over them, as in use). */
+/** Tokens for the load, made through the API (pings spread over them, as in use). */
 let uuidFile = ''
 async function makeTokens(env: NodeJS.ProcessEnv, apiKey: string) {
   const uuids: string[] = []
@@ -121,9 +121,8 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, buildDir: strin
   await answers(`http://127.0.0.1:${env.PORT}/health/live`, 120_000)
   await answers(`http://127.0.0.1:${env.PING_PORT}/health`, 120_000)
   const readyS = (Date.now() - startedAt) / 1000
-  if (!uuidFile) {
-    await makeTokens(env, apiKey)
-  }
+  // Every variant does the same before it idles: 200 API calls that make its Tokens.
+  await makeTokens(env, apiKey)
 
   await sleep(idleSeconds * 1000)
   const idle = new Map<string, number[]>()
@@ -249,4 +248,7 @@ for (const variant of wanted) {
   console.log(
     `| ${variant} | **all** | **${totalIdle.toFixed(0)}** | **${totalPeak.toFixed(0)}** | | exit codes ${result.codes.join(',')} | |`
   )
+}
+if (uuidFile) {
+  rmSync(uuidFile, { force: true })
 }
