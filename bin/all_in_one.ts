@@ -61,7 +61,7 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
       app.container.singleton('scheduler' as any, () => new Scheduler(app))
     })
     app.ready(async () => {
-      const { checkDatabaseAtStart } = await import('#services/outages')
+      const { checkDatabaseAtStart } = await import('#services/operations/outages')
       await checkDatabaseAtStart()
       // Not awaited: the worker waits for PostgreSQL and Redis without holding up HTTP.
       startBackground(app).catch((error) => reportFatal(error, 'app'))

@@ -3,13 +3,13 @@ import type { Server } from 'node:http'
 import type { ApplicationService } from '@adonisjs/core/types'
 import redis from '@adonisjs/redis/services/main'
 import logger from '@adonisjs/core/services/logger'
-import outageLog from '#services/outages'
-import { servicesReady } from '#services/services_ready'
-import { PingIngest } from '#services/ping_ingest'
-import NotificationWorker from '#services/notification_worker'
-import { emfLine, pingQueueDepth } from '#services/queue_depth_metric'
+import outageLog from '#services/operations/outages'
+import { servicesReady } from '#services/operations/services_ready'
+import { PingIngest } from '#services/ingest/ping_ingest'
+import AlertWorker from '#services/alerts/alert_worker'
+import { emfLine, pingQueueDepth } from '#services/operations/queue_depth_metric'
 import { listenMetrics } from '#lib/metrics_server'
-import { appMetrics } from '#services/metrics/app_metrics'
+import { appMetrics } from '#services/operations/app_metrics'
 
 /** The worker role as it runs, in its own process or in the all-in-one one. */
 export interface RunningWorker {
@@ -101,7 +101,7 @@ export async function startWorker(
     logger.error(`worker: stopped with the batch unacknowledged: ${error.message}`)
     failed = true
   })
-  const notifications = new NotificationWorker(app, {
+  const notifications = new AlertWorker(app, {
     info: (message) => logger.info(message),
     report: (error, what) => outages.report(error, what),
   })
