@@ -1,5 +1,5 @@
 import { cpus } from 'node:os'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { assertRepository, bench, ensureWrk, prepare } from './setup.js'
 import { edgeBench } from './edge_bench.js'
@@ -23,13 +23,19 @@ function print(sections: Section[]) {
   }
 }
 
+const KEPT_MARKER = '<!-- kept by pnpm bench -->'
+
 function writeResults(sections: Section[]) {
   const table = sections.flatMap((section) =>
     section.rows.map(([name, value]) => `| ${name} | ${value} |`)
   )
   const notes = sections.flatMap((section) => section.notes.map((note) => `- ${note}`))
+  const file = new URL('RESULTS.md', import.meta.url)
+  // Sections other benchmarks keep (bench/footprint.ts) follow this marker and stay.
+  const previous = readFileSync(file, 'utf8')
+  const kept = previous.includes(KEPT_MARKER) ? previous.slice(previous.indexOf(KEPT_MARKER)) : ''
   writeFileSync(
-    new URL('RESULTS.md', import.meta.url),
+    file,
     `# Benchmark results
 
 Latest run of \`pnpm bench\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores,
@@ -45,7 +51,7 @@ ${notes.join('\n')}
 
 Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated), BENCH_SECONDS,
 BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS, BENCH_WORKER_NODE_ARGS).
-`
+${kept ? `\n${kept}` : ''}`
   )
 }
 
