@@ -115,6 +115,7 @@ export class RedisPingStore implements PingStore {
   }
 
   async close() {
-    ;(await this.connection).close()
+    const connection = await this.connection
+    connection.close()
   }
 }
