@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { bench } from './setup.js'
 
+/** The compiled edge, built once a run */
+let built: Promise<string> | undefined
+
 /**
  * Starts a Node server for a benchmark and resolves once it prints `ready`.
  */
@@ -36,7 +39,12 @@ export function memoryMb(pid: number) {
  * TypeScript loader (whose compiler thread alone takes ~80 MB). Built inside
  * node_modules so that its packages resolve.
  */
-export async function buildEdge() {
+export function buildEdge() {
+  built ??= bundleEdge()
+  return built
+}
+
+async function bundleEdge() {
   const outfile = `${bench.root}node_modules/.cache/ngip-bench/edge.mjs`
   await build({
     entryPoints: [`${bench.root}ping/main.ts`],

@@ -6,12 +6,13 @@ import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
 
 /**
- * The benchmarks' own database and Redis database, never the dev or test ones.
+ * The benchmarks' own database and Redis database, never the dev or test
+ * ones: claimed for the run by bench/scope.ts before anything starts.
  */
 export const bench = {
   root: new URL('../', import.meta.url).pathname,
-  database: process.env.BENCH_DATABASE ?? 'ngip_bench',
-  redisDb: Number(process.env.BENCH_REDIS_DB ?? 13),
+  database: process.env.BENCH_DATABASE ?? '',
+  redisDb: Number(process.env.BENCH_REDIS_DB ?? -1),
   tokens: Number(process.env.BENCH_TOKENS ?? 1000),
 }
 

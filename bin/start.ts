@@ -19,26 +19,16 @@ import { codegen, ensureEnvFile } from './prepare.ts'
 import { type QuickstartCredentials, quickstartLines } from '../lib/quickstart_text.ts'
 import { EXIT_SETTING, portTakenLine } from '../lib/faults.ts'
 import { RestartBackoff } from '../lib/restart_backoff.ts'
+import { ROLES, type RoleCommand } from './roles.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const node = process.execPath
-const tsExec = ['--import=@poppinss/ts-exec', '--enable-source-maps']
 
-interface Role {
-  name: string
-  args: string[]
+interface Role extends RoleCommand {
   backoff: RestartBackoff
 }
 
-const roles: Role[] = [
-  { name: 'web', args: [...tsExec, 'bin/server.ts'] },
-  {
-    name: 'ping',
-    args: ['--max-semi-space-size=1', '--single-threaded', ...tsExec, 'ping/main.ts'],
-  },
-  { name: 'worker', args: ['ace', 'worker:run'] },
-  { name: 'scheduler', args: ['ace', 'scheduler:run'] },
-].map((role) => ({ ...role, backoff: new RestartBackoff() }))
+const roles: Role[] = ROLES.map((role) => ({ ...role, backoff: new RestartBackoff() }))
 
 const children = new Map<string, ChildProcess>()
 let stopping = false
