@@ -45,7 +45,7 @@ export function edgeSection(edge: EdgeFigures): Section {
   return {
     rows,
     notes: [
-      `Edge: ${edge.conditions}; ${bench.tokens} Tokens picked at random, PING_RATE_LIMIT=0. Redis down: ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}. RSS includes ~60-75 MB of the Node 24 binary's own pages (file-backed, shared); "anonymous" is what the edge itself holds.`,
+      `Edge: ${edge.conditions}; ${bench.tokens} Tokens picked at random, PING_RATE_LIMIT=0. Redis down (200 pings one after the other after one uncounted \`/health\` call): ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}. RSS includes ~60-75 MB of the Node 24 binary's own pages (file-backed, shared); "anonymous" is what the edge itself holds.`,
     ],
   }
 }
@@ -102,7 +102,7 @@ export function platformSection(platform: PlatformFigures): Section {
   return {
     rows,
     notes: [
-      `Platform: ${platform.seconds} s of load a round; ${platform.conditions.join('; ')}. Stored = Σ tokens.n_pings (rows in \`pings\` are pruned as they come, so counting them would under-count); stored/s = stored ÷ seconds from the load's start until the stream is empty. CPU share = CPU seconds ÷ the load's wall seconds (1.00 = one core busy). Redis down: an extra ping role started beside the platform during the keep-alive load, ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}.`,
+      `Platform: ${platform.seconds} s of load a round; ${platform.conditions.join('; ')}. Stored = Σ tokens.n_pings (rows in \`pings\` are pruned as they come, so counting them would under-count); stored/s = stored ÷ seconds from the load's start until the stream is empty. CPU share = CPU seconds ÷ the load's wall seconds (1.00 = one core busy). Redis down: an extra ping role started beside the platform during the keep-alive load (200 pings one after the other after one uncounted \`/health\` call), ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}.`,
     ],
   }
 }

@@ -30,7 +30,9 @@ export class IoredisConnection implements EdgeRedis {
       connectTimeout: options.connectTimeoutMs ?? 1000,
       commandTimeout: options.timeoutMs,
       enableOfflineQueue: false,
-      enableReadyCheck: false,
+      // Ready only once Redis answers (INFO): a listener that accepts and
+      // stalls must not count as ready, or every ping would wait for the timeout.
+      enableReadyCheck: true,
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
       retryStrategy: (attempts) => Math.min(attempts * 50, 500),
