@@ -11,6 +11,7 @@ import { bench } from './setup.js'
  * bench/RESULTS.md: its figures, its baseline and the ratio to its target.
  */
 export interface Section {
+  title: string
   rows: [string, string][]
   notes: string[]
 }
@@ -43,6 +44,7 @@ export function edgeSection(edge: EdgeFigures): Section {
   }
   rows.push(['bare node:http max RSS under load', `${edge.bareMaxRssMb.toFixed(0)} MB`])
   return {
+    title: 'Edge alone, by Redis client',
     rows,
     notes: [
       `Edge: ${edge.conditions}; ${bench.tokens} Tokens picked at random, PING_RATE_LIMIT=0. Redis down (200 pings one after the other after one uncounted \`/health\` call): ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}. RSS includes ~60-75 MB of the Node 24 binary's own pages (file-backed, shared); "anonymous" is what the edge itself holds.`,
@@ -100,6 +102,7 @@ export function platformSection(platform: PlatformFigures): Section {
     ])
   }
   return {
+    title: 'Whole platform',
     rows,
     notes: [
       `Platform: ${platform.seconds} s of load a round; ${platform.conditions.join('; ')}. Stored = Σ tokens.n_pings (rows in \`pings\` are pruned as they come, so counting them would under-count); stored/s = stored ÷ seconds from the load's start until the stream is empty. CPU share = CPU seconds ÷ the load's wall seconds (1.00 = one core busy). Redis down: an extra ping role started beside the platform during the keep-alive load (200 pings one after the other after one uncounted \`/health\` call), ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}.`,
@@ -109,6 +112,7 @@ export function platformSection(platform: PlatformFigures): Section {
 
 export function ingestSection(ingest: IngestFigures): Section {
   return {
+    title: 'Ingest',
     rows: [
       [
         'ingest pings/s (stream → PostgreSQL)',
@@ -128,6 +132,7 @@ export function ingestSection(ingest: IngestFigures): Section {
 
 export function apiSection(api: ApiFigures): Section {
   return {
+    title: 'API',
     rows: [
       [
         'API p50 / p95, a page of 50 Pings of one Token',
@@ -164,6 +169,7 @@ export function lateSection(late: LateFigures): Section {
     (many.ms / main.ms).toFixed(2),
   ])
   return {
+    title: 'Late detection',
     rows,
     notes: [
       'Late detection: one pass of the scheduler (`node ace tokens:late`, timing the pass alone) over up Tokens with a spread of `alert_after`; the overdue ones are flipped down with a Flip each.',

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { assertRepository, bench, ensureWrk, prepare } from './setup.js'
 import { edgeBench } from './edge_bench.js'
@@ -40,32 +40,41 @@ function print(sections: Section[]) {
   }
 }
 
+/** Below this line RESULTS.md is written by hand (decisions, comparisons) and kept. */
+const KEPT = '<!-- Kept across runs: written by hand -->'
+
 function writeResults(sections: Section[]) {
-  const table = sections.flatMap((section) =>
-    section.rows.map(([name, value]) => `| ${name} | ${value} |`)
+  const file = new URL('RESULTS.md', import.meta.url)
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : ''
+  const kept = previous.includes(KEPT) ? previous.slice(previous.indexOf(KEPT)) : `${KEPT}\n`
+  const body = sections.map((section) =>
+    [
+      `## ${section.title}`,
+      '',
+      '| measure | value |',
+      '|---|---|',
+      ...section.rows.map(([name, value]) => `| ${name.trim()} | ${value} |`),
+      '',
+      ...section.notes.map((note) => `Conditions: ${note}`),
+      '',
+    ].join('\n')
   )
-  const notes = sections.flatMap((section) => section.notes.map((note) => `- ${note}`))
   writeFileSync(
-    new URL('RESULTS.md', import.meta.url),
+    file,
     `# Benchmark results
 
 Latest run of \`pnpm bench\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores,
-${cpus()[0]?.model ?? 'unknown CPU'}; shared with other work, so figures move between runs,
-ratios less so).
+${cpus()[0]?.model ?? 'unknown CPU'}; say below whether the machine was shared with other work:
+then figures move between runs, ratios less so). Database \`${bench.database}\`, Redis
+database ${bench.redisDb}: the benchmark's own, claimed for the run as test runs claim theirs.
 
-| measure | value |
-|---|---|
-${table.join('\n')}
-
-${notes.join('\n')}
-- Database \`${bench.database}\`, Redis database ${bench.redisDb}: the benchmark's own, claimed for
-  the run as test runs claim theirs.
-
+${body.join('\n')}
 Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated), BENCH_SECONDS
 (platform, 60), BENCH_PLATFORM_ROUNDS, BENCH_PING_LOG_LIMIT, BENCH_EDGE_SECONDS (edge and ingest's fill, 3),
 BENCH_EDGE_ROUNDS, BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS,
 BENCH_WORKER_NODE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB).
-`
+
+${kept}`
   )
 }
 
