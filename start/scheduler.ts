@@ -5,12 +5,12 @@
 */
 
 import scheduler from 'adonisjs-scheduler/services/main'
-import LateDetector from '#services/late_detector'
-import { pruneFlips } from '#services/flip_pruner'
-import { PingPruner } from '#services/ping_pruner'
+import LateDetector from '#services/tokens/late_detector'
+import { pruneFlips } from '#services/tokens/flip_pruner'
+import { PingPruner } from '#services/tokens/ping_pruner'
 import config from '@adonisjs/core/services/config'
-import TokenRegistry from '#services/token_registry'
-import outageLog from '#services/outages'
+import TokenRegistry from '#services/registry/token_registry'
+import outageLog from '#services/operations/outages'
 
 const lateDetector = new LateDetector()
 

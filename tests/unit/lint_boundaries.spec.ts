@@ -23,8 +23,8 @@ test.group('Lint: boundaries between the parts', () => {
   for (const part of ['ping', 'lib', 'pipelines', 'infra']) {
     test(`${part}/ may not import the app by alias or by relative path`, async ({ assert }) => {
       const code = [
-        "import { ApiKeyService } from '#services/api_key_service'",
-        "import ApiKeys from '../app/services/api_key_service.js'",
+        "import { ApiKeyService } from '#services/accounts/api_key_service'",
+        "import ApiKeys from '../app/services/accounts/api_key_service.js'",
         "import env from '#start/env'",
         'export const used = [ApiKeyService, ApiKeys, env]',
         '',
@@ -60,6 +60,26 @@ test.group('Lint: boundaries between the parts', () => {
       "import { loadEdgeConfig } from '#ping/config'\nexport const used = loadEdgeConfig\n"
     const hits = await ruleHits('lib/boundary_probe.ts', code, BOUNDARY)
     assert.lengthOf(hits, 1)
+  })
+
+  test('services know no HTTP and models no services', async ({ assert }) => {
+    const http = [
+      "import NotFoundException from '#exceptions/not_found_exception'",
+      "import TokenPolicy from '#policies/token_policy'",
+      "import { visibleToken } from '#policies/visible'",
+      'export const used = [NotFoundException, TokenPolicy, visibleToken]',
+      '',
+    ].join('\n')
+    const inService = await ruleHits('app/services/tokens/boundary_probe.ts', http, BOUNDARY)
+    assert.deepEqual(
+      inService.map((hit) => hit.line),
+      [1, 2, 3],
+      JSON.stringify(inService)
+    )
+    const service =
+      "import TokenService from '#services/tokens/token_service'\nexport const used = TokenService\n"
+    assert.lengthOf(await ruleHits('app/models/boundary_probe.ts', service, BOUNDARY), 1)
+    assert.lengthOf(await ruleHits('app/controllers/boundary_probe.ts', service, BOUNDARY), 0)
   })
 
   test('the app may import lib/ and the edge', async ({ assert }) => {
