@@ -1,7 +1,7 @@
 import { cpus } from 'node:os'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
-import { assertRepository, bench, ensureWrk, prepare } from './setup.js'
+import { assertRepository, bench, ensureWrk, prepare, removeScratch } from './setup.js'
 import { edgeBench } from './edge_bench.js'
 import { ingestBench } from './ingest_bench.js'
 import { apiBench } from './api_bench.js'
@@ -114,5 +114,6 @@ try {
   await redis.flushdb()
 } finally {
   redis.disconnect()
+  removeScratch()
   await releaseScope()
 }

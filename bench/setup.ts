@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { type Redis } from 'ioredis'
 import pg from 'pg'
@@ -14,6 +14,16 @@ export const bench = {
   database: process.env.BENCH_DATABASE ?? '',
   redisDb: Number(process.env.BENCH_REDIS_DB ?? -1),
   tokens: Number(process.env.BENCH_TOKENS ?? 1000),
+}
+
+/**
+ * This run's own scratch directory (the UUID list wrk reads, the COPY
+ * baseline's rows): a fixed path would be shared with a bench running beside.
+ */
+export const scratch = mkdtempSync(`${tmpdir()}/ngip-bench-`)
+
+export function removeScratch() {
+  rmSync(scratch, { recursive: true, force: true })
 }
 
 export const pgConfig = {
@@ -89,7 +99,7 @@ export async function prepare(redis: Redis) {
   await client.end()
   await redis.flushdb()
   await redis.sadd(redisKeys.tokens, ...rows.map((row) => row.uuid))
-  const uuidFile = `${tmpdir()}/ngip-bench-uuids.txt`
+  const uuidFile = `${scratch}/uuids.txt`
   writeFileSync(uuidFile, rows.map((row) => row.uuid).join('\n') + '\n')
   return { tokens: rows as { id: string; uuid: string }[], uuidFile }
 }
