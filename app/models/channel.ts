@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { BaseModel, beforeCreate, column, belongsTo } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
-
-export type ChannelKind = 'webhook' | 'email' | 'slack' | 'ntfy'
+import type { ChannelKind } from '#services/alerts/channels/index'
 
 export default class Channel extends BaseModel {
   static selfAssignPrimaryKey = true

@@ -1,0 +1,37 @@
+import type { ChannelKindDefinition, ConfigSchema } from '#services/alerts/channels/kind'
+import webhook from '#services/alerts/channels/webhook'
+import email from '#services/alerts/channels/email'
+import slack from '#services/alerts/channels/slack'
+import ntfy from '#services/alerts/channels/ntfy'
+
+/**
+ * The Channel kinds, in the order the form lists them. Everything that
+ * names a kind (the model's type, the validators, the form, the
+ * redaction, the delivery, the API document) derives from this list: a
+ * new kind is one file beside this one and one line here.
+ */
+export const CHANNEL_KINDS = [webhook, email, slack, ntfy] as const
+
+export type ChannelKind = (typeof CHANNEL_KINDS)[number]['name']
+
+/** A kind seen from code that handles any of them */
+export type AnyChannelKind = ChannelKindDefinition<ChannelKind, ConfigSchema>
+
+export const CHANNEL_KIND_NAMES = CHANNEL_KINDS.map((kind) => kind.name) as ChannelKind[]
+
+const byName = new Map<string, AnyChannelKind>(
+  CHANNEL_KINDS.map((kind) => [kind.name, kind as unknown as AnyChannelKind])
+)
+
+export function isChannelKind(name: unknown): name is ChannelKind {
+  return typeof name === 'string' && byName.has(name)
+}
+
+/** The kind of a name; throws for a name that is none (a row the registry no longer knows) */
+export function channelKind(name: ChannelKind): AnyChannelKind {
+  const kind = byName.get(name)
+  if (!kind) {
+    throw new Error(`Unknown Channel kind "${name}"`)
+  }
+  return kind
+}
