@@ -1,8 +1,10 @@
-import { CHANNEL_KINDS, CHANNEL_KIND_NAMES } from '#services/alerts/channels/index'
+import {
+  ANY_CHANNEL_KINDS as CHANNEL_KINDS,
+  CHANNEL_KIND_NAMES,
+} from '#services/alerts/channels/index'
 import { HIDDEN } from '#services/alerts/channels/redaction'
 
 type Schema = Record<string, any>
-type Kind = (typeof CHANNEL_KINDS)[number]
 
 const HIDDEN_PATTERN = `^${HIDDEN.replace(/\*/g, '\\*')}$`
 
@@ -32,8 +34,8 @@ const lowerFirst = (text: string) => text[0].toLowerCase() + text.slice(1)
 function mergedProperties(answer: boolean) {
   const properties: Record<string, Schema> = {}
   const notes: Record<string, string[]> = {}
-  for (const kind of CHANNEL_KINDS as readonly Kind[]) {
-    const secrets = kind.secrets as Record<string, string | undefined>
+  for (const kind of CHANNEL_KINDS) {
+    const secrets: Record<string, string | undefined> = kind.secrets
     for (const [name, field] of Object.entries(kind.schema.properties as Record<string, Schema>)) {
       const { description, ...shape } = answer ? answered(field, secrets[name] === 'whole') : field
       properties[name] ??= shape

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import { CHANNEL_KINDS, type AnyChannelKind } from '#services/alerts/channels/index'
+import { ANY_CHANNEL_KINDS, type AnyChannelKind } from '#services/alerts/channels/index'
 import { HIDDEN, redactedConfig } from '#services/alerts/channels/redaction'
 import { kindSchemaName } from '#services/api_docs/channel_schemas'
 import ChannelService from '#services/alerts/channel_service'
@@ -16,7 +16,7 @@ import { startHttpReceiver, startSmtpReceiver } from '#tests/helpers/receivers'
  * misses a part (a schema field, a form field, a secret in its example, a
  * way to reach a receiver) fails here by name, whatever kind it is.
  */
-const kinds = [...CHANNEL_KINDS] as AnyChannelKind[]
+const kinds = [...ANY_CHANNEL_KINDS]
 const propertiesOf = (kind: AnyChannelKind) => Object.keys(kind.config.getProperties()).sort()
 
 test.group('Channel kinds: each one complete', (group) => {

@@ -19,9 +19,10 @@ export type AnyChannelKind = ChannelKindDefinition<ChannelKind, ConfigSchema>
 
 export const CHANNEL_KIND_NAMES = CHANNEL_KINDS.map((kind) => kind.name) as ChannelKind[]
 
-const byName = new Map<string, AnyChannelKind>(
-  CHANNEL_KINDS.map((kind) => [kind.name, kind as unknown as AnyChannelKind])
-)
+/** The kinds for code that handles any of them alike */
+export const ANY_CHANNEL_KINDS = CHANNEL_KINDS as readonly unknown[] as readonly AnyChannelKind[]
+
+const byName = new Map(ANY_CHANNEL_KINDS.map((kind) => [kind.name as string, kind]))
 
 export function isChannelKind(name: unknown): name is ChannelKind {
   return typeof name === 'string' && byName.has(name)

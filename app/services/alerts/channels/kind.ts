@@ -28,6 +28,7 @@ export interface ChannelFormField {
 }
 
 export type ConfigSchema = VineObject<Record<string, SchemaTypes>, any, any, any>
+type FieldOf<Config extends ConfigSchema> = keyof Infer<Config> & string
 
 /**
  * One kind of Channel, everything about it in one place: the registry
@@ -43,11 +44,15 @@ export interface ChannelKindDefinition<Name extends string, Config extends Confi
   config: Config
   /** Messages of the config validator, keyed `<field>.<rule>` below `config` */
   messages?: Record<string, string>
-  /** The config's JSON Schema in the API document (Config's shape and limits) */
-  schema: { type: 'object'; required: string[]; properties: Record<string, any> }
+  /** The config's JSON Schema in the API document: each field of Config, its shape and limits */
+  schema: {
+    type: 'object'
+    required: readonly FieldOf<Config>[]
+    properties: { [Field in FieldOf<Config>]-?: Record<string, unknown> }
+  }
   /** A config the validator accepts, holding every secret field; the document's example */
   example: Infer<Config>
-  secrets: Partial<Record<keyof Infer<Config> & string, SecretMode>>
+  secrets: Partial<Record<FieldOf<Config>, SecretMode>>
   form: {
     fields: ChannelFormField[]
     /** A partial of its own under partials/channels/, for the fields marked `own` */

@@ -37,7 +37,7 @@ function webhookBody(template: string | undefined, message: AlertMessage, conten
 
 const schema = {
   type: 'object' as const,
-  required: ['url'],
+  required: ['url'] as const,
   properties: {
     url: urlSchema(`The address; it may use ${placeholders}, URL-encoded`),
     method: { type: 'string', enum: [...METHODS], default: 'POST' },
