@@ -2,6 +2,8 @@ import { CHANNEL_KINDS, type ChannelKind } from '#services/alerts/channels/index
 import type { ChannelFormField } from '#services/alerts/channels/kind'
 
 export interface SharedFormField extends ChannelFormField {
+  /** The input's id, unique when kinds ask for one config field differently */
+  id: string
   kinds: ChannelKind[]
   /** The Alpine conditions under which it shows (and is posted), and not */
   when: string
@@ -22,16 +24,20 @@ function unless(kinds: ChannelKind[]) {
  * that has one), and each kind's own partial.
  */
 export function channelForm() {
+  // Kinds share an input where they ask for the same thing the same way.
   const shared = new Map<string, SharedFormField>()
   for (const kind of CHANNEL_KINDS) {
     for (const field of kind.form.fields as ChannelFormField[]) {
       if (field.input === 'own') {
         continue
       }
-      const known = shared.get(field.name)
+      const same = JSON.stringify({ ...field, parse: undefined })
+      const known = shared.get(same)
       const kinds = [...(known?.kinds ?? []), kind.name]
-      shared.set(field.name, {
+      const taken = !known && [...shared.values()].some((other) => other.name === field.name)
+      shared.set(same, {
         ...(known ?? field),
+        id: known?.id ?? (taken ? `config-${field.name}-${kind.name}` : `config-${field.name}`),
         kinds,
         when: when(kinds),
         unless: unless(kinds),
