@@ -6,6 +6,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { ANY_CHANNEL_KINDS, type AnyChannelKind } from '#services/alerts/channels/index'
 import { HIDDEN, redactedConfig } from '#services/alerts/channels/redaction'
 import { kindSchemaName } from '#services/api_docs/channel_schemas'
+import { channelForm } from '#services/alerts/channels/form'
 import ChannelService from '#services/alerts/channel_service'
 import Notifier from '#services/alerts/notifier'
 import { makeUser } from '#tests/helpers/factories'
@@ -91,6 +92,29 @@ test.group('Channel kinds: each one complete', (group) => {
       for (const field of kind.form.fields) {
         assert.include(html, `name="config[${field.name}]"`, field.name)
         assert.include(html, `>${field.label}`, field.name)
+      }
+    })
+
+  test('{name}: its edit form shows its own fields, each with its error beside it')
+    .with(kinds)
+    .run(async ({ client, assert }, kind) => {
+      const user = await makeUser()
+      const config = kind.example
+      const channel = await ChannelService.create(user, { kind: kind.name, name: 'k', config })
+      const fields = channelForm().fields.filter((field) => field.kinds.includes(kind.name))
+      const errors = Object.fromEntries(fields.map((field) => [`config.${field.name}`, ['bad']]))
+      const page = await client
+        .get(`/channels/${channel.id}/edit`)
+        .loginAs(user)
+        .withFlashMessages({ inputErrorsBag: errors })
+      const html = page.text()
+      for (const field of fields) {
+        // Shown without script too: x-cloak hides only the other kinds' fields.
+        const opening = new RegExp(`<div class="field"[^>]*>\\s*<label for="${field.id}"`)
+        const div = html.match(opening)?.[0]
+        assert.exists(div, field.id)
+        assert.notInclude(div!, 'x-cloak', field.id)
+        assert.include(html, `id="${field.id}-error">bad</p>`, field.id)
       }
     })
 
