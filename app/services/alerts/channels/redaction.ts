@@ -1,4 +1,4 @@
-import { channelKind, type ChannelKind } from '#services/alerts/channels/index'
+import { isChannelKind, channelKind, type ChannelKind } from '#services/alerts/channels/index'
 import type { SecretMode } from '#services/alerts/channels/kind'
 
 /** What stands in place of a credential a read-only key may not see */
@@ -26,7 +26,11 @@ function hide(value: unknown, mode: SecretMode) {
  */
 export function redactedConfig(kind: ChannelKind, config: Record<string, unknown>) {
   const redacted: Record<string, unknown> = { ...config }
-  for (const [field, mode] of Object.entries(channelKind(kind).secrets)) {
+  // A row of a kind this version does not know: nothing in it is known not to be secret.
+  const secrets = isChannelKind(kind)
+    ? channelKind(kind).secrets
+    : Object.fromEntries(Object.keys(config).map((field) => [field, 'whole']))
+  for (const [field, mode] of Object.entries(secrets)) {
     if (field in redacted) {
       redacted[field] = hide(redacted[field], mode as SecretMode)
     }
