@@ -28,27 +28,36 @@ const lowerFirst = (text: string) => text[0].toLowerCase() + text.slice(1)
 
 /**
  * Every kind's fields in one object (a field several kinds share, such as
- * `url`, once, its description saying which kind uses it how), for the
- * config as sent or as answered.
+ * `url`, once, its description saying which kind uses it how; kinds that
+ * shape it differently each have their shape in `anyOf`), for the config as
+ * sent or as answered.
  */
 function mergedProperties(answer: boolean) {
-  const properties: Record<string, Schema> = {}
+  const shapes: Record<string, Schema[]> = {}
   const notes: Record<string, string[]> = {}
   for (const kind of CHANNEL_KINDS) {
     const secrets: Record<string, string | undefined> = kind.secrets
     for (const [name, field] of Object.entries(kind.schema.properties as Record<string, Schema>)) {
       const { description, ...shape } = answer ? answered(field, secrets[name] === 'whole') : field
-      properties[name] ??= shape
+      const known = (shapes[name] ??= [])
+      if (!known.some((other) => JSON.stringify(other) === JSON.stringify(shape))) {
+        known.push(shape)
+      }
       notes[name] = [
         ...(notes[name] ?? []),
         description ? `${kind.name}: ${lowerFirst(description)}` : kind.name,
       ]
     }
   }
-  for (const [name, field] of Object.entries(properties)) {
-    field.description = notes[name].join('; ')
-  }
-  return properties
+  return Object.fromEntries(
+    Object.entries(shapes).map(([name, [shape, ...others]]) => [
+      name,
+      {
+        ...(others.length > 0 ? { anyOf: [shape, ...others] } : shape),
+        description: notes[name].join('; '),
+      },
+    ])
+  )
 }
 
 const kindList = CHANNEL_KINDS.map(

@@ -9,7 +9,7 @@ import { kindSchemaName } from '#services/api_docs/channel_schemas'
 import { channelForm } from '#services/alerts/channels/form'
 import ChannelService from '#services/alerts/channel_service'
 import Notifier from '#services/alerts/notifier'
-import { makeUser } from '#tests/helpers/factories'
+import { makeApiKey, makeUser } from '#tests/helpers/factories'
 import { startHttpReceiver, startSmtpReceiver } from '#tests/helpers/receivers'
 
 /**
@@ -79,6 +79,24 @@ test.group('Channel kinds: each one complete', (group) => {
       addFormats.default(ajv)
       const validate = ajv.compile({ ...own, unevaluatedProperties: false })
       assert.isTrue(validate(kind.example), JSON.stringify(validate.errors))
+    })
+
+  test('{name}: the API takes its example and answers as the document says')
+    .with(kinds)
+    .run(async ({ client, assert }, kind) => {
+      // Each answer here is checked against the served document (tests/bootstrap.ts).
+      const user = await makeUser()
+      const writer = await makeApiKey(user)
+      const reader = await makeApiKey(user, 'read-only')
+      const input = { kind: kind.name, name: 'k', config: kind.example }
+      const created = await client.post('/api/v1/channels').bearerToken(writer).json(input)
+      created.assertStatus(201)
+      assert.deepEqual(created.body().data.config, kind.example)
+      const seen = await client
+        .get(`/api/v1/channels/${created.body().data.id}`)
+        .bearerToken(reader)
+      seen.assertStatus(200)
+      assert.deepEqual(seen.body().data.config, redactedConfig(kind.name, kind.example))
     })
 
   test('{name}: the form lists it and has an input for each field')
