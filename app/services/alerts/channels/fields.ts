@@ -14,7 +14,7 @@ export const channelUrl = () =>
     // be reached is INTEGRATIONS_ALLOW_PRIVATE_IPS's to say, not the syntax's
     .url({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
 
-export const urlFormField: ChannelFormField = {
+export const urlFormField: ChannelFormField<'url'> = {
   name: 'url',
   label: 'URL',
   input: 'url',

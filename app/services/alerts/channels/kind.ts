@@ -15,8 +15,8 @@ export interface TransportOptions {
 export type SecretMode = 'whole' | 'values' | 'url-path'
 
 /** A config field on the admin UI's Channel form, posted as `config[<name>]` */
-export interface ChannelFormField {
-  name: string
+export interface ChannelFormField<Field extends string = string> {
+  name: Field
   label: string
   /** How the shared partial shows it; `own` when the kind's partial does */
   input: 'url' | 'email' | 'text' | 'own'
@@ -54,7 +54,7 @@ export interface ChannelKindDefinition<Name extends string, Config extends Confi
   example: Infer<Config>
   secrets: Partial<Record<FieldOf<Config>, SecretMode>>
   form: {
-    fields: ChannelFormField[]
+    fields: ChannelFormField<FieldOf<Config>>[]
     /** A partial of its own under partials/channels/, for the fields marked `own` */
     partial?: string
     /** Data its partial reads as `kindForm` */
