@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto'
 import { BaseModel, beforeCreate, column, belongsTo } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
-import type { ChannelKind } from '#services/alerts/channels/index'
+
+/**
+ * The kinds a Channel may be: the registry in app/services/alerts/channels
+ * adds each of its kinds here (a model imports no service).
+ */
+export interface ChannelKindRegistry {}
+
+export type ChannelKind = keyof ChannelKindRegistry & string
 
 export default class Channel extends BaseModel {
   static selfAssignPrimaryKey = true

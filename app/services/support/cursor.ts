@@ -1,4 +1,4 @@
-import { fieldError } from '#exceptions/field_error'
+import { fieldError } from '#validators/field_error'
 
 /**
  * Opaque cursors for keyset pagination. A cursor carries the sort key of the

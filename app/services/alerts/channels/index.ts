@@ -13,6 +13,12 @@ import ntfy from '#services/alerts/channels/ntfy'
 export const CHANNEL_KINDS = [webhook, email, slack, ntfy] as const
 
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]['name']
+type RegisteredKind = ChannelKind
+
+declare module '#models/channel' {
+  // The model's `kind` is one of these names.
+  interface ChannelKindRegistry extends Record<RegisteredKind, true> {}
+}
 
 /** A kind seen from code that handles any of them */
 export type AnyChannelKind = ChannelKindDefinition<ChannelKind, ConfigSchema>

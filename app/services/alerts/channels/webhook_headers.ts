@@ -1,6 +1,6 @@
 import vine from '@vinejs/vine'
 import { text } from '#validators/rules'
-import { fieldError } from '#exceptions/field_error'
+import { fieldError } from '#validators/field_error'
 
 /**
  * A webhook's headers: their rule, their limits, and how the Channel form
