@@ -45,6 +45,11 @@ export default class TokenService {
           schedule: input.schedule ?? '* * * * *',
           tz: input.tz ?? 'UTC',
           manualResume: input.manual_resume ?? false,
+          maxRuntime: input.max_runtime ?? null,
+          minInterval: input.min_interval ?? null,
+          minDuration: input.min_duration ?? null,
+          failThreshold: input.fail_threshold ?? 1,
+          consecutiveFails: 0,
           status: 'new',
           nPings: 0,
         },
@@ -84,6 +89,11 @@ export default class TokenService {
       schedule: changes.schedule ?? token.schedule,
       tz: changes.tz ?? token.tz,
       manualResume: changes.manual_resume ?? token.manualResume,
+      // null turns a run rule off, so only a field left out keeps the old value
+      maxRuntime: changes.max_runtime === undefined ? token.maxRuntime : changes.max_runtime,
+      minInterval: changes.min_interval === undefined ? token.minInterval : changes.min_interval,
+      minDuration: changes.min_duration === undefined ? token.minDuration : changes.min_duration,
+      failThreshold: changes.fail_threshold ?? token.failThreshold,
     })
     token.refreshAlertAfter()
     await db.transaction(async (trx) => {

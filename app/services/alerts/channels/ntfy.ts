@@ -55,12 +55,13 @@ export default defineChannelKind({
    */
   async send(config, message, options) {
     const down = message.status === 'down'
+    const warning = message.status === 'warning'
     const body = JSON.stringify({
       topic: config.topic,
       title: subjectOf(message),
       message: textOf(message),
       priority: down ? 4 : 3,
-      tags: [down ? 'rotating_light' : 'white_check_mark'],
+      tags: [down ? 'rotating_light' : warning ? 'warning' : 'white_check_mark'],
     })
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (config.token) {
