@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parseEnv } from 'node:util'
 import { ensureBuild } from '../bin/build_cache.ts'
 import { roleCommands, type RoleCommand } from '../bin/roles.ts'
 import { startServer } from './processes.js'
@@ -20,7 +22,13 @@ function fullRole(name: RoleName, buildDir: string): RoleCommand {
 export async function startRole(name: RoleName, env: NodeJS.ProcessEnv, ready: string) {
   built ??= ensureBuild(bench.root)
   const role = fullRole(name, await built)
-  return startServer(role.args, env, ready, role.cwd)
+  // The build directory has no .env: like bin/start.ts, hand the checkout's on (what `env`
+  // sets wins).
+  const dotenv = join(bench.root, '.env')
+  const fromFile = existsSync(dotenv) ? parseEnv(readFileSync(dotenv, 'utf8')) : {}
+  // A fresh clone has no .env before its first `pnpm start`: the run makes do with its own key.
+  const appKey = env.APP_KEY ?? fromFile.APP_KEY ?? randomBytes(32).toString('base64url')
+  return startServer(role.args, { ...fromFile, ...env, APP_KEY: appKey }, ready, role.cwd)
 }
 
 export function roleArgs(name: RoleName) {
