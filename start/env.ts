@@ -51,6 +51,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   PING_RATE_LIMIT: Env.schema.number.optional(),
   PING_LOG_LIMIT: Env.schema.number.optional(),
   INGEST_BATCH_SIZE: Env.schema.number.optional(),
+  TOKENS_SYNC_INTERVAL_S: Env.schema.number.optional(),
   INGEST_CLAIM_IDLE_MS: Env.schema.number.optional(),
   INGEST_PARALLEL: Env.schema.number.optional(),
   INGEST_LAG_DEGRADED_S: Env.schema.number.optional(),

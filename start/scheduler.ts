@@ -39,12 +39,21 @@ scheduler
   .withoutOverlapping()
 
 /**
- * Redis keeps nothing on disk on small installs; check the edge's Token set
- * against the database regularly so a restarted Redis never turns valid pings
- * into 404s for long. Writes keep it in step between checks; the check diffs in
- * small steps and one runs at a time (a Redis lock across processes).
+ * Every write path updates the edge's Token set at once; the full check
+ * against the database is a safety net. Each minute we look whether it is due
+ * (TOKENS_SYNC_INTERVAL_S, an hour by default) or Redis lost its keys (the
+ * marker a sync leaves is gone), so a restarted Redis never turns valid pings
+ * into 404s for long. The check diffs in small steps; one runs at a time
+ * (here and, by a Redis lock, across processes).
  */
-scheduler.call(guarded('tokens sync', () => TokenRegistry.sync())).everyMinute()
+scheduler
+  .call(
+    guarded('tokens sync', () =>
+      TokenRegistry.syncIfDue(config.get<number>('ngip.tokensSyncIntervalS'))
+    )
+  )
+  .everyMinute()
+  .withoutOverlapping()
 
 /**
  * Flips are kept 93 days.
