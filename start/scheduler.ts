@@ -7,7 +7,7 @@
 import scheduler from 'adonisjs-scheduler/services/main'
 import LateDetector from '#services/late_detector'
 import { pruneFlips } from '#services/flip_pruner'
-import { PingPruner } from '#services/ping_pruner'
+import { sweepPings } from '#services/tokens/ping_sweep'
 import config from '@adonisjs/core/services/config'
 import TokenRegistry from '#services/token_registry'
 import outageLog from '#services/outages'
@@ -65,11 +65,12 @@ scheduler
 
 /**
  * The worker prunes the Tokens it ingests for; this sweep reaches the rest
- * (idle Tokens, a lowered PING_LOG_LIMIT).
+ * (a worker stopped before its pass, a lowered PING_LOG_LIMIT). It visits
+ * only Tokens with Pings since their last pruning, so it is cheap to run
+ * hourly: after it, no Token holds more than the limit and the Pings of
+ * batches stored during the pass.
  */
 scheduler
-  .call(
-    guarded('ping pruning', () => new PingPruner(config.get<number>('ngip.pingLogLimit')).sweep())
-  )
-  .daily()
+  .call(guarded('ping pruning', () => sweepPings(config.get<number>('ngip.pingLogLimit'))))
+  .hourly()
   .withoutOverlapping()
