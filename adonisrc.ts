@@ -110,6 +110,6 @@ export default defineConfig({
   ],
 
   hooks: {
-    init: [indexEntities(), indexPolicies()],
+    init: [indexEntities(), indexPolicies({ glob: ['**/*_policy.ts'] })],
   },
 })

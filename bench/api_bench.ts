@@ -5,7 +5,7 @@ import { parseEnv } from 'node:util'
 import { createServer } from 'node:net'
 import pg from 'pg'
 import { bench, benchEnv, pgConfig, run } from './setup.js'
-import { tokenPingsJsonQuery } from '../app/services/token_pings_page.js'
+import { tokenPingsJsonQuery } from '../app/services/tokens/ping_pages_sql.js'
 import { preparedStatement } from '../lib/prepared_statement.js'
 
 export interface ApiFigures {

@@ -77,7 +77,7 @@ export function apiSection(api: ApiFigures): Section {
       ['  each round', api.rounds.map((ratio) => ratio.toFixed(2)).join(' ')],
     ],
     notes: [
-      `API: \`GET /api/v1/tokens/:id/pings?limit=50\` with an API key against the web as the image runs it (\`node ace build\`, then \`build/bin/server.js\`, NODE_ENV=production), ${api.rounds.length} rounds of ${api.requests / api.rounds.length} calls after ${api.warmup} warm-up ones (median round's ratio; p50 and p95 over all calls), Tokens taken in turn from ${bench.tokens}, ${api.pings.toLocaleString('en-US')} Pings in the table; baseline: the page's own statement (PostgreSQL writes the page's JSON; \`app/services/token_pings_page.ts\`), prepared as the app prepares it, over a kept-alive pg connection, one query after each call, so load from elsewhere weighs on both alike. The client is node:http with keep-alive and parses each body.`,
+      `API: \`GET /api/v1/tokens/:id/pings?limit=50\` with an API key against the web as the image runs it (\`node ace build\`, then \`build/bin/server.js\`, NODE_ENV=production), ${api.rounds.length} rounds of ${api.requests / api.rounds.length} calls after ${api.warmup} warm-up ones (median round's ratio; p50 and p95 over all calls), Tokens taken in turn from ${bench.tokens}, ${api.pings.toLocaleString('en-US')} Pings in the table; baseline: the page's own statement (PostgreSQL writes the page's JSON; \`app/services/tokens/ping_pages_sql.ts\`), prepared as the app prepares it, over a kept-alive pg connection, one query after each call, so load from elsewhere weighs on both alike. The client is node:http with keep-alive and parses each body.`,
     ],
   }
 }

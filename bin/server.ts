@@ -23,7 +23,7 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
       await import('#start/env')
     })
     app.ready(async () => {
-      const { checkDatabaseAtStart } = await import('#services/outages')
+      const { checkDatabaseAtStart } = await import('#services/operations/outages')
       await checkDatabaseAtStart()
     })
     app.listen('SIGTERM', () => app.terminate())

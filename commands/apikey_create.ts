@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import UserService from '#services/user_service'
+import UserService from '#services/accounts/user_service'
 
 export default class ApikeyCreate extends BaseCommand {
   static commandName = 'apikey:create'

@@ -1,9 +1,9 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { ensureDatabase, migrate } from '#services/database_setup'
-import { ensureQuickstart } from '#services/quickstart'
+import { ensureDatabase, migrate } from '#services/operations/database_setup'
+import { ensureQuickstart } from '#services/accounts/quickstart'
 import { quickstartLines } from '#lib/quickstart_text'
-import TokenRegistry from '#services/token_registry'
+import TokenRegistry from '#services/registry/token_registry'
 
 export default class NgipSetup extends BaseCommand {
   static commandName = 'ngip:setup'
@@ -63,7 +63,7 @@ export default class NgipSetup extends BaseCommand {
   /** Seeds a deployed environment; every secret stays in Secrets Manager. */
   private async provisionDeployed(adminSecret: string, apiKeySecret: string) {
     // Loaded here: the AWS SDK is for deployed environments, not every `pnpm start`.
-    const { firstSetup } = await import('#services/first_setup')
+    const { firstSetup } = await import('#services/accounts/first_setup')
     const done = await firstSetup({ adminSecret, apiKeySecret, apiKeyName: this.apiKeyName }).catch(
       (error: Error) => {
         this.logger.error(error.message)

@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import LateDetector from '#services/late_detector'
+import LateDetector from '#services/tokens/late_detector'
 
 export default class TokensLate extends BaseCommand {
   static commandName = 'tokens:late'

@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import TokenRegistry from '#services/token_registry'
+import TokenRegistry from '#services/registry/token_registry'
 
 export default class TokensSync extends BaseCommand {
   static commandName = 'tokens:sync'

@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import UserService from '#services/user_service'
+import UserService from '#services/accounts/user_service'
 import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '#validators/rules'
 
 export default class UserCreate extends BaseCommand {

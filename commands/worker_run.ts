@@ -4,13 +4,13 @@ import { BaseCommand } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import redis from '@adonisjs/redis/services/main'
 import logger from '@adonisjs/core/services/logger'
-import outageLog from '#services/outages'
-import { servicesReady } from '#services/services_ready'
-import { PingIngest } from '#services/ping_ingest'
-import NotificationWorker from '#services/notification_worker'
-import { emfLine, pingQueueDepth } from '#services/queue_depth_metric'
+import outageLog from '#services/operations/outages'
+import { servicesReady } from '#services/operations/services_ready'
+import { PingIngest } from '#services/ingest/ping_ingest'
+import AlertWorker from '#services/alerts/alert_worker'
+import { emfLine, pingQueueDepth } from '#services/operations/queue_depth_metric'
 import { listenMetrics } from '#lib/metrics_server'
-import { appMetrics } from '#services/metrics/app_metrics'
+import { appMetrics } from '#services/operations/app_metrics'
 
 export default class WorkerRun extends BaseCommand {
   static commandName = 'worker:run'
@@ -59,7 +59,7 @@ export default class WorkerRun extends BaseCommand {
       logger.error(`worker: stopped with the batch unacknowledged: ${error.message}`)
       this.exitCode = 1
     })
-    const notifications = new NotificationWorker(this.app, {
+    const notifications = new AlertWorker(this.app, {
       info: (message) => logger.info(message),
       report: (error, what) => outages.report(error, what),
     })

@@ -12,7 +12,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 /**
  * knex warns (with a stack) on every failed or dropped connection; the roles
- * say once that PostgreSQL is away (app/services/outage_log.ts).
+ * say once that PostgreSQL is away (app/services/operations/outage_log.ts).
  */
 const knexLog = {
   warn: (message: string) => {

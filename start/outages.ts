@@ -13,7 +13,7 @@
 */
 
 import redis from '@adonisjs/redis/services/main'
-import outageLog from '#services/outages'
+import outageLog from '#services/operations/outages'
 
 redis.doNotLogErrors()
 redis.on('connection', (connection) => {

@@ -5,12 +5,12 @@
 */
 
 import scheduler from 'adonisjs-scheduler/services/main'
-import LateDetector from '#services/late_detector'
-import { pruneFlips } from '#services/flip_pruner'
+import LateDetector from '#services/tokens/late_detector'
+import { pruneFlips } from '#services/tokens/flip_pruner'
 import { sweepPings } from '#services/tokens/ping_sweep'
 import config from '@adonisjs/core/services/config'
-import TokenRegistry from '#services/token_registry'
-import outageLog from '#services/outages'
+import TokenRegistry from '#services/registry/token_registry'
+import outageLog from '#services/operations/outages'
 
 const lateDetector = new LateDetector()
 

@@ -14,7 +14,7 @@ import {
   schedule,
   scriptJson,
   softBreaks,
-} from '#services/ui_format'
+} from '#services/support/ui_format'
 import { pingUrlOf } from '#transformers/token_transformer'
 import { formatHeaders } from '#validators/channel_form'
 import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '#validators/rules'

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { readiness } from '#services/readiness'
+import { readiness } from '#services/operations/readiness'
 
 export default class HealthController {
   /**
@@ -11,7 +11,7 @@ export default class HealthController {
 
   /**
    * PostgreSQL and Redis answer and ingest keeps up: 200, else 503 with
-   * `unavailable` or `degraded` (see app/services/readiness.ts).
+   * `unavailable` or `degraded` (see app/services/operations/readiness.ts).
    */
   async ready({ response }: HttpContext) {
     const report = await readiness()

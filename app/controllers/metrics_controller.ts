@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import MetricsService from '#services/metrics_service'
+import MetricsService from '#services/operations/metrics_service'
 
 export default class MetricsController {
   async show({ response }: HttpContext) {

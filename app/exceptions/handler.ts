@@ -4,7 +4,7 @@ import router from '@adonisjs/core/services/router'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { describeFault } from '#lib/faults'
-import outageLog, { faultTargets } from '#services/outages'
+import outageLog, { faultTargets } from '#services/operations/outages'
 
 export interface ApiError {
   code: string

@@ -1,7 +1,7 @@
 import { Job, exponentialBackoff } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
 import config from '@adonisjs/core/services/config'
-import NotificationService from '#services/notification_service'
+import Notifier from '#services/alerts/notifier'
 
 interface SendNotificationPayload {
   flipId: number
@@ -26,6 +26,6 @@ export default class SendNotification extends Job<SendNotificationPayload> {
   }
 
   async execute() {
-    await NotificationService.deliverFlip(this.payload.flipId, this.payload.channelId)
+    await Notifier.deliverFlip(this.payload.flipId, this.payload.channelId)
   }
 }

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { httpDuration, httpRequests } from '#services/metrics/app_metrics'
+import { httpDuration, httpRequests } from '#services/operations/app_metrics'
 
 /**
  * Counts and times every web request once its answer is sent, by route

@@ -21,7 +21,7 @@ import {
   type TokenKind,
   type FlipChange,
   type TokenState,
-} from '#services/token_state'
+} from '#models/token_state'
 
 export default class Token extends BaseModel {
   @column({ isPrimary: true })

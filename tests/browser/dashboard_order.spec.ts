@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import testUtils from '@adonisjs/core/services/test_utils'
-import TokenService from '#services/token_service'
+import TokenService from '#services/tokens/token_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { alpineReady, recordPing, waitForCount } from '#tests/helpers/browser'

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import TokenService from '#services/token_service'
+import TokenService from '#services/tokens/token_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { alpineReady, makeBusyToken, recordPing, seeText } from '#tests/helpers/browser'

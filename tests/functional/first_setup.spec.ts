@@ -16,7 +16,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import NgipSetup from '../../commands/ngip_setup.js'
 import { quickstartLines } from '#lib/quickstart_text'
 import User from '#models/user'
-import { ensureQuickstart } from '#services/quickstart'
+import { ensureQuickstart } from '#services/accounts/quickstart'
 import { makeApiKey, makeUser } from '#tests/helpers/factories'
 
 const ADMIN_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ngip-stage/admin-AbCdEf'

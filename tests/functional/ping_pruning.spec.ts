@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import { PingPruner, type PruneTarget } from '#services/ping_pruner'
+import { PingPruner, type PruneTarget } from '#services/tokens/ping_pruner'
 import { sweepPings } from '#services/tokens/ping_sweep'
 import { makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'

@@ -3,8 +3,8 @@ import type { Assert } from '@japa/assert'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
-import TokenRegistry from '#services/token_registry'
-import UserAdminService from '#services/user_admin_service'
+import TokenRegistry from '#services/registry/token_registry'
+import UserService from '#services/accounts/user_service'
 import { redisKeys, slugField } from '#lib/redis_keys'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
@@ -127,7 +127,7 @@ test.group('Token registry: every write path keeps the edge in step, no sync', (
     )
     await redis.sadd(redisKeys.tokens, ...inserted.rows.map((row: { uuid: string }) => row.uuid))
     await assertInStep(assert, 'setup')
-    const removed = await UserAdminService.remove(admin, String(leaving.id))
+    const removed = await UserService.remove(admin, String(leaving.id))
     assert.isTrue(removed.ok)
     await assertInStep(assert, 'the User’s delete')
     assert.equal(await redis.sismember(redisKeys.tokens, kept.uuid), 1)

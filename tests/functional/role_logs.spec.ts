@@ -7,7 +7,7 @@ import { RedisPingStore } from '#ping/redis_store'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import testUtils from '@adonisjs/core/services/test_utils'
-import NotificationService from '#services/notification_service'
+import Notifier from '#services/alerts/notifier'
 import { makeChannel, makeUser } from '#tests/helpers/factories'
 import env from '#start/env'
 import { EXIT_SETTING } from '#lib/faults'
@@ -296,7 +296,7 @@ test.group('Role logs: lines name what failed', (group) => {
       lines.push(String(args.find((arg) => typeof arg === 'string')))
     }) as typeof logger.warn
     try {
-      const result = await NotificationService.sendTest(channel)
+      const result = await Notifier.sendTest(channel)
       assert.isFalse(result.ok)
     } finally {
       logger.warn = warn

@@ -7,7 +7,7 @@ import {
   STATUS_SQL,
   type DisplayStatus,
   type StoredStatus,
-} from '#services/token_state'
+} from '#models/token_state'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { tokenState } from '#tests/helpers/token_state'
 import { flushRedis } from '#tests/helpers/redis'

@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright'
 import type User from '#models/user'
 import Ping from '#models/ping'
 import type Token from '#models/token'
-import PingService from '#services/ping_service'
+import PingService from '#services/tokens/ping_service'
 import { makeToken } from '#tests/helpers/factories'
 
 /**

@@ -4,7 +4,7 @@ import { cidrMatcher } from '#lib/cidr'
 import app from '@adonisjs/core/services/app'
 import { createEdgeServer } from '#ping/server'
 import { RedisPingStore } from '#ping/redis_store'
-import { PingIngest, type IngestOptions } from '#services/ping_ingest'
+import { PingIngest, type IngestOptions } from '#services/ingest/ping_ingest'
 import redis from '@adonisjs/redis/services/main'
 import { testRedisConfig } from '#tests/helpers/redis'
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type User from '#models/user'
-import UserService, { type ApiKeyAccess } from '#services/user_service'
-import TokenService, { type TokenInput } from '#services/token_service'
-import ChannelService from '#services/channel_service'
+import UserService, { type ApiKeyAccess } from '#services/accounts/user_service'
+import TokenService, { type TokenInput } from '#services/tokens/token_service'
+import ChannelService from '#services/alerts/channel_service'
 
 let counter = 0
 

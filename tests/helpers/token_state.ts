@@ -1,4 +1,4 @@
-import type { TokenState } from '#services/token_state'
+import type { TokenState } from '#models/token_state'
 
 /**
  * A Token's state for the status rules' unit tests: a new simple Token

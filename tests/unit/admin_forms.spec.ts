@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
 import { tokenFormInput, tokenFormValues, periodFields } from '#validators/token_form'
 import { channelFormInput, formatHeaders, parseHeaders } from '#validators/channel_form'
-import { chartSeries } from '#services/token_activity'
-import { softBreaks } from '#services/ui_format'
-import { previewCron } from '#services/schedule_preview'
+import { chartSeries } from '#services/tokens/token_activity'
+import { softBreaks } from '#services/support/ui_format'
+import { previewCron } from '#services/tokens/schedule_preview'
 
 test.group('Admin UI forms', () => {
   test('a Token form becomes the REST API shape, periods in seconds', ({ assert }) => {

@@ -23,8 +23,8 @@ test.group('Lint: boundaries between the parts', () => {
   for (const part of ['ping', 'lib', 'pipelines', 'infra']) {
     test(`${part}/ may not import the app by alias or by relative path`, async ({ assert }) => {
       const code = [
-        "import { ApiKeyService } from '#services/api_key_service'",
-        "import ApiKeys from '../app/services/api_key_service.js'",
+        "import { ApiKeyService } from '#services/accounts/api_key_service'",
+        "import ApiKeys from '../app/services/accounts/api_key_service.js'",
         "import env from '#start/env'",
         'export const used = [ApiKeyService, ApiKeys, env]',
         '',

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
-import { inlineMarkdown, markdown } from '#services/markdown'
-import { limitsOf, typeText } from '#services/openapi/schema_text'
+import { inlineMarkdown, markdown } from '#services/support/markdown'
+import { limitsOf, typeText } from '#services/api_docs/schema_text'
 
 test.group('Markdown of the API reference', () => {
   test('renders code spans, emphasis, links, paragraphs and lists', ({ assert }) => {

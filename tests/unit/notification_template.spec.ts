@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
-import { renderJsonTemplate, renderTemplate } from '#services/notifications/template'
-import { headerValue } from '#services/notifications/header_value'
+import { renderJsonTemplate, renderTemplate } from '#services/alerts/template'
+import { headerValue } from '#services/alerts/header_value'
 import { decodeEncodedWords } from '#tests/helpers/mime'
-import type { AlertMessage } from '#services/notifications/message'
+import type { AlertMessage } from '#services/alerts/message'
 
 const message: AlertMessage = {
   uuid: '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60',

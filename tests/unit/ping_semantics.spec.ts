@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { tokenState } from '#tests/helpers/token_state'
-import { recordPing, type PingInput, type TokenState } from '#services/token_state'
+import { recordPing, type PingInput, type TokenState } from '#models/token_state'
 
 const T0 = new Date('2026-01-01T00:00:00Z')
 const T1 = new Date('2026-01-01T00:00:42Z')

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { emfLine } from '#services/queue_depth_metric'
+import { emfLine } from '#services/operations/queue_depth_metric'
 
 test.group('Ping-queue depth metric', () => {
   test('is a CloudWatch Embedded Metric Format line with the infra contract', ({ assert }) => {

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { tokenState } from '#tests/helpers/token_state'
-import { computeAlertAfter, displayStatus, nextExpected, recordPing } from '#services/token_state'
+import { computeAlertAfter, displayStatus, nextExpected, recordPing } from '#models/token_state'
 
 const state = tokenState
 

@@ -1,6 +1,13 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import { ago, crontabSchedule, duration, exactTime, period, schedule } from '#services/ui_format'
+import {
+  ago,
+  crontabSchedule,
+  duration,
+  exactTime,
+  period,
+  schedule,
+} from '#services/support/ui_format'
 
 const now = new Date('2025-06-02T12:00:00Z')
 const before = (seconds: number) => new Date(now.getTime() - seconds * 1000)

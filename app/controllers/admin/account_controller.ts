@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import UserAdminService from '#services/user_admin_service'
-import UserService from '#services/user_service'
+import UserService from '#services/accounts/user_service'
 import { fieldError } from '#exceptions/field_error'
 import { changePasswordValidator, userMessages } from '#validators/user'
 
@@ -27,7 +26,7 @@ export default class AccountController {
     })
     const changed =
       input &&
-      (await UserAdminService.changePassword(
+      (await UserService.changePassword(
         auth.getUserOrFail(),
         input.current_password,
         input.password

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ApiKeyService from '#services/api_key_service'
+import ApiKeyService from '#services/accounts/api_key_service'
 import { createApiKeyValidator } from '#validators/user'
 
 export default class ApiKeysController {

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ChannelService from '#services/channel_service'
+import ChannelService from '#services/alerts/channel_service'
 import {
   createChannelValidator,
   updateChannelValidator,
@@ -8,6 +8,7 @@ import {
 } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
 import { pageValidator } from '#validators/token'
+import { visibleChannel } from '#policies/visible'
 
 const PAGE_SIZE = 50
 const FORM = { kinds: CHANNEL_KINDS, limits: WEBHOOK_LIMITS }
@@ -38,12 +39,12 @@ export default class ChannelsController {
   }
 
   async edit({ bouncer, params, view }: HttpContext) {
-    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
+    const channel = await visibleChannel(bouncer, params.id, 'update')
     return view.render('pages/channels/form', { channel, ...FORM })
   }
 
   async update({ bouncer, params, request, response, session }: HttpContext) {
-    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
+    const channel = await visibleChannel(bouncer, params.id, 'update')
     const { name, config } = channelFormInput(request.all(), channel.kind)
     const changes = await updateChannelValidator.validate({ name, config })
     await ChannelService.update(channel, changes)
@@ -52,7 +53,7 @@ export default class ChannelsController {
   }
 
   async destroy({ bouncer, params, response, session }: HttpContext) {
-    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'delete')
+    const channel = await visibleChannel(bouncer, params.id, 'delete')
     await channel.delete()
     session.flash('success', `Channel "${channel.name}" deleted`)
     return response.redirect().toRoute('channels.index')

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenQueries from '#services/token_queries'
-import TokenActivity from '#services/token_activity'
+import TokenQueries from '#services/tokens/token_queries'
+import TokenActivity from '#services/tokens/token_activity'
 import { SORTS, STATUSES, dashboardFilterValidator, presentOnly } from '#validators/list_query'
 
 const PAGE_SIZE = 100

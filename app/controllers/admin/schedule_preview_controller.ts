@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { previewCron } from '#services/schedule_preview'
+import { previewCron } from '#services/tokens/schedule_preview'
 
 export default class SchedulePreviewController {
   /**

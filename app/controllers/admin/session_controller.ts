@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import SignInService, { type SignInResult } from '#services/sign_in_service'
+import SignInService, { type SignInResult } from '#services/accounts/sign_in_service'
 import { signInValidator } from '#validators/session'
 
 const minutes = (seconds: number) => Math.max(1, Math.ceil(seconds / 60))

@@ -1,12 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenService from '#services/token_service'
-import TokenQueries from '#services/token_queries'
-import PingService from '#services/ping_service'
-import TokenActivity from '#services/token_activity'
+import TokenService from '#services/tokens/token_service'
+import TokenQueries from '#services/tokens/token_queries'
+import PingService from '#services/tokens/ping_service'
+import TokenActivity from '#services/tokens/token_activity'
+import { visibleToken } from '#policies/visible'
 
 export default class TokenStatusController {
   async pause({ bouncer, params, response, session }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     await TokenService.pause(token)
     session.flash(
       'success',
@@ -16,7 +17,7 @@ export default class TokenStatusController {
   }
 
   async resume({ bouncer, params, response, session }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     await TokenService.resume(token)
     session.flash('success', `Token "${token.name}" resumed`)
     return response.redirect().toRoute('tokens.show', { id: token.uuid })
@@ -26,7 +27,7 @@ export default class TokenStatusController {
    * The Token's status, chart data, newest pings and Flips, which its page fetches every few seconds.
    */
   async live({ auth, bouncer, params, view }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const token = await visibleToken(bouncer, params.id)
     const pings = await PingService.list(
       auth.getUserOrFail(),
       { limit: TokenActivity.pingPage },

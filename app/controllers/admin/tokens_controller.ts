@@ -1,11 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenService from '#services/token_service'
-import TokenQueries from '#services/token_queries'
-import TokenActivity from '#services/token_activity'
-import PingService from '#services/ping_service'
+import TokenService from '#services/tokens/token_service'
+import TokenQueries from '#services/tokens/token_queries'
+import TokenActivity from '#services/tokens/token_activity'
+import PingService from '#services/tokens/ping_service'
 import { createTokenValidator, updateTokenValidator } from '#validators/token'
 import { cursorValidator, presentOnly } from '#validators/list_query'
 import { tokenFormInput, tokenFormMessages, tokenFormValues } from '#validators/token_form'
+import { visibleToken } from '#policies/visible'
 
 export default class TokensController {
   async create({ auth, session, view }: HttpContext) {
@@ -24,7 +25,7 @@ export default class TokensController {
   }
 
   async show({ auth, bouncer, params, request, view }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const token = await visibleToken(bouncer, params.id)
     const { cursor } = await cursorValidator.validate(presentOnly(request.qs()))
     const pings = await PingService.list(
       auth.getUserOrFail(),
@@ -47,14 +48,14 @@ export default class TokensController {
   }
 
   async edit({ bouncer, params, session, view }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     const channels = await TokenActivity.channelsOf(token.userId)
     const values = tokenFormValues(token, session.flashMessages.all())
     return view.render('pages/tokens/form', { token, channels, values })
   }
 
   async update({ bouncer, params, request, response, session }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     const changes = await updateTokenValidator.validate(tokenFormInput(request.all()), {
       messagesProvider: tokenFormMessages,
     })
@@ -64,7 +65,7 @@ export default class TokensController {
   }
 
   async destroy({ bouncer, params, response, session }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'delete')
+    const token = await visibleToken(bouncer, params.id, 'delete')
     await TokenService.remove(token)
     session.flash('success', `Token "${token.name}" deleted`)
     return response.redirect().toRoute('dashboard')

@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import UserService from '#services/user_service'
-import UserAdminService from '#services/user_admin_service'
+import UserService from '#services/accounts/user_service'
 import NotFoundException from '#exceptions/not_found_exception'
 import { createUserValidator, userChangeValidator, userMessages } from '#validators/user'
 
@@ -23,7 +22,7 @@ async function adminsOnly(bouncer: HttpContext['bouncer']) {
 export default class UsersController {
   async index({ bouncer, view }: HttpContext) {
     await adminsOnly(bouncer)
-    return view.render('pages/users/index', { users: await UserAdminService.list() })
+    return view.render('pages/users/index', { users: await UserService.list() })
   }
 
   async store({ bouncer, request, response, session }: HttpContext) {
@@ -39,7 +38,7 @@ export default class UsersController {
   async update({ auth, bouncer, params, request, response, session }: HttpContext) {
     await adminsOnly(bouncer)
     const { change } = await request.validateUsing(userChangeValidator)
-    const result = await UserAdminService.change(auth.getUserOrFail(), params.id, change)
+    const result = await UserService.change(auth.getUserOrFail(), params.id, change)
     if (result.ok) {
       session.flash('success', `${result.user.email} ${DONE[change]}`)
     } else {
@@ -53,7 +52,7 @@ export default class UsersController {
 
   async destroy({ auth, bouncer, params, response, session }: HttpContext) {
     await adminsOnly(bouncer)
-    const result = await UserAdminService.remove(auth.getUserOrFail(), params.id)
+    const result = await UserService.remove(auth.getUserOrFail(), params.id)
     if (result.ok) {
       session.flash('success', `${result.user.email} is deleted, with all they owned`)
     } else {

@@ -1,6 +1,6 @@
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys } from '#lib/redis_keys'
-import { PingPruner, type SweepResult } from '#services/ping_pruner'
+import { PingPruner, type SweepResult } from '#services/tokens/ping_pruner'
 
 /**
  * The scheduler's pruning sweep. It visits only Tokens with Pings since their

@@ -6,7 +6,7 @@ import { flushRedis } from '#tests/helpers/redis'
 import { recordPing } from '#tests/helpers/browser'
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys } from '#lib/redis_keys'
-import TokenRegistry from '#services/token_registry'
+import TokenRegistry from '#services/registry/token_registry'
 
 test.group('Admin UI: JSON and HTML fragments', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())

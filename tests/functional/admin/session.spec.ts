@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import config from '@adonisjs/core/services/config'
 import testUtils from '@adonisjs/core/services/test_utils'
-import SignInService from '#services/sign_in_service'
+import SignInService from '#services/accounts/sign_in_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 

@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
-import TokenActivity from '#services/token_activity'
-import TokenService from '#services/token_service'
+import TokenActivity from '#services/tokens/token_activity'
+import TokenService from '#services/tokens/token_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { TOKEN_TAGS_BACKFILL } from '../../../database/migrations/0023_create_token_tags_table.js'
 

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import User from '#models/user'
-import UserAdminService from '#services/user_admin_service'
+import UserService from '#services/accounts/user_service'
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys, slugField } from '#lib/redis_keys'
 import { makeToken, makeUser } from '#tests/helpers/factories'
@@ -13,15 +13,15 @@ test.group('User administration', (group) => {
 
   test('an admin cannot delete themselves, nor a User who does not exist', async ({ assert }) => {
     const admin = await makeUser({ isAdmin: true })
-    assert.deepEqual(await UserAdminService.remove(admin, String(admin.id)), {
+    assert.deepEqual(await UserService.remove(admin, String(admin.id)), {
       ok: false,
       error: 'self',
     })
-    assert.deepEqual(await UserAdminService.remove(admin, '999999999'), {
+    assert.deepEqual(await UserService.remove(admin, '999999999'), {
       ok: false,
       error: 'not_found',
     })
-    assert.deepEqual(await UserAdminService.remove(admin, '1 OR 1=1'), {
+    assert.deepEqual(await UserService.remove(admin, '1 OR 1=1'), {
       ok: false,
       error: 'not_found',
     })

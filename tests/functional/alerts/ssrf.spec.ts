@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import ChannelService from '#services/channel_service'
-import NotificationService from '#services/notification_service'
-import { isPrivateAddress, safeRequest } from '#services/notifications/safe_http'
+import ChannelService from '#services/alerts/channel_service'
+import Notifier from '#services/alerts/notifier'
+import { isPrivateAddress, safeRequest } from '#services/alerts/safe_http'
 import { makeUser } from '#tests/helpers/factories'
 import { startHttpReceiver } from '#tests/helpers/receivers'
 
@@ -83,7 +83,7 @@ test.group('Alerts: webhooks never reach private addresses unless allowed', (gro
         config: { url: receiver.url },
       })
       app.config.set('ngip.integrationsAllowPrivateIps', false)
-      const result = await NotificationService.sendTest(channel)
+      const result = await Notifier.sendTest(channel)
       assert.isFalse(result.ok)
       await channel.refresh()
       assert.match(channel.lastError ?? '', /INTEGRATIONS_ALLOW_PRIVATE_IPS/)

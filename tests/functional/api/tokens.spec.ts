@@ -278,7 +278,7 @@ test.group('API v1 tokens', (group) => {
     const first = await client.get('/api/v1/tokens').bearerToken(key)
     first.assertStatus(200)
     const { default: User } = await import('#models/user')
-    const { forgetApiKeys } = await import('#services/api_key_cache')
+    const { forgetApiKeys } = await import('#services/accounts/api_key_cache')
     for (const apiKey of await User.apiKeys.all(user)) {
       await User.apiKeys.delete(user, apiKey.identifier)
     }

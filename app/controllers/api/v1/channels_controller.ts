@@ -1,8 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ChannelService from '#services/channel_service'
+import ChannelService from '#services/alerts/channel_service'
 import ChannelTransformer from '#transformers/channel_transformer'
 import { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { pageValidator } from '#validators/token'
+import { visibleChannel } from '#policies/visible'
 
 /** Read-only keys see Channels without their credentials */
 function variantFor(auth: HttpContext['auth']) {
@@ -23,18 +24,18 @@ export default class ChannelsController {
   }
 
   async show({ auth, bouncer, params, serialize }: HttpContext) {
-    const channel = await ChannelService.findAuthorized(bouncer, params.id)
+    const channel = await visibleChannel(bouncer, params.id)
     return serialize(ChannelTransformer.transform(channel).useVariant(variantFor(auth)))
   }
 
   async update({ bouncer, params, request, serialize }: HttpContext) {
-    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'update')
+    const channel = await visibleChannel(bouncer, params.id, 'update')
     const changes = await request.validateUsing(updateChannelValidator)
     return serialize(ChannelTransformer.transform(await ChannelService.update(channel, changes)))
   }
 
   async destroy({ bouncer, params, response }: HttpContext) {
-    const channel = await ChannelService.findAuthorized(bouncer, params.id, 'delete')
+    const channel = await visibleChannel(bouncer, params.id, 'delete')
     await channel.delete()
     return response.noContent()
   }

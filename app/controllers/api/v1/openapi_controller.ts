@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import config from '@adonisjs/core/services/config'
 import { appUrl } from '#config/app'
-import { openApiDocument } from '#services/openapi/document'
-import { apiReference } from '#services/openapi/reference'
+import { openApiDocument } from '#services/api_docs/document'
+import { apiReference } from '#services/api_docs/reference'
 
 function document() {
   return openApiDocument(appUrl, { rateLimit: config.get<number>('ngip.apiRateLimit') })

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenQueries from '#services/token_queries'
-import PingService from '#services/ping_service'
+import PingService from '#services/tokens/ping_service'
 import PingTransformer from '#transformers/ping_transformer'
 import { createPingValidator, listPingsValidator } from '#validators/ping'
+import { visibleToken, visiblePing } from '#policies/visible'
 
 export default class PingsController {
   async index({ auth, request, serialize }: HttpContext) {
@@ -13,7 +13,7 @@ export default class PingsController {
 
   async store({ bouncer, request, response, serialize }: HttpContext) {
     const input = await request.validateUsing(createPingValidator)
-    const token = await TokenQueries.findAuthorized(bouncer, input.token, 'update')
+    const token = await visibleToken(bouncer, input.token, 'update')
     const ping = await PingService.record(token, input, {
       method: 'API',
       remoteAddr: request.ip(),
@@ -23,12 +23,12 @@ export default class PingsController {
   }
 
   async show({ bouncer, params, serialize }: HttpContext) {
-    const ping = await PingService.findAuthorized(bouncer, params.id)
+    const ping = await visiblePing(bouncer, params.id)
     return serialize(PingTransformer.transform(ping))
   }
 
   async destroy({ bouncer, params, response }: HttpContext) {
-    const ping = await PingService.findAuthorized(bouncer, params.id, 'delete')
+    const ping = await visiblePing(bouncer, params.id, 'delete')
     await ping.delete()
     return response.noContent()
   }

@@ -1,8 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import TokenService from '#services/token_service'
-import TokenQueries from '#services/token_queries'
+import TokenService from '#services/tokens/token_service'
+import TokenQueries from '#services/tokens/token_queries'
 import TokenTransformer from '#transformers/token_transformer'
 import { createTokenValidator, listTokensValidator, updateTokenValidator } from '#validators/token'
+import { visibleToken } from '#policies/visible'
 
 export default class TokensController {
   async index({ auth, request, serialize }: HttpContext) {
@@ -20,29 +21,29 @@ export default class TokensController {
   }
 
   async show({ bouncer, params, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id)
+    const token = await visibleToken(bouncer, params.id)
     return serialize(TokenTransformer.transform(token))
   }
 
   async update({ bouncer, params, request, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     const changes = await request.validateUsing(updateTokenValidator)
     return serialize(TokenTransformer.transform(await TokenService.update(token, changes)))
   }
 
   async destroy({ bouncer, params, response }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'delete')
+    const token = await visibleToken(bouncer, params.id, 'delete')
     await TokenService.remove(token)
     return response.noContent()
   }
 
   async pause({ bouncer, params, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     return serialize(TokenTransformer.transform(await TokenService.pause(token)))
   }
 
   async resume({ bouncer, params, serialize }: HttpContext) {
-    const token = await TokenQueries.findAuthorized(bouncer, params.id, 'update')
+    const token = await visibleToken(bouncer, params.id, 'update')
     return serialize(TokenTransformer.transform(await TokenService.resume(token)))
   }
 }

@@ -1,0 +1,66 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Token from '#models/token'
+import NotFoundException from '#exceptions/not_found_exception'
+import TokenPolicy from '#policies/token_policy'
+import ChannelPolicy from '#policies/channel_policy'
+import TokenQueries from '#services/tokens/token_queries'
+import ChannelService from '#services/alerts/channel_service'
+import PingService from '#services/tokens/ping_service'
+import TokenPingPages, { type PingFilters } from '#services/tokens/ping_pages'
+
+type Bouncer = HttpContext['bouncer']
+
+/*
+ * The records a request may act on. A missing record and another User's answer the same
+ * 404, so ids cannot be probed. The services find; the policies decide; this joins them for
+ * the controllers, so that no service knows about requests.
+ */
+
+export async function visibleToken(
+  bouncer: Bouncer,
+  uuid: string,
+  action: 'view' | 'update' | 'delete' = 'view',
+  withChannels = true
+) {
+  const token = await TokenQueries.find(uuid, withChannels)
+  if (!token || (await bouncer.with(TokenPolicy).denies(action, token))) {
+    throw new NotFoundException('Token')
+  }
+  return token
+}
+
+export async function visibleChannel(
+  bouncer: Bouncer,
+  id: string,
+  action: 'view' | 'update' | 'delete' = 'view'
+) {
+  const channel = await ChannelService.find(id)
+  if (!channel || (await bouncer.with(ChannelPolicy).denies(action, channel))) {
+    throw new NotFoundException('Channel')
+  }
+  return channel
+}
+
+export async function visiblePing(
+  bouncer: Bouncer,
+  id: string,
+  action: 'view' | 'delete' = 'view'
+) {
+  const ping = await PingService.find(id)
+  if (!ping || (await bouncer.with(TokenPolicy).denies(action, ping.token))) {
+    throw new NotFoundException('Ping')
+  }
+  return ping
+}
+
+/** A page of one Token's Pings, its owner checked by the same policy as the Token. */
+export async function visiblePingPage(bouncer: Bouncer, uuid: string, filters: PingFilters) {
+  const found = await TokenPingPages.page(uuid, filters)
+  if (
+    !found ||
+    (await bouncer.with(TokenPolicy).denies('view', { userId: found.ownerId } as Token))
+  ) {
+    throw new NotFoundException('Token')
+  }
+  return { itemsJson: found.itemsJson, meta: found.meta }
+}

@@ -1,0 +1,141 @@
+import User from '#models/user'
+import Token from '#models/token'
+import TokenRegistry from '#services/registry/token_registry'
+import hash from '@adonisjs/core/services/hash'
+import { forgetApiKeys } from '#services/accounts/api_key_cache'
+
+export type UserChange = 'make_admin' | 'remove_admin' | 'disable' | 'enable'
+export type UserChangeResult = { ok: true; user: User } | { ok: false; error: 'not_found' | 'self' }
+
+export type ApiKeyAccess = 'read-only' | 'read-write'
+
+/**
+ * Users and their API keys, for commands, the quick start and the admin UI:
+ * creating, changing and removing Users, and a person's own password.
+ */
+export default class UserService {
+  static async create(input: { email: string; password: string; isAdmin?: boolean }) {
+    const user = await User.create({
+      email: input.email.trim().toLowerCase(),
+      password: input.password,
+      isAdmin: input.isAdmin ?? false,
+      isDisabled: false,
+    })
+    // The edge lets this ping key provision Tokens (`?create=1`).
+    await TokenRegistry.trackUser(user)
+    return user
+  }
+
+  /**
+   * Gives the user a new ping key. The edge forgets the old one at once:
+   * slug ping URLs with it stop working, the same slugs answer under the new.
+   */
+  static async regeneratePingKey(user: User) {
+    const old = user.pingKey
+    user.pingKey = User.newPingKey()
+    await user.save()
+    await TokenRegistry.untrackUser({ pingKey: old })
+    if (!user.isDisabled) {
+      await TokenRegistry.trackUser(user)
+    }
+    const slugged = await Token.query()
+      .where('user_id', user.id)
+      .whereNotNull('slug')
+      .select('uuid', 'slug')
+    for (const token of slugged) {
+      await TokenRegistry.addSlugRoute({
+        uuid: token.uuid,
+        pingKey: user.pingKey,
+        slug: token.slug!,
+      })
+    }
+    return user.pingKey
+  }
+
+  static findByEmail(email: string) {
+    return User.findBy('email', email.trim().toLowerCase())
+  }
+
+  /**
+   * Creates an API key and returns its value, which is never shown again.
+   */
+  static async createApiKey(user: User, access: ApiKeyAccess, name: string) {
+    const abilities = access === 'read-only' ? ['read'] : ['read', 'write']
+    const key = await User.apiKeys.create(user, abilities, { name })
+    return key.value!.release()
+  }
+
+  static list() {
+    return User.query().orderBy('email')
+  }
+
+  /**
+   * Applies one change to another User; admins cannot lock themselves out.
+   */
+  static async change(actor: User, id: string, change: UserChange): Promise<UserChangeResult> {
+    const lockout = change === 'remove_admin' || change === 'disable'
+    const found = await this.#target(actor, id, lockout)
+    if (!found.ok) {
+      return found
+    }
+    const user = found.user
+    user.isAdmin = change === 'make_admin' ? true : change === 'remove_admin' ? false : user.isAdmin
+    user.isDisabled = change === 'disable' ? true : change === 'enable' ? false : user.isDisabled
+    await user.save()
+    // API keys of this User must see the change now, not after the cache's TTL.
+    forgetApiKeys()
+    // A disabled User's ping key no longer creates Tokens with ?create=1.
+    if (change === 'disable') {
+      await TokenRegistry.untrackUser(user)
+    } else if (change === 'enable') {
+      await TokenRegistry.trackUser(user)
+    }
+    return { ok: true, user }
+  }
+
+  /**
+   * Deletes another User with all they own (Tokens and their history,
+   * Channels, API keys), then takes their Tokens and ping key off the edge.
+   */
+  static async remove(actor: User, id: string): Promise<UserChangeResult> {
+    const found = await this.#target(actor, id, true)
+    if (!found.ok) {
+      return found
+    }
+    const user = found.user
+    const tokens = await Token.query().where('user_id', user.id).select('uuid')
+    await user.delete()
+    forgetApiKeys()
+    // after the commit: until tokens:sync, the edge would otherwise accept their pings
+    await TokenRegistry.untrackMany(tokens.map((token) => token.uuid))
+    await TokenRegistry.untrackUser(user)
+    return { ok: true, user }
+  }
+
+  /**
+   * The User an admin acts on, by id; never the admin themselves when the
+   * action would lock them out.
+   */
+  static async #target(actor: User, id: string, lockout: boolean): Promise<UserChangeResult> {
+    const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
+    if (!user) {
+      return { ok: false, error: 'not_found' }
+    }
+    if (lockout && user.id === actor.id) {
+      return { ok: false, error: 'self' }
+    }
+    return { ok: true, user }
+  }
+
+  /**
+   * Sets a new password after checking the current one.
+   */
+  static async changePassword(user: User, current: string, next: string) {
+    if (!(await hash.verify(user.password, current))) {
+      return false
+    }
+    user.password = next
+    await user.save()
+    return true
+  }
+}

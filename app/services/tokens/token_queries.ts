@@ -1,0 +1,96 @@
+import { ANY_CASE_UUID_RE } from '#lib/uuid'
+import type User from '#models/user'
+import Token from '#models/token'
+import Flip from '#models/flip'
+import { decodeCursor, decodeCursorKey, page } from '#services/support/cursor'
+import type { Infer } from '@vinejs/vine/types'
+import type { listTokensValidator, pageValidator } from '#validators/token'
+import type { TokenSort } from '#validators/list_query'
+import { STATUS_RANK, STATUS_SQL } from '#models/token_state'
+
+/** The API's filters, and the dashboard's order and owner (admins only). */
+type TokenFilters = Infer<typeof listTokensValidator> & {
+  sort?: TokenSort
+  owner?: number
+  withOwner?: boolean
+}
+type PageFilters = Infer<typeof pageValidator>
+
+const DEFAULT_LIMIT = 50
+
+/** Each order ends on the id, so that equal keys keep one order between pages. */
+const ORDER_SQL: Record<Exclude<TokenSort, 'newest'>, string> = {
+  status: `${STATUS_RANK}, name, id`,
+  name: 'name, id',
+  last_ping: 'last_ping_at DESC NULLS LAST, id DESC',
+}
+
+/**
+ * Token reads: one Token by UUID, lists with filters, Flips.
+ */
+export default class TokenQueries {
+  static async find(uuid: string, withChannels = true) {
+    if (!ANY_CASE_UUID_RE.test(uuid)) {
+      return null
+    }
+    const query = Token.query().where('uuid', uuid.toLowerCase())
+    return withChannels ? query.preload('channels').first() : query.first()
+  }
+
+  static async list(user: User, filters: TokenFilters) {
+    const limit = filters.limit ?? DEFAULT_LIMIT
+    const query = Token.query()
+      .preload('channels')
+      .limit(limit + 1)
+    if (!user.isAdmin) {
+      query.where('user_id', user.id)
+    } else if (filters.owner) {
+      query.where('user_id', filters.owner)
+    }
+    if (user.isAdmin && filters.withOwner) {
+      query.preload('user')
+    }
+    if (filters.sort && filters.sort !== 'newest') {
+      // Orders other than the newest page by offset: their keys are not unique.
+      const offset = filters.cursor
+        ? Number(decodeCursorKey(filters.cursor, /^o\d{1,9}$/).slice(1))
+        : 0
+      query.orderByRaw(ORDER_SQL[filters.sort]).offset(offset)
+      this.#filter(query, filters)
+      return page(await query, limit, () => `o${offset + limit}`)
+    }
+    query.orderBy('id', 'desc')
+    if (filters.cursor) {
+      query.where('id', '<', decodeCursor(filters.cursor))
+    }
+    this.#filter(query, filters)
+    return page(await query, limit)
+  }
+
+  static #filter(query: ReturnType<typeof Token.query>, filters: TokenFilters) {
+    for (const tag of typeof filters.tag === 'string' ? [filters.tag] : (filters.tag ?? [])) {
+      if (tag) {
+        query.whereRaw('? = ANY(tags)', [tag])
+      }
+    }
+    if (filters.q) {
+      const like = `%${filters.q.replace(/[\\%_]/g, '\\$&')}%`
+      query.where((q) => q.whereILike('name', like).orWhereILike('slug', like))
+    }
+    if (filters.status) {
+      query.whereRaw(STATUS_SQL[filters.status])
+    }
+  }
+
+  static async flips(token: Token, filters: PageFilters) {
+    const limit = filters.limit ?? DEFAULT_LIMIT
+    const query = Flip.query()
+      .where('token_id', token.id)
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+    if (filters.cursor) {
+      query.where('id', '<', decodeCursor(filters.cursor))
+    }
+    return page(await query, limit)
+  }
+}

@@ -1,0 +1,174 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type User from '#models/user'
+import Token from '#models/token'
+import Flip from '#models/flip'
+import Channel from '#models/channel'
+import TokenRegistry from '#services/registry/token_registry'
+import { fieldError } from '#exceptions/field_error'
+import type { FlipChange } from '#models/token_state'
+import { normaliseTags } from '#validators/token'
+import type { Infer } from '@vinejs/vine/types'
+import type { createTokenValidator, updateTokenValidator } from '#validators/token'
+
+export type TokenInput = Infer<typeof createTokenValidator>
+export type TokenChanges = Infer<typeof updateTokenValidator>
+
+/**
+ * Token changes shared by the REST API, the admin UI and commands; each
+ * status change writes its Flip in the same transaction.
+ */
+export default class TokenService {
+  /**
+   * Creates a Token, or with `unique` returns the user's existing Token with
+   * the same name or slug (`created: false`), as healthchecks does.
+   */
+  static async create(user: User, input: TokenInput) {
+    const existing = await this.#findSame(user, input)
+    if (existing) {
+      return { token: existing, created: false }
+    }
+    const channelIds = await this.#ownedChannels(user, input.channels)
+    await this.#assertSlugFree(user, input.slug ?? null)
+    const token = await db.transaction(async (trx) => {
+      const created = await Token.create(
+        {
+          userId: user.id,
+          name: input.name,
+          slug: input.slug ?? null,
+          tags: normaliseTags(input.tags) ?? [],
+          desc: input.desc ?? '',
+          // a schedule alone makes a cron Token, as healthchecks does
+          kind: input.kind ?? (input.schedule === undefined ? 'simple' : 'cron'),
+          timeout: input.timeout ?? 86400,
+          grace: input.grace ?? 3600,
+          schedule: input.schedule ?? '* * * * *',
+          tz: input.tz ?? 'UTC',
+          manualResume: input.manual_resume ?? false,
+          status: 'new',
+          nPings: 0,
+        },
+        { client: trx }
+      )
+      if (channelIds) {
+        await created.related('channels').sync(channelIds, true, trx)
+      }
+      return created
+    })
+    await TokenRegistry.track(token)
+    await token.load('channels')
+    return { token, created: true }
+  }
+
+  static async update(token: Token, changes: TokenChanges) {
+    const owner = await token.related('user').query().firstOrFail()
+    const channelIds = await this.#ownedChannels(owner, changes.channels)
+    if (changes.slug !== undefined && changes.slug !== token.slug) {
+      await this.#assertSlugFree(owner, changes.slug)
+    }
+    token.merge({
+      name: changes.name ?? token.name,
+      slug: changes.slug === undefined ? token.slug : changes.slug,
+      tags: normaliseTags(changes.tags) ?? token.tags,
+      desc: changes.desc ?? token.desc,
+      // as healthchecks: a schedule alone makes it cron, a timeout alone simple
+      kind:
+        changes.kind ??
+        (changes.schedule !== undefined
+          ? 'cron'
+          : changes.timeout !== undefined
+            ? 'simple'
+            : token.kind),
+      timeout: changes.timeout ?? token.timeout,
+      grace: changes.grace ?? token.grace,
+      schedule: changes.schedule ?? token.schedule,
+      tz: changes.tz ?? token.tz,
+      manualResume: changes.manual_resume ?? token.manualResume,
+    })
+    token.refreshAlertAfter()
+    await db.transaction(async (trx) => {
+      token.useTransaction(trx)
+      await token.save()
+      if (channelIds) {
+        await token.related('channels').sync(channelIds, true, trx)
+      }
+    })
+    await TokenRegistry.track(token)
+    await token.load('channels')
+    return token
+  }
+
+  static async remove(token: Token) {
+    await token.delete()
+    await TokenRegistry.untrack(token)
+  }
+
+  static async pause(token: Token) {
+    return this.#changeStatus(token, (t) => t.pause())
+  }
+
+  static async resume(token: Token) {
+    return this.#changeStatus(token, (t) => t.resume())
+  }
+
+  /**
+   * Writes a Flip for a status change, in the transaction of the change.
+   */
+  static async writeFlip(trx: TransactionClientContract, token: Token, flip: FlipChange) {
+    await Flip.create(
+      {
+        tokenId: token.id,
+        oldStatus: flip.oldStatus,
+        newStatus: flip.newStatus,
+        reason: flip.reason,
+      },
+      { client: trx }
+    )
+  }
+
+  static async #changeStatus(token: Token, change: (token: Token) => FlipChange | null) {
+    await db.transaction(async (trx) => {
+      const locked = await Token.query({ client: trx })
+        .where('id', token.id)
+        .forUpdate()
+        .firstOrFail()
+      const flip = change(locked)
+      if (flip) {
+        await locked.save()
+        await this.writeFlip(trx, locked, flip)
+      }
+      token.merge(locked.$attributes)
+    })
+    return token
+  }
+
+  static async #findSame(user: User, input: TokenInput) {
+    if (!input.unique?.length) {
+      return null
+    }
+    const query = Token.query().where('user_id', user.id).preload('channels')
+    query.where((q) => {
+      for (const field of input.unique!) {
+        q.orWhere(field, field === 'name' ? input.name : (input.slug ?? ''))
+      }
+    })
+    return query.orderBy('id').first()
+  }
+
+  static async #ownedChannels(user: User, ids: string[] | undefined) {
+    if (!ids) {
+      return null
+    }
+    const owned = await Channel.query().where('user_id', user.id).whereIn('id', ids).select('id')
+    if (owned.length !== ids.length) {
+      throw fieldError('channels', 'Every channel must be one of your Channels', 'exists')
+    }
+    return ids
+  }
+
+  static async #assertSlugFree(user: User, slug: string | null) {
+    if (slug && (await Token.query().where('user_id', user.id).where('slug', slug).first())) {
+      throw fieldError('slug', 'You have a Token with this slug already', 'unique')
+    }
+  }
+}
