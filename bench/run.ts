@@ -17,6 +17,15 @@ import { apiSection, edgeSection, ingestSection, lateSection, type Section } fro
 const NAMES = ['edge', 'ingest', 'api', 'late'] as const
 const wanted = new Set((process.env.BENCH_ONLY ?? NAMES.join(',')).split(','))
 
+// Not in the default run (minutes at 1 M Tokens): its own database, Redis DB and table.
+if (wanted.delete('scale')) {
+  const { scaleBench } = await import('./scale_bench.js')
+  await scaleBench()
+  if (wanted.size === 0) {
+    process.exit(0)
+  }
+}
+
 function print(sections: Section[]) {
   for (const [name, value] of sections.flatMap((section) => section.rows)) {
     console.log(`${name.padEnd(62)} ${value}`)
