@@ -126,11 +126,15 @@ async function seedTokens(client: pg.Client, total: number) {
   }
   log(`adding Tokens ${have + 1}..${total}`)
   const started = performance.now()
+  // ids follow n (the Pings and the pruning pick Tokens by id), also after a failed insert
+  await client.query(
+    "SELECT setval(pg_get_serial_sequence('tokens', 'id'), coalesce(max(id), 0) + 1, false) FROM tokens"
+  )
   await client.query(
     `INSERT INTO tokens (uuid, user_id, name, tags, status, timeout, grace, last_ping_at,
        last_start_at, alert_after, created_at, updated_at)
      SELECT gen_random_uuid(), (SELECT id FROM users WHERE email = $3),
-       'job ' || lpad(((n * 7919) % 1000003)::text, 7, '0'), ARRAY['team-' || n % 20],
+       'job ' || lpad(((n::bigint * 7919) % 1000003)::text, 7, '0'), ARRAY['team-' || n % 20],
        CASE WHEN m < 10 THEN 'down' WHEN m < 20 THEN 'paused' WHEN m < 70 THEN 'new' ELSE 'up' END,
        3600, CASE WHEN m BETWEEN 75 AND 79 THEN 7200 ELSE 600 END,
        CASE WHEN m < 70 AND m >= 20 THEN NULL ELSE now() - (n % 3600) * interval '1 second' END,
@@ -555,13 +559,15 @@ export async function scaleBench() {
     await prepareDatabase(env)
     await client.connect()
     // Tokens are added from scale to scale; a bigger table from an earlier run starts over.
-    const { rows: have } = await client.query('SELECT count(*)::int AS n FROM tokens')
-    if (have[0].n > Math.min(...SCALES)) {
+    const { rows: have } = await client.query(
+      'SELECT count(*)::int AS n, coalesce(min(id), 1)::int AS first FROM tokens'
+    )
+    if (have[0].first !== 1) {
+      log('starting over: the Tokens do not start at id 1')
+      await client.query('TRUNCATE tokens, pings, flips RESTART IDENTITY CASCADE')
+    } else if (have[0].n > Math.min(...SCALES)) {
       log('deleting the Tokens an earlier, bigger run added (the Pings stay)')
       await client.query('DELETE FROM tokens WHERE id > $1', [Math.min(...SCALES)])
-      await client.query(
-        "SELECT setval(pg_get_serial_sequence('tokens', 'id'), (SELECT max(id) FROM tokens))"
-      )
       await client.query('VACUUM ANALYZE tokens')
     }
     const rows: ScaleRow[] = []
