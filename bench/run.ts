@@ -1,11 +1,12 @@
 import { cpus } from 'node:os'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import { assertRepository, bench, ensureWrk, prepare } from './setup.js'
 import { edgeBench } from './edge_bench.js'
 import { ingestBench } from './ingest_bench.js'
 import { apiBench } from './api_bench.js'
 import { lateBench } from './late_bench.js'
+import { scaleSection } from './scale_bench.js'
 import { apiSection, edgeSection, ingestSection, lateSection, type Section } from './report.js'
 
 /**
@@ -33,6 +34,9 @@ function print(sections: Section[]) {
 }
 
 function writeResults(sections: Section[]) {
+  // The scale bench's table (BENCH_ONLY=scale) is kept as it was.
+  const resultsFile = new URL('RESULTS.md', import.meta.url)
+  const scale = existsSync(resultsFile) ? scaleSection(readFileSync(resultsFile, 'utf8')) : ''
   const table = sections.flatMap((section) =>
     section.rows.map(([name, value]) => `| ${name} | ${value} |`)
   )
@@ -54,7 +58,7 @@ ${notes.join('\n')}
 
 Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated), BENCH_SECONDS,
 BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS, BENCH_WORKER_NODE_ARGS).
-`
+${scale ? `\n${scale}\n` : ''}`
   )
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import { cpus, tmpdir } from 'node:os'
 import { Redis } from 'ioredis'
@@ -532,6 +532,43 @@ export function scaleTable(rows: ScaleRow[], load: SyncLoad | undefined) {
   return { lines, loadLine }
 }
 
+/** Where the scale table sits in bench/RESULTS.md; `pnpm bench` keeps it when it rewrites the rest. */
+export const SCALE_SECTION = { start: '<!-- scale -->', end: '<!-- /scale -->' }
+
+/** The scale section of an existing RESULTS.md, or ''. */
+export function scaleSection(results: string) {
+  const start = results.indexOf(SCALE_SECTION.start)
+  const end = results.indexOf(SCALE_SECTION.end)
+  return start >= 0 && end > start ? results.slice(start, end + SCALE_SECTION.end.length) : ''
+}
+
+function writeSection(lines: string[], loadLine: string) {
+  const file = new URL('RESULTS.md', import.meta.url)
+  const results = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n'
+  const section = [
+    SCALE_SECTION.start,
+    '## Scale',
+    '',
+    `Latest run of \`BENCH_ONLY=scale BENCH_SCALE=${SCALES.join(',')} pnpm bench\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, shared with other helpers' builds and tests while it ran: single figures move between runs).`,
+    '',
+    ...lines,
+    '',
+    loadLine,
+    `- ${fmt(PINGS)} Pings over the first ${fmt(PINGED_TOKENS)} Tokens (PING_LOG_LIMIT=${LIMIT}); Tokens seeded with \`generate_series\`: 1 % down, 1 % paused, 5 % new, 0.5 % in a run, 0.5 % in their grace, the rest up; one User owns them all, an admin sees them all.`,
+    '- Edge: compiled as in the image, the Token set in Redis, pings enqueued for real (no worker); Tokens picked at random from 100,000 of the set.',
+    "- Sync: `tokens:sync --json` (time of the sync alone, the command's boot excluded) after the Redis database was emptied, then again with the set in step (what the hourly check costs).",
+    `- Late detection: \`tokens:late --json\`, ${OVERDUE} Tokens overdue.`,
+    `- Web from its sources (TypeScript loader, NODE_ENV=production), ${SAMPLES} calls each after 5 warm-up ones over a kept-alive connection; dashboard = the whole HTML page (list of 100, tag list, owners).`,
+    '- Pruning: `pings:prune --json` with 1 % of the pinged Tokens holding 100 Pings past the limit and the rest pruned before (each counts 5,000 Pings ever); then `--full`, which visits every Token past the limit as the sweep did before (nothing left to delete).',
+    SCALE_SECTION.end,
+  ].join('\n')
+  const current = scaleSection(results)
+  writeFileSync(
+    file,
+    current ? results.replace(current, section) : `${results.trimEnd()}\n\n${section}\n`
+  )
+}
+
 export async function scaleBench() {
   const scope = await claimRunScope(bench.root, {
     ...process.env,
@@ -587,6 +624,7 @@ export async function scaleBench() {
         loadLine,
       ].join('\n')
     )
+    writeSection(lines, loadLine)
     return { rows, load, lines, loadLine }
   } finally {
     await client.end().catch(() => {})
