@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import { cpus, tmpdir } from 'node:os'
 import { Redis } from 'ioredis'
@@ -56,6 +57,8 @@ export interface SyncLoad {
   seconds: number
   perSecond: number
   non2xx: number
+  /** The edge's non-2xx answers while a sync ran and outside, from its metrics */
+  refused: { duringSyncs: number; outside: number }
   /** How long each scheduled sync during the load held its lock, ms */
   syncs: number[]
 }
@@ -216,10 +219,20 @@ async function setSample(client: pg.Client, count: number) {
   return file
 }
 
-async function startEdge(env: NodeJS.ProcessEnv, port: number) {
+async function startEdge(
+  env: NodeJS.ProcessEnv,
+  port: number,
+  metrics: { port: number; token: string }
+) {
   return startServer(
     [...EDGE_NODE_OPTIONS.split(' '), await buildEdge()],
-    { ...env, PING_PORT: String(port), PING_HOST: '127.0.0.1' },
+    {
+      ...env,
+      PING_PORT: String(port),
+      PING_HOST: '127.0.0.1',
+      PING_METRICS_PORT: String(metrics.port),
+      METRICS_TOKEN: metrics.token,
+    },
     'ping edge listening'
   )
 }
@@ -249,14 +262,34 @@ async function wrk(port: number, seconds: number, uuidFile: string) {
   }
 }
 
+/** The edge's answers other than 200/201 so far, from its metrics listener. */
+async function edgeRefusals(metrics: { port: number; token: string }) {
+  const response = await fetch(`http://127.0.0.1:${metrics.port}/metrics`, {
+    headers: { authorization: `Bearer ${metrics.token}` },
+  })
+  const text = await response.text()
+  let refused = 0
+  for (const match of text.matchAll(/^ngip_edge_pings_total\{answer="([a-z_]+)"\} (\d+)/gm)) {
+    refused += ['ok', 'created', 'preflight'].includes(match[1]) ? 0 : Number(match[2])
+  }
+  return refused
+}
+
 /**
- * Watches the sync lock: how long each sync that ran meanwhile held it.
+ * Watches the sync lock (how long each sync that ran meanwhile held it) and
+ * the edge's refusals, told apart by whether a sync ran: on this shared
+ * machine an edge under load misses its 100 ms Redis deadline now and then
+ * whatever Redis does, so the figure that speaks for the sync is the one
+ * while it runs, next to the one outside.
  */
-function watchSyncs(redis: Redis) {
+function watchSyncs(redis: Redis, metrics: { port: number; token: string }) {
   const held: number[] = []
+  const refused = { duringSyncs: 0, outside: 0 }
   let since = 0
   let stopped = false
   const done = (async () => {
+    let seen = await edgeRefusals(metrics)
+    let wasLocked = false
     while (!stopped) {
       const locked = (await redis.exists(redisKeys.syncLock)) === 1
       if (locked && since === 0) {
@@ -265,13 +298,17 @@ function watchSyncs(redis: Redis) {
         held.push(performance.now() - since)
         since = 0
       }
-      await sleep(10)
+      const now = await edgeRefusals(metrics)
+      refused[locked || wasLocked ? 'duringSyncs' : 'outside'] += now - seen
+      seen = now
+      wasLocked = locked
+      await sleep(20)
     }
   })()
   return async () => {
     stopped = true
     await done
-    return held
+    return { held, refused }
   }
 }
 
@@ -286,6 +323,7 @@ async function loadAcrossSyncs(
   env: NodeJS.ProcessEnv,
   redis: Redis,
   edgePort: number,
+  metrics: { port: number; token: string },
   uuidFile: string,
   tokens: number,
   seconds: number
@@ -301,13 +339,13 @@ async function loadAcrossSyncs(
     log(`edge under load for ${seconds} s spanning two scheduled syncs (starts in ${wait} s)`)
     await sleep(wait * 1000 - new Date().getMilliseconds())
     await redis.del(redisKeys.pings)
-    const watching = watchSyncs(redis)
+    const watching = watchSyncs(redis, metrics)
     const figures = await wrk(edgePort, Math.max(75, seconds), uuidFile)
-    const syncs = await watching()
+    const { held: syncs, refused } = await watching()
     log(
-      `  ${figures.perSecond.toFixed(0)} req/s, ${figures.non2xx} non-2xx; ${syncs.length} syncs held the lock ${syncs.map((ms) => ms.toFixed(0)).join(', ')} ms`
+      `  ${figures.perSecond.toFixed(0)} req/s, ${figures.non2xx} non-2xx (${refused.duringSyncs} while a sync ran, ${refused.outside} outside); ${syncs.length} syncs held the lock ${syncs.map((ms) => ms.toFixed(0)).join(', ')} ms`
     )
-    return { tokens, seconds: Math.max(75, seconds), ...figures, syncs }
+    return { tokens, seconds: Math.max(75, seconds), ...figures, refused, syncs }
   } finally {
     await stop(scheduler)
   }
@@ -445,14 +483,15 @@ async function measureScale(
 
   const uuidFile = await setSample(client, Math.min(total, 100_000))
   const edgePort = await freePort()
-  const edge = await startEdge(env, edgePort)
+  const metrics = { port: await freePort(), token: randomBytes(12).toString('hex') }
+  const edge = await startEdge(env, edgePort, metrics)
   let edgeFigures
   let load: SyncLoad | undefined
   try {
     edgeFigures = await wrk(edgePort, EDGE_SECONDS, uuidFile)
     log(`edge ${edgeFigures.perSecond.toFixed(0)} req/s, ${edgeFigures.non2xx} non-2xx`)
     if (loadSeconds > 0) {
-      load = await loadAcrossSyncs(env, redis, edgePort, uuidFile, total, loadSeconds)
+      load = await loadAcrossSyncs(env, redis, edgePort, metrics, uuidFile, total, loadSeconds)
     }
   } finally {
     await stop(edge)
@@ -527,7 +566,7 @@ export function scaleTable(rows: ScaleRow[], load: SyncLoad | undefined) {
     ),
   ]
   const loadLine = load
-    ? `- ${load.seconds} s edge load over ${fmt(load.tokens)} Tokens spanning ${load.syncs.length} scheduled syncs (the scheduler running, \`TOKENS_SYNC_INTERVAL_S=1\` so each minute's check is a full sync; the syncs held their lock ${load.syncs.map((ms) => fmt(ms)).join(' and ')} ms): ${fmt(load.perSecond)} req/s, **${load.non2xx} non-2xx**.`
+    ? `- ${load.seconds} s edge load over ${fmt(load.tokens)} Tokens spanning ${load.syncs.length} scheduled syncs (the scheduler running, \`TOKENS_SYNC_INTERVAL_S=1\` so each minute's check is a full sync; the syncs held their lock ${load.syncs.map((ms) => fmt(ms)).join(' and ')} ms): ${fmt(load.perSecond)} req/s, **${load.non2xx} non-2xx**, of which ${load.refused.duringSyncs} while a sync ran and ${load.refused.outside} outside (the edge's own count, polled every 20 ms).`
     : ''
   return { lines, loadLine }
 }
