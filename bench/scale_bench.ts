@@ -219,12 +219,16 @@ async function rearmPruning(client: pg.Client, perToken: number) {
 }
 
 /** OVERDUE up Tokens past their alert_after, for one late-detection pass. */
-async function armOverdue(client: pg.Client) {
-  // deadlines seeded a while ago may have passed since: due again within the hour
+/** Deadlines seeded a while ago may have passed since: due again within the hour. */
+async function refreshDeadlines(client: pg.Client) {
   await client.query(
     `UPDATE tokens SET alert_after = now() + (1800 + id % 1800) * interval '1 second'
      WHERE status = 'up' AND alert_after < now() + interval '10 minutes'`
   )
+}
+
+async function armOverdue(client: pg.Client) {
+  await refreshDeadlines(client)
   await client.query(
     `UPDATE tokens SET status = 'up', alert_after = now() - interval '1 minute', last_start_at = NULL
      WHERE id IN (SELECT id FROM tokens WHERE id % 1000 >= 100 ORDER BY id LIMIT $1)`,
@@ -492,6 +496,7 @@ async function measureScale(
   log(`--- ${total.toLocaleString('en')} Tokens ---`)
   await seedTokens(client, total)
   await seedPings(client)
+  await refreshDeadlines(client)
   await redis.flushdb()
   log('tokens:sync from an empty set')
   const fromEmpty = await sync(env)
