@@ -332,6 +332,10 @@ function watchSyncs(redis: Redis, metrics: { port: number; token: string }) {
   return async () => {
     stopped = true
     await done
+    if (since > 0) {
+      // still running when the load ended
+      held.push(performance.now() - since)
+    }
     return { held, refused }
   }
 }
