@@ -16,6 +16,7 @@ import {
   platformSection,
   type Section,
 } from './report.js'
+import { scaleSection } from './scale_bench.js'
 
 /**
  * `pnpm bench`: each benchmark prints its ratio to a baseline measured in the
@@ -28,6 +29,15 @@ import {
  */
 const NAMES = ['platform', 'edge', 'ingest', 'api', 'late'] as const
 const wanted = new Set((process.env.BENCH_ONLY ?? NAMES.join(',')).split(','))
+
+// Not in the default run (minutes at 1 M Tokens): its own database, Redis DB and table.
+if (wanted.delete('scale')) {
+  const { scaleBench } = await import('./scale_bench.js')
+  await scaleBench()
+  if (wanted.size === 0) {
+    process.exit(0)
+  }
+}
 
 function print(sections: Section[]) {
   for (const section of sections) {
@@ -47,6 +57,8 @@ function writeResults(sections: Section[]) {
   const file = new URL('RESULTS.md', import.meta.url)
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : ''
   const kept = previous.includes(KEPT) ? previous.slice(previous.indexOf(KEPT)) : `${KEPT}\n`
+  // The scale bench's table (BENCH_ONLY=scale) is kept as it was.
+  const scale = scaleSection(previous)
   const body = sections.map((section) =>
     [
       `## ${section.title}`,
@@ -74,7 +86,7 @@ Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separate
 BENCH_EDGE_ROUNDS, BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS,
 BENCH_WORKER_NODE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB).
 
-${kept}`
+${scale ? `${scale}\n\n` : ''}${kept}`
   )
 }
 

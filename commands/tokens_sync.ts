@@ -11,6 +11,9 @@ export default class TokensSync extends BaseCommand {
   @flags.number({ description: 'Tokens read from PostgreSQL a page (default 5000)' })
   declare pageSize?: number
 
+  @flags.boolean({ description: 'Print the outcome as one JSON line (with the time it took)' })
+  declare json: boolean
+
   async run() {
     if (this.pageSize !== undefined && (!Number.isInteger(this.pageSize) || this.pageSize < 1)) {
       this.logger.error('--page-size must be a whole number of at least 1')
@@ -18,10 +21,11 @@ export default class TokensSync extends BaseCommand {
       return
     }
     let reported = -1
+    const started = performance.now()
     const result = await TokenRegistry.sync({
       pageSize: this.pageSize,
       onProgress: ({ phase, checked, total }) => {
-        if (phase !== 'tokens' || total === 0) {
+        if (this.json || phase !== 'tokens' || total === 0) {
           return
         }
         const tenth = Math.floor((checked / total) * 10)
@@ -31,6 +35,10 @@ export default class TokensSync extends BaseCommand {
         }
       },
     })
+    if (this.json) {
+      console.log(JSON.stringify({ ...result, busy: !result, ms: performance.now() - started }))
+      return
+    }
     if (!result) {
       this.logger.info('Another tokens:sync is running; this one stops without changes')
       return

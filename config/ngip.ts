@@ -11,6 +11,12 @@ const ngipConfig = {
   pingBodyLimit: env.get('PING_BODY_LIMIT', 10_000),
   pingRateLimit: env.get('PING_RATE_LIMIT', 0),
   pingLogLimit: env.get('PING_LOG_LIMIT', 1000),
+  /**
+   * Seconds between the scheduler's full checks of the edge's Token set
+   * against PostgreSQL. Writes keep the set in step; the check is a safety
+   * net (and runs within a minute when Redis restarted empty).
+   */
+  tokensSyncIntervalS: env.get('TOKENS_SYNC_INTERVAL_S', 3600),
   integrationsAllowPrivateIps: env.get('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
   notifications: {
     /** First retry delay of a failed delivery; doubles on each retry */

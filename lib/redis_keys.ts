@@ -13,6 +13,10 @@ export const redisKeys = {
   pingKeys: 'ngip:ping_keys',
   /** Lock held by the running `tokens:sync` (one at a time). */
   syncLock: 'ngip:tokens:sync_lock',
+  /** When the last full `tokens:sync` started (ms since epoch); gone after Redis lost its data. */
+  syncedAt: 'ngip:tokens:synced_at',
+  /** PING_LOG_LIMIT of the last pruning sweep; a lower limit makes the next sweep visit all. */
+  pruneLimit: 'ngip:pings:prune_limit',
   /** Prefix of the per-Token counters of PING_RATE_LIMIT (one key a Token, 60 s). */
   ratePrefix: 'ngip:rate:',
   /** Stream of accepted pings, drained by the worker. */

@@ -53,6 +53,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   INGEST_BATCH_SIZE: Env.schema.number.optional(),
   /** Set by `pnpm start` and the image's `small` command: full, or small (all-in-one) */
   NGIP_MODE: Env.schema.enum.optional(['full', 'small'] as const),
+  TOKENS_SYNC_INTERVAL_S: Env.schema.number.optional(),
   INGEST_CLAIM_IDLE_MS: Env.schema.number.optional(),
   INGEST_PARALLEL: Env.schema.number.optional(),
   INGEST_LAG_DEGRADED_S: Env.schema.number.optional(),

@@ -7,7 +7,7 @@
 import scheduler from 'adonisjs-scheduler/services/main'
 import LateDetector from '#services/tokens/late_detector'
 import { pruneFlips } from '#services/tokens/flip_pruner'
-import { PingPruner } from '#services/tokens/ping_pruner'
+import { sweepPings } from '#services/tokens/ping_sweep'
 import config from '@adonisjs/core/services/config'
 import TokenRegistry from '#services/registry/token_registry'
 import outageLog from '#services/operations/outages'
@@ -39,12 +39,21 @@ scheduler
   .withoutOverlapping()
 
 /**
- * Redis keeps nothing on disk on small installs; check the edge's Token set
- * against the database regularly so a restarted Redis never turns valid pings
- * into 404s for long. Writes keep it in step between checks; the check diffs in
- * small steps and one runs at a time (a Redis lock across processes).
+ * Every write path updates the edge's Token set at once; the full check
+ * against the database is a safety net. Each minute we look whether it is due
+ * (TOKENS_SYNC_INTERVAL_S, an hour by default) or Redis lost its keys (the
+ * marker a sync leaves is gone), so a restarted Redis never turns valid pings
+ * into 404s for long. The check diffs in small steps; one runs at a time
+ * (here and, by a Redis lock, across processes).
  */
-scheduler.call(guarded('tokens sync', () => TokenRegistry.sync())).everyMinute()
+scheduler
+  .call(
+    guarded('tokens sync', () =>
+      TokenRegistry.syncIfDue(config.get<number>('ngip.tokensSyncIntervalS'))
+    )
+  )
+  .everyMinute()
+  .withoutOverlapping()
 
 /**
  * Flips are kept 93 days.
@@ -56,11 +65,12 @@ scheduler
 
 /**
  * The worker prunes the Tokens it ingests for; this sweep reaches the rest
- * (idle Tokens, a lowered PING_LOG_LIMIT).
+ * (a worker stopped before its pass, a lowered PING_LOG_LIMIT). It visits
+ * only Tokens with Pings since their last pruning, so it is cheap to run
+ * hourly: after it, no Token holds more than the limit and the Pings of
+ * batches stored during the pass.
  */
 scheduler
-  .call(
-    guarded('ping pruning', () => new PingPruner(config.get<number>('ngip.pingLogLimit')).sweep())
-  )
-  .daily()
+  .call(guarded('ping pruning', () => sweepPings(config.get<number>('ngip.pingLogLimit'))))
+  .hourly()
   .withoutOverlapping()

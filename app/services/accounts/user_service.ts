@@ -107,9 +107,7 @@ export default class UserService {
     await user.delete()
     forgetApiKeys()
     // after the commit: until tokens:sync, the edge would otherwise accept their pings
-    for (const token of tokens) {
-      await TokenRegistry.untrack(token)
-    }
+    await TokenRegistry.untrackMany(tokens.map((token) => token.uuid))
     await TokenRegistry.untrackUser(user)
     return { ok: true, user }
   }

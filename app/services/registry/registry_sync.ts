@@ -257,6 +257,7 @@ export async function syncRegistry(
     for (const token of changed) {
       await track({ uuid: token.uuid, slug: token.slug, userId: token.user_id })
     }
+    await redis.set(redisKeys.syncedAt, String(since.getTime()))
     return { tokens: checked, added, removed }
   })
 }

@@ -43,6 +43,7 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 `
 
 const KEYS = [redisKeys.tokens, redisKeys.slugs, redisKeys.slugOf] as const
+const UNTRACK_CHUNK = 1000
 
 /**
  * Keeps what the ping edge reads in Redis in step with PostgreSQL: the set of
@@ -82,6 +83,24 @@ export default class TokenRegistry {
   }
 
   /**
+   * Called after many Tokens are deleted at once (a User's): pipelined, a
+   * round trip for each thousand instead of one a Token.
+   */
+  static async untrackMany(uuids: string[]) {
+    for (let start = 0; start < uuids.length; start += UNTRACK_CHUNK) {
+      const batch = redis.pipeline()
+      for (const uuid of uuids.slice(start, start + UNTRACK_CHUNK)) {
+        batch.eval(REMOVE_SCRIPT, KEYS.length, ...KEYS, uuid)
+      }
+      const results = await batch.exec()
+      const failed = results?.find(([error]) => error)
+      if (failed) {
+        throw failed[0]
+      }
+    }
+  }
+
+  /**
    * Called after a User is created: their ping key may provision Tokens.
    */
   static async trackUser(user: { pingKey: string }) {
@@ -98,5 +117,22 @@ export default class TokenRegistry {
    */
   static sync(options: SyncOptions = {}): Promise<SyncResult | null> {
     return syncRegistry(options, (token) => this.track(token))
+  }
+
+  /**
+   * The scheduler's safety net. Every write path updates the edge's keys at
+   * once, so a full sync is due only every `intervalS`, or at once when the
+   * marker a sync leaves is gone (Redis restarted empty or was flushed).
+   * Returns what it did.
+   */
+  static async syncIfDue(
+    intervalS: number,
+    now = Date.now()
+  ): Promise<'fresh' | 'synced' | 'busy'> {
+    const last = Number(await redis.get(redisKeys.syncedAt))
+    if (last > 0 && now - last < intervalS * 1000) {
+      return 'fresh'
+    }
+    return (await this.sync()) ? 'synced' : 'busy'
   }
 }

@@ -1,10 +1,62 @@
 import db from '@adonisjs/lucid/services/db'
 
+/** A Token to prune and its `n_pings` when it was read (every Ping up to it is committed). */
+export interface PruneTarget {
+  id: number
+  nPings: number
+}
+
+export interface SweepResult {
+  /** Tokens the sweep pruned (or found within the limit) */
+  visited: number
+  deleted: number
+}
+
+/**
+ * One statement for a group of Tokens: each Token's cut is its Ping `limit`
+ * places from the newest, and at most `chunk` of its older Pings go a round.
+ * Answers how many went for each Token, so the caller repeats only for those
+ * that had more.
+ */
+const PRUNE_SQL = `
+  WITH cut AS (
+    SELECT t.id AS token_id, c.id AS cut_id
+    FROM unnest(?::bigint[]) AS t(id)
+    CROSS JOIN LATERAL (
+      SELECT p.id FROM pings p WHERE p.token_id = t.id ORDER BY p.id DESC OFFSET ? LIMIT 1
+    ) c
+  ), gone AS (
+    DELETE FROM pings WHERE id IN (
+      SELECT d.id FROM cut CROSS JOIN LATERAL (
+        SELECT p.id FROM pings p
+        WHERE p.token_id = cut.token_id AND p.id <= cut.cut_id
+        ORDER BY p.id LIMIT ?
+      ) d
+    )
+    RETURNING token_id
+  )
+  SELECT token_id, count(*)::int AS n FROM gone GROUP BY token_id`
+
+/**
+ * Records that each Token held at most the limit once its first `n` Pings
+ * were in. Rows are locked in id order, as ingest locks them, so the two
+ * queue instead of deadlocking; a later, higher mark is never lowered.
+ */
+const MARK_SQL = `
+  WITH v AS (SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS v(id, n)),
+  locked AS (
+    SELECT t.id FROM tokens t WHERE t.id IN (SELECT id FROM v) ORDER BY t.id FOR NO KEY UPDATE
+  )
+  UPDATE tokens t SET n_pings_pruned = GREATEST(t.n_pings_pruned, v.n)
+  FROM v, locked WHERE t.id = v.id AND locked.id = v.id`
+
 /**
  * Bounded history: each Token keeps its last `limit` Pings. The worker tells
  * the pruner which Tokens got Pings; a Token is pruned once it has `slack`
- * more than the limit, in small DELETEs outside the ingest transaction, so
- * pruning never holds a lock that ingest waits for.
+ * more than the limit, a group of Tokens a statement, outside the ingest
+ * transaction, so pruning never holds a lock that ingest waits for long.
+ * Each pruning leaves its mark on the Token (`n_pings_pruned`), so the
+ * scheduler's sweep visits only Tokens with Pings since.
  */
 export class PingPruner {
   /** n_pings of each Token when it was last pruned by this worker */
@@ -14,12 +66,15 @@ export class PingPruner {
 
   constructor(
     readonly limit: number,
-    readonly chunkSize = 1000
+    /** Pings of one Token deleted a statement at most */
+    readonly chunkSize = 1000,
+    /** Tokens pruned a statement */
+    readonly groupSize = 50
   ) {
     this.slack = Math.max(1, Math.min(100, Math.ceil(limit / 10)))
   }
 
-  note(touched: { id: number; nPings: number }[]) {
+  note(touched: PruneTarget[]) {
     if (this.limit <= 0) {
       return
     }
@@ -36,62 +91,91 @@ export class PingPruner {
   }
 
   /**
-   * Prunes the Tokens that are due, one small DELETE at a time. Returns the
-   * number of Pings deleted.
+   * Prunes the Tokens that are due, a group at a time. Returns the number of
+   * Pings deleted.
    */
   async run(): Promise<number> {
     let deleted = 0
-    for (const [id, nPings] of this.#due) {
-      this.#due.delete(id)
-      deleted += await this.prune(id)
-      this.#prunedAt.set(id, nPings)
+    while (this.#due.size > 0) {
+      const group: PruneTarget[] = []
+      for (const [id, nPings] of this.#due) {
+        group.push({ id, nPings })
+        this.#due.delete(id)
+        if (group.length === this.groupSize) {
+          break
+        }
+      }
+      deleted += await this.pruneMany(group)
+      for (const { id, nPings } of group) {
+        this.#prunedAt.set(id, nPings)
+      }
     }
     return deleted
   }
 
   async prune(tokenId: number): Promise<number> {
-    const cut = await db.rawQuery(
-      'SELECT id FROM pings WHERE token_id = ? ORDER BY id DESC OFFSET ? LIMIT 1',
-      [tokenId, this.limit]
-    )
-    if (cut.rows.length === 0) {
-      return 0
-    }
-    const lastId = cut.rows[0].id
-    let total = 0
-    for (;;) {
-      const result = await db.rawQuery(
-        `DELETE FROM pings WHERE id IN (
-           SELECT id FROM pings WHERE token_id = ? AND id <= ? ORDER BY id LIMIT ?)`,
-        [tokenId, lastId, this.chunkSize]
-      )
-      total += result.rowCount ?? 0
-      if ((result.rowCount ?? 0) < this.chunkSize) {
-        return total
-      }
-    }
+    const row = await db.from('tokens').where('id', tokenId).select('n_pings').first()
+    return row ? this.pruneMany([{ id: tokenId, nPings: Number(row.n_pings) }]) : 0
   }
 
   /**
-   * The scheduler's sweep: prunes every Token that may hold more than the
-   * limit, so Tokens that stopped getting Pings (or a lowered limit) are
-   * covered too. Returns the number of Pings deleted.
+   * Trims each Token to its last `limit` Pings and marks it pruned up to the
+   * `nPings` given. Returns the number of Pings deleted.
    */
-  async sweep(): Promise<number> {
-    let lastId = 0
+  async pruneMany(tokens: PruneTarget[]): Promise<number> {
+    if (tokens.length === 0 || this.limit <= 0) {
+      return 0
+    }
+    let pending = tokens.map((token) => token.id)
     let deleted = 0
+    while (pending.length > 0) {
+      const result = await db.rawQuery(PRUNE_SQL, [pending, this.limit, this.chunkSize])
+      const full: number[] = []
+      for (const { token_id: tokenId, n } of result.rows as { token_id: string; n: number }[]) {
+        deleted += n
+        if (n >= this.chunkSize) {
+          full.push(Number(tokenId))
+        }
+      }
+      pending = full
+    }
+    await db.rawQuery(MARK_SQL, [
+      tokens.map((token) => token.id),
+      tokens.map((token) => token.nPings),
+    ])
+    return deleted
+  }
+
+  /**
+   * The scheduler's sweep: reaches Tokens the worker did not prune (idle
+   * since, a worker stopped before its pass). It visits only Tokens past the
+   * limit with Pings since their last pruning, unless `full` (after
+   * PING_LOG_LIMIT was lowered), which visits every Token past the limit.
+   */
+  async sweep(options: { full?: boolean } = {}): Promise<SweepResult> {
+    const result: SweepResult = { visited: 0, deleted: 0 }
+    if (this.limit <= 0) {
+      return result
+    }
+    const dirty = options.full ? '' : 'n_pings > n_pings_pruned AND'
+    let lastId = 0
     for (;;) {
-      const tokens = await db.rawQuery(
-        'SELECT id FROM tokens WHERE n_pings > ? AND id > ? ORDER BY id LIMIT 500',
+      const page = await db.rawQuery(
+        `SELECT id, n_pings FROM tokens WHERE ${dirty} n_pings > ? AND id > ? ORDER BY id LIMIT 500`,
         [this.limit, lastId]
       )
-      if (tokens.rows.length === 0 || this.limit <= 0) {
-        return deleted
+      const tokens: PruneTarget[] = page.rows.map((row: { id: string; n_pings: string }) => ({
+        id: Number(row.id),
+        nPings: Number(row.n_pings),
+      }))
+      if (tokens.length === 0) {
+        return result
       }
-      for (const { id } of tokens.rows) {
-        deleted += await this.prune(Number(id))
-        lastId = Number(id)
+      for (let start = 0; start < tokens.length; start += this.groupSize) {
+        result.deleted += await this.pruneMany(tokens.slice(start, start + this.groupSize))
       }
+      result.visited += tokens.length
+      lastId = tokens[tokens.length - 1].id
     }
   }
 }

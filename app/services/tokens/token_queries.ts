@@ -7,6 +7,7 @@ import type { Infer } from '@vinejs/vine/types'
 import type { listTokensValidator, pageValidator } from '#validators/token'
 import type { TokenSort } from '#validators/list_query'
 import { STATUS_RANK, STATUS_SQL } from '#models/token_state'
+import { statusOrderIds } from '#services/tokens/status_order'
 
 /** The API's filters, and the dashboard's order and owner (admins only). */
 type TokenFilters = Infer<typeof listTokensValidator> & {
@@ -42,11 +43,14 @@ export default class TokenQueries {
     const query = Token.query()
       .preload('channels')
       .limit(limit + 1)
-    if (!user.isAdmin) {
-      query.where('user_id', user.id)
-    } else if (filters.owner) {
-      query.where('user_id', filters.owner)
+    const scope = (scoped: ReturnType<typeof Token.query>) => {
+      if (!user.isAdmin) {
+        scoped.where('user_id', user.id)
+      } else if (filters.owner) {
+        scoped.where('user_id', filters.owner)
+      }
     }
+    scope(query)
     if (user.isAdmin && filters.withOwner) {
       query.preload('user')
     }
@@ -55,6 +59,20 @@ export default class TokenQueries {
       const offset = filters.cursor
         ? Number(decodeCursorKey(filters.cursor, /^o\d{1,9}$/).slice(1))
         : 0
+      if (filters.sort === 'status') {
+        const ids = await statusOrderIds(
+          (group) => {
+            scope(group)
+            this.#filter(group, filters)
+          },
+          offset + limit + 1
+        )
+        const shown = ids.slice(offset)
+        const tokens = await query.whereIn('id', shown)
+        const found = new Map(tokens.map((token) => [token.id, token]))
+        const ordered = shown.flatMap((id) => found.get(id) ?? [])
+        return page(ordered, limit, () => `o${offset + limit}`)
+      }
       query.orderByRaw(ORDER_SQL[filters.sort]).offset(offset)
       this.#filter(query, filters)
       return page(await query, limit, () => `o${offset + limit}`)

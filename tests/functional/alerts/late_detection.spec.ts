@@ -194,7 +194,8 @@ test.group('Alerts: schedules and retention', (group) => {
     }
     idle.nPings = 8
     await idle.save()
-    assert.equal(await new PingPruner(5).sweep(), 3)
+    const swept = await new PingPruner(5).sweep()
+    assert.equal(swept.deleted, 3)
     const left = await Ping.query().where('token_id', idle.id).orderBy('id')
     assert.lengthOf(left, 5)
   })
