@@ -19,6 +19,11 @@ export function tokenState(overrides: Partial<TokenState> = {}): TokenState {
     lastStartAt: null,
     lastStartRid: null,
     alertAfter: null,
+    snoozeUntil: null,
+    maintenanceSchedule: '',
+    maintenanceMinutes: 0,
+    maintenanceTz: 'UTC',
+    quietUntil: null,
     ...overrides,
   }
 }
