@@ -127,6 +127,22 @@ export default class Token extends BaseModel {
   @manyToMany(() => Channel, { pivotTable: 'token_channels' })
   declare channels: ManyToMany<typeof Channel>
 
+  /** The Tokens this one depends on: while one is down, this one's downs notify nobody */
+  @manyToMany(() => Token, {
+    pivotTable: 'token_dependencies',
+    pivotForeignKey: 'child_id',
+    pivotRelatedForeignKey: 'parent_id',
+  })
+  declare parents: ManyToMany<typeof Token>
+
+  /** The Tokens that depend on this one */
+  @manyToMany(() => Token, {
+    pivotTable: 'token_dependencies',
+    pivotForeignKey: 'parent_id',
+    pivotRelatedForeignKey: 'child_id',
+  })
+  declare children: ManyToMany<typeof Token>
+
   /**
    * The fields the status rules work on (token_state.ts).
    */

@@ -34,13 +34,14 @@ export default class TokenQueries {
       return null
     }
     const query = Token.query().where('uuid', uuid.toLowerCase())
-    return withChannels ? query.preload('channels').first() : query.first()
+    return withChannels ? query.preload('channels').preload('parents').first() : query.first()
   }
 
   static async list(user: User, filters: TokenFilters) {
     const limit = filters.limit ?? DEFAULT_LIMIT
     const query = Token.query()
       .preload('channels')
+      .preload('parents')
       .limit(limit + 1)
     if (!user.isAdmin) {
       query.where('user_id', user.id)
