@@ -22,6 +22,8 @@ function seconds(amount: unknown, unit: unknown) {
 export function tokenFormInput(body: FormBody) {
   const kind = body.kind === 'cron' ? 'cron' : 'simple'
   const channels = body.channels ?? []
+  const parents = body.depends_on ?? []
+  const minutes = body.maintenance_minutes
   return {
     name: body.name,
     slug: body.slug ?? null,
@@ -31,6 +33,10 @@ export function tokenFormInput(body: FormBody) {
     grace: seconds(body.grace, body.grace_unit),
     manual_resume: body.manual_resume === 'on' || body.manual_resume === 'true',
     channels: Array.isArray(channels) ? channels : [channels],
+    maintenance_schedule: body.maintenance_schedule || null,
+    maintenance_minutes: minutes === undefined || minutes === '' ? 0 : minutes,
+    maintenance_tz: body.maintenance_tz || 'UTC',
+    depends_on: Array.isArray(parents) ? parents : [parents],
     ...(kind === 'cron'
       ? { schedule: body.schedule ?? '', tz: body.tz ?? 'UTC' }
       : { timeout: seconds(body.timeout, body.timeout_unit) }),
@@ -66,6 +72,10 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'tags.maxLength': 'Too many tags',
   'channels.*.regex': 'Pick Channels from the list',
+  'maintenance_schedule.cron': 'Enter a cron expression with five fields, such as 0 2 * * 0',
+  'maintenance_minutes.range': 'A window lasts between 0 minutes and 7 days',
+  'maintenance_tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
+  'depends_on.*.regex': 'Pick Tokens from the list',
 })
 
 interface FormToken {
@@ -80,6 +90,10 @@ interface FormToken {
   tz: string
   manualResume: boolean
   channels?: { id: string }[]
+  maintenanceSchedule?: string
+  maintenanceMinutes?: number
+  maintenanceTz?: string
+  parents?: { uuid: string }[]
 }
 
 /**
@@ -103,6 +117,10 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
     tz: token?.tz ?? 'UTC',
     manual_resume: token?.manualResume ?? false,
     channels: token?.channels?.map((channel) => channel.id) ?? [],
+    maintenance_schedule: token?.maintenanceSchedule ?? '',
+    maintenance_minutes: token?.maintenanceMinutes ?? 60,
+    maintenance_tz: token?.maintenanceTz ?? 'UTC',
+    depends_on: token?.parents?.map((parent) => parent.uuid) ?? [],
   }
   if (flashed.kind === undefined) {
     return values
@@ -112,5 +130,6 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
   }
   values.manual_resume = flashed.manual_resume === 'on'
   values.channels = [flashed.channels ?? []].flat()
+  values.depends_on = [flashed.depends_on ?? []].flat()
   return values
 }

@@ -29,6 +29,10 @@ test.group('Admin UI forms', () => {
       grace: 600,
       manual_resume: true,
       channels: [],
+      maintenance_schedule: null,
+      maintenance_minutes: 0,
+      maintenance_tz: 'UTC',
+      depends_on: [],
       timeout: 5400,
     })
     const cron = tokenFormInput({ name: 'x', kind: 'cron', grace: null, channels: 'a' })
