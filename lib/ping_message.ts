@@ -119,7 +119,9 @@ function exitStatus(value: unknown): number | null {
 }
 
 function snoozeMinutes(value: unknown): number | null {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= SNOOZE_MINUTES.max
+  return Number.isInteger(value) &&
+    (value as number) >= 0 &&
+    (value as number) <= SNOOZE_MINUTES.max
     ? (value as number)
     : null
 }

@@ -73,11 +73,7 @@ const tokenFields = {
     .optional(),
   /** A scheduled maintenance window: opens at each fire of this cron line; null for none */
   maintenance_schedule: vine.string().trim().maxLength(100).use(cronRule()).nullable().optional(),
-  maintenance_minutes: vine
-    .number()
-    .withoutDecimals()
-    .range([0, MAX_WINDOW_MINUTES])
-    .optional(),
+  maintenance_minutes: vine.number().withoutDecimals().range([0, MAX_WINDOW_MINUTES]).optional(),
   maintenance_tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
   /** The Tokens this one depends on (their ids); cycles are refused */
   depends_on: vine

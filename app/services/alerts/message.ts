@@ -59,7 +59,9 @@ export function textOf(message: AlertMessage) {
     lines.push(`Exit status: ${message.exitStatus}`)
   }
   if (message.silencedChildren.length > 0) {
-    lines.push(`Also down, not notified (they depend on it): ${message.silencedChildren.join(', ')}`)
+    lines.push(
+      `Also down, not notified (they depend on it): ${message.silencedChildren.join(', ')}`
+    )
   }
   if (message.body) {
     lines.push('', message.body.slice(0, 1000))

@@ -113,7 +113,10 @@ export default class TokenActivity {
 
   /** The owner's other Tokens, which the form offers as parents. */
   static parentChoices(ownerId: number, exceptId: number | null) {
-    const query = Token.query().where('user_id', ownerId).orderBy('name').select('id', 'uuid', 'name')
+    const query = Token.query()
+      .where('user_id', ownerId)
+      .orderBy('name')
+      .select('id', 'uuid', 'name')
     return exceptId === null ? query : query.whereNot('id', exceptId)
   }
 }

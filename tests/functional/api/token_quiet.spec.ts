@@ -91,7 +91,8 @@ test.group('API v1 tokens: snooze, maintenance windows, dependencies', (group) =
     const set = await patch(a.uuid, [b.uuid])
     set.assertStatus(200)
     assert.deepEqual(set.body().data.depends_on, [b.uuid])
-    ;(await patch(b.uuid, [c.uuid])).assertStatus(200)
+    const chained = await patch(b.uuid, [c.uuid])
+    chained.assertStatus(200)
 
     const loop = await patch(c.uuid, [a.uuid])
     loop.assertStatus(422)
