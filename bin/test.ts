@@ -18,7 +18,9 @@ import { freePort } from './test_scope.ts'
 const scoped = Boolean(process.env.NGIP_TEST_RUN)
 process.env.HOST = '127.0.0.1'
 process.env.PORT =
-  scoped && process.env.PORT ? process.env.PORT : (process.env.TEST_PORT ?? String(await freePort()))
+  scoped && process.env.PORT
+    ? process.env.PORT
+    : (process.env.TEST_PORT ?? String(await freePort()))
 // Email tests run a local SMTP server on this port.
 process.env.SMTP_HOST = '127.0.0.1'
 process.env.SMTP_PORT =

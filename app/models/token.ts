@@ -108,6 +108,25 @@ export default class Token extends BaseModel {
   /** The end of the window covering alertAfter (token_state.ts keeps it) */
   @column.dateTime()
   declare quietUntil: DateTime | null
+  /** Seconds a started run may take; null: its grace applies */
+  @column()
+  declare maxRuntime: number | null
+
+  /** Seconds a success must follow the previous one by, or the Token warns */
+  @column()
+  declare minInterval: number | null
+
+  /** Seconds a run must last, or the Token warns */
+  @column()
+  declare minDuration: number | null
+
+  /** Failures in a row that take the Token down */
+  @column()
+  declare failThreshold: number
+
+  /** Failures since the last success */
+  @column()
+  declare consecutiveFails: number
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -166,6 +185,11 @@ export default class Token extends BaseModel {
       maintenanceMinutes: this.maintenanceMinutes ?? 0,
       maintenanceTz: this.maintenanceTz ?? 'UTC',
       quietUntil: this.quietUntil?.toJSDate() ?? null,
+      maxRuntime: this.maxRuntime ?? null,
+      minInterval: this.minInterval ?? null,
+      minDuration: this.minDuration ?? null,
+      failThreshold: this.failThreshold ?? 1,
+      consecutiveFails: this.consecutiveFails ?? 0,
     }
   }
 
@@ -183,6 +207,7 @@ export default class Token extends BaseModel {
     this.alertAfter = toDateTime(state.alertAfter)
     this.snoozeUntil = toDateTime(state.snoozeUntil)
     this.quietUntil = toDateTime(state.quietUntil)
+    this.consecutiveFails = state.consecutiveFails
   }
 
   displayStatus(now = new Date()): DisplayStatus {
@@ -201,6 +226,7 @@ export default class Token extends BaseModel {
 
   /**
    * Recomputes the deadline after a change of schedule, grace or windows.
+   * Recomputes the deadline after a schedule, grace or max_runtime change.
    */
   refreshAlertAfter(now = new Date()) {
     this.#apply((state) => {

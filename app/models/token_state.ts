@@ -9,8 +9,11 @@ import { maintenanceEnd, type MaintenanceFields } from '#models/maintenance_wind
  * going_down_after). The caller persists the result in one transaction.
  */
 export type TokenKind = 'simple' | 'cron'
-/** Stored statuses; `grace` and `started` are derived for display. */
-export type StoredStatus = 'new' | 'up' | 'down' | 'paused'
+/**
+ * Stored statuses; `grace` and `started` are derived for display. `warning`: the last run
+ * succeeded but came too soon or ended too quickly (min_interval, min_duration).
+ */
+export type StoredStatus = 'new' | 'up' | 'warning' | 'down' | 'paused'
 export type DisplayStatus = StoredStatus | 'grace' | 'started'
 export type StoredPingKind = PingAction | 'ign'
 
@@ -30,6 +33,16 @@ export interface TokenState extends MaintenanceFields {
   alertAfter: Date | null
   /** The end of the maintenance window that covers alertAfter, if one does */
   quietUntil: Date | null
+  /** Seconds a started run may take before it goes down; null: its grace applies */
+  maxRuntime: number | null
+  /** Seconds a success must follow the previous success by, or the Token warns */
+  minInterval: number | null
+  /** Seconds a run must last, or the Token warns */
+  minDuration: number | null
+  /** Failures in a row that take the Token down */
+  failThreshold: number
+  /** Failures since the last success */
+  consecutiveFails: number
 }
 
 /** The reason of the Flip that judges a Token again when the window it went down in ends. */
@@ -96,9 +109,14 @@ export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
   } else if (ping.action === 'success' || ping.action === 'fail') {
     const measured = endRun(state, ping)
     durationMs = ping.durationMs ?? measured
+    const previousSuccessAt = lastSuccessAt(state)
+    const wasPinged = state.lastPingAt !== null
     state.lastPingAt = ping.at
     state.lastDurationMs = durationMs
-    flip = setStatus(state, ping.action === 'fail' ? 'down' : 'up', ping.action)
+    flip =
+      ping.action === 'fail'
+        ? recordFail(state, wasPinged)
+        : recordSuccess(state, ping.at, previousSuccessAt, durationMs)
   }
   if (flip?.newStatus === 'down') {
     // down inside a window: judged again when it ends (the late pass sees alert_after)
@@ -141,6 +159,50 @@ export function snooze(state: TokenState, at: Date, minutes: number) {
 }
 
 /**
+ * When the previous end of a run was a success: the Token is up (or warning) with no
+ * failure counted since.
+ */
+function lastSuccessAt(state: TokenState): Date | null {
+  const succeeded = state.status === 'up' || state.status === 'warning'
+  return succeeded && state.consecutiveFails === 0 ? state.lastPingAt : null
+}
+
+/**
+ * A failure counts; the Token goes down at its fail_threshold-th in a row. Below it the
+ * Token stays as it was, but a paused one is resumed as any ping resumes it.
+ */
+function recordFail(state: TokenState, wasPinged: boolean): FlipChange | null {
+  state.consecutiveFails += 1
+  if (state.consecutiveFails >= state.failThreshold) {
+    return setStatus(state, 'down', 'fail')
+  }
+  return state.status === 'paused' ? setStatus(state, wasPinged ? 'up' : 'new', 'resumed') : null
+}
+
+/**
+ * A success ends the failure count; it is a warning when it came sooner than min_interval
+ * after the previous success or its run was shorter than min_duration, up otherwise.
+ */
+function recordSuccess(
+  state: TokenState,
+  at: Date,
+  previousSuccessAt: Date | null,
+  durationMs: number | null
+): FlipChange | null {
+  state.consecutiveFails = 0
+  const tooSoon =
+    state.minInterval !== null &&
+    previousSuccessAt !== null &&
+    at.getTime() - previousSuccessAt.getTime() < state.minInterval * 1000
+  const tooShort =
+    state.minDuration !== null && durationMs !== null && durationMs < state.minDuration * 1000
+  if (tooSoon || tooShort) {
+    return setStatus(state, 'warning', tooSoon ? 'too soon' : 'too short')
+  }
+  return setStatus(state, 'up', 'success')
+}
+
+/**
  * Moves the state to `next` with a Flip, and sets the deadline anew; null when it is there already.
  */
 function moveTo(state: TokenState, next: StoredStatus, reason: string): FlipChange | null {
@@ -167,16 +229,17 @@ export function resume(state: TokenState): FlipChange | null {
   }
   state.lastStartAt = null
   state.lastStartRid = null
+  state.consecutiveFails = 0
   return moveTo(state, 'new', 'resumed')
 }
 
 /**
  * Late detection for one Token at `now`: past its deadline it goes down, with
- * `start_timeout` when a run was open and `timeout` otherwise; inside a window
- * it keeps the window's end as its deadline. A Token that went down inside a
- * window is judged again at its end: a `maintenance_end` Flip (down to down)
- * says it is still down. The scheduler runs the same rule over all Tokens at
- * once in SQL (LATE_SQL below).
+ * `timeout` when no run was open, `max runtime` when the open run's max_runtime is what
+ * ran out, `start_timeout` when its grace did; inside a window it keeps the window's end
+ * as its deadline. A Token that went down inside a window is judged again at its end: a
+ * `maintenance_end` Flip (down to down) says it is still down. The scheduler runs the
+ * same rule over all Tokens at once in SQL (LATE_SQL below).
  */
 export function checkLate(state: TokenState, now: Date): FlipChange | null {
   if (state.status === 'paused') {
@@ -189,10 +252,24 @@ export function checkLate(state: TokenState, now: Date): FlipChange | null {
     state.alertAfter = null
     return { oldStatus: 'down', newStatus: 'down', reason: MAINTENANCE_END }
   }
+  const reason = lateReason(state, state.alertAfter)
   const quiet = state.quietUntil && state.quietUntil.getTime() > now.getTime()
   state.alertAfter = quiet ? state.quietUntil : null
   state.quietUntil = null
-  return setStatus(state, 'down', state.lastStartAt ? 'start_timeout' : 'timeout')
+  return setStatus(state, 'down', reason)
+}
+
+function lateReason(state: TokenState, deadline: Date): string {
+  if (!state.lastStartAt) {
+    return 'timeout'
+  }
+  const runEnds = state.maxRuntime === null ? null : runDeadline(state, state.lastStartAt)
+  return runEnds !== null && deadline.getTime() >= runEnds ? 'max runtime' : 'start_timeout'
+}
+
+/** An open run's deadline: its max_runtime when set, else its grace. */
+function runDeadline(state: TokenState, startedAt: Date): number {
+  return startedAt.getTime() + (state.maxRuntime ?? state.grace) * 1000
 }
 
 /**
@@ -232,9 +309,9 @@ export function computeAlertAfter(state: TokenState): Date | null {
   }
   const candidates: number[] = []
   if (state.lastStartAt) {
-    candidates.push(state.lastStartAt.getTime() + state.grace * 1000)
+    candidates.push(runDeadline(state, state.lastStartAt))
   }
-  if (state.lastPingAt && state.status === 'up') {
+  if (state.lastPingAt && (state.status === 'up' || state.status === 'warning')) {
     const next = safeNextExpected(state, state.lastPingAt)
     if (next) {
       candidates.push(next.getTime() + state.grace * 1000)
@@ -245,10 +322,11 @@ export function computeAlertAfter(state: TokenState): Date | null {
 
 /**
  * The status a person sees: `started` while a run is open, `grace` once the
- * expected moment has passed and until the Token goes down.
+ * expected moment has passed and until the Token goes down. A warning stays in
+ * sight until a normal run or a down replaces it.
  */
 export function displayStatus(state: TokenState, now: Date): DisplayStatus {
-  if (state.status === 'paused' || state.status === 'down') {
+  if (state.status === 'paused' || state.status === 'down' || state.status === 'warning') {
     return state.status
   }
   if (state.lastStartAt) {
@@ -271,27 +349,30 @@ const IN_GRACE = "alert_after - grace * interval '1 second' <= now()"
 export const STATUS_SQL = {
   paused: "status = 'paused'",
   down: "status = 'down'",
+  warning: "status = 'warning'",
   started: "status IN ('new', 'up') AND last_start_at IS NOT NULL",
   new: "status = 'new' AND last_start_at IS NULL",
   grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
   up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
 } as const satisfies Record<DisplayStatus, string>
 
-/** Down first, then late, started, up, new, paused: what needs a look first. */
-export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.grace} THEN 1
-  WHEN ${STATUS_SQL.started} THEN 2 WHEN ${STATUS_SQL.up} THEN 3 WHEN ${STATUS_SQL.new} THEN 4
-  ELSE 5 END`
+/** Down first, then warning, late, started, up, new, paused: what needs a look first. */
+export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.warning} THEN 1
+  WHEN ${STATUS_SQL.grace} THEN 2 WHEN ${STATUS_SQL.started} THEN 3 WHEN ${STATUS_SQL.up} THEN 4
+  WHEN ${STATUS_SQL.new} THEN 5 ELSE 6 END`
 
 /**
  * checkLate's twin in SQL, for the scheduler's pass over every Token: `overdue` takes the
- * pass's moment as its one binding; `reason` names the Flip. Kept in step with checkLate by the
- * same table of cases.
+ * pass's moment as its one binding; `reason` names the Flip from the row as it was before
+ * (its alert_after, last_start_at, max_runtime). Kept in step with checkLate by the same table
+ * of cases.
  */
 export const LATE_SQL = {
   overdue: "alert_after IS NOT NULL AND alert_after <= ? AND status <> 'paused'",
-  /** Over the old row: its status and last_start_at */
   reason: `CASE WHEN status = 'down' THEN '${MAINTENANCE_END}'
-    WHEN last_start_at IS NULL THEN 'timeout' ELSE 'start_timeout' END`,
+    WHEN last_start_at IS NULL THEN 'timeout'
+    WHEN max_runtime IS NOT NULL AND alert_after >= last_start_at + max_runtime * interval '1 second'
+    THEN 'max runtime' ELSE 'start_timeout' END`,
   /** The new deadline, with the pass's moment as its binding: a window's end, or none */
   alertAfter: "CASE WHEN status <> 'down' AND quiet_until > ? THEN quiet_until END",
 } as const

@@ -11,7 +11,7 @@ export function presentOnly(query: Record<string, unknown>) {
 }
 
 /** The statuses a person can filter on, in the order the filter lists them. */
-export const STATUSES = ['up', 'grace', 'down', 'started', 'new', 'paused'] as const
+export const STATUSES = ['up', 'warning', 'grace', 'down', 'started', 'new', 'paused'] as const
 
 /** The dashboard's orders; the first is the default. */
 export const SORTS = ['newest', 'status', 'name', 'last_ping'] as const

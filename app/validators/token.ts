@@ -6,6 +6,11 @@ import { MAX_WINDOW_MINUTES } from '#models/maintenance_window'
 import { SNOOZE_MINUTES } from '#lib/ping_message'
 
 const PERIOD = { min: 60, max: 31_536_000 }
+/** Run rules take any whole number of seconds up to a year; null turns the rule off */
+const RUN_SECONDS = { min: 1, max: 31_536_000 }
+export const FAIL_THRESHOLD = { min: 1, max: 100 }
+const runSeconds = () =>
+  vine.number().withoutDecimals().range([RUN_SECONDS.min, RUN_SECONDS.max]).nullable().optional()
 
 export function isValidTimeZone(tz: string) {
   try {
@@ -66,6 +71,14 @@ const tokenFields = {
   schedule: vine.string().trim().maxLength(100).use(cronRule()).optional(),
   tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
   manual_resume: vine.boolean().optional(),
+  max_runtime: runSeconds(),
+  min_interval: runSeconds(),
+  min_duration: runSeconds(),
+  fail_threshold: vine
+    .number()
+    .withoutDecimals()
+    .range([FAIL_THRESHOLD.min, FAIL_THRESHOLD.max])
+    .optional(),
   channels: vine
     .array(vine.string().trim().regex(ANY_CASE_UUID_RE))
     .maxLength(50)
@@ -126,7 +139,9 @@ const limit = vine.number().withoutDecimals().range([1, 100]).optional()
 const cursor = vine.string().maxLength(100).optional()
 
 export const listTokensValidator = vine.create({
-  status: vine.enum(['new', 'up', 'grace', 'down', 'paused', 'started'] as const).optional(),
+  status: vine
+    .enum(['new', 'up', 'warning', 'grace', 'down', 'paused', 'started'] as const)
+    .optional(),
   /** Repeated (`?tag=prod&tag=db`), only Tokens with every one of them, as healthchecks */
   tag: vine
     .union([

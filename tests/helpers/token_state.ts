@@ -24,6 +24,11 @@ export function tokenState(overrides: Partial<TokenState> = {}): TokenState {
     maintenanceMinutes: 0,
     maintenanceTz: 'UTC',
     quietUntil: null,
+    maxRuntime: null,
+    minInterval: null,
+    minDuration: null,
+    failThreshold: 1,
+    consecutiveFails: 0,
     ...overrides,
   }
 }

@@ -5,7 +5,7 @@ import { flips } from '#services/operations/app_metrics'
 import { silenceOf, type Silence } from '#services/alerts/silencing'
 
 /**
- * The facts silenceOf needs for each Flip to or from down: the Token's windows,
+ * The facts silenceOf needs for each Flip that notifies (to or from down or warning): the Token's windows,
  * whether a parent is down now, and how its previous down was silenced.
  */
 const FLIP_FACTS = `
@@ -16,7 +16,8 @@ SELECT f.id, f.token_id, f.old_status, f.new_status, f.created_at,
   (SELECT l.silenced FROM flips l WHERE l.token_id = f.token_id AND l.new_status = 'down'
     AND l.id < f.id ORDER BY l.id DESC LIMIT 1) AS last_down
 FROM flips f JOIN tokens t ON t.id = f.token_id
-WHERE f.id = ANY(?::bigint[]) AND 'down' IN (f.old_status, f.new_status)
+WHERE f.id = ANY(?::bigint[])
+  AND (f.old_status IN ('down', 'warning') OR f.new_status IN ('down', 'warning'))
 ORDER BY f.id`
 
 /**
@@ -62,9 +63,9 @@ async function silence(trx: TransactionClientContract, ids: number[]): Promise<n
 }
 
 /**
- * Turns Flips into notification jobs: every Flip to or from `down` queues one
- * job per Channel of its Token, unless it is silenced (silencing.ts): inside a
- * maintenance window, or while a Token it depends on is down. Flips are the outbox, so whatever writes one
+ * Turns Flips into notification jobs: every Flip to or from `down` or `warning` queues one
+ * job per Channel of its Token, unless it is silenced (silencing.ts): inside a maintenance
+ * window, or while a Token it depends on is down. Flips are the outbox, so whatever writes one
  * (the worker's batches, the late-detection pass, a pause) gets its alerts.
  */
 export default class FlipDispatcher {

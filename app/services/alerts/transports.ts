@@ -72,12 +72,13 @@ async function slack(
  */
 async function ntfy(config: Record<string, any>, message: AlertMessage, options: TransportOptions) {
   const down = message.status === 'down'
+  const warning = message.status === 'warning'
   const body = JSON.stringify({
     topic: config.topic,
     title: subjectOf(message),
     message: textOf(message),
     priority: down ? 4 : 3,
-    tags: [down ? 'rotating_light' : 'white_check_mark'],
+    tags: [down ? 'rotating_light' : warning ? 'warning' : 'white_check_mark'],
   })
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (config.token) {

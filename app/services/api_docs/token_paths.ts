@@ -12,7 +12,10 @@ export const tokenPaths = {
       returns: 'Token',
       list: true,
       query: {
-        status: { type: 'string', enum: ['new', 'up', 'grace', 'down', 'paused', 'started'] },
+        status: {
+          type: 'string',
+          enum: ['new', 'up', 'warning', 'grace', 'down', 'paused', 'started'],
+        },
         tag: {
           type: 'array',
           items: { type: 'string' },

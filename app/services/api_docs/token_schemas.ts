@@ -2,6 +2,7 @@ import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_type
 import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
 
 const period = { type: 'integer', minimum: 60, maximum: 31536000 }
+const runSeconds = { type: 'integer', minimum: 1, maximum: 31536000 }
 
 const tokenFields = {
   slug: nullable({
@@ -40,6 +41,31 @@ const tokenFields = {
     type: 'boolean',
     description: 'Pings to a paused Token are ignored until resumed by hand',
   },
+  max_runtime: nullable({
+    ...runSeconds,
+    description:
+      'Seconds a started run may take before the Token goes down (reason `max runtime`); null: the grace time applies',
+    example: 1800,
+  }),
+  min_interval: nullable({
+    ...runSeconds,
+    description:
+      'A success sooner than this many seconds after the previous success sets the Token to `warning` (reason `too soon`)',
+    example: 3000,
+  }),
+  min_duration: nullable({
+    ...runSeconds,
+    description:
+      'A run shorter than this many seconds sets the Token to `warning` (reason `too short`)',
+    example: 60,
+  }),
+  fail_threshold: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    description: 'Failures in a row that take the Token down',
+    example: 3,
+  },
   channels: { type: 'array', items: uuid, description: 'Ids of your Channels this Token alerts' },
   maintenance_schedule: nullable({
     type: 'string',
@@ -67,7 +93,10 @@ const tokenFields = {
   },
 }
 
-const status = { type: 'string', enum: ['new', 'up', 'grace', 'down', 'paused', 'started'] }
+const status = {
+  type: 'string',
+  enum: ['new', 'up', 'warning', 'grace', 'down', 'paused', 'started'],
+}
 
 /** What a new Token gets for a field left out (TokenService.create) */
 const tokenDefaults: Record<string, { default: unknown; description?: string }> = {
@@ -86,6 +115,10 @@ const tokenDefaults: Record<string, { default: unknown; description?: string }> 
   maintenance_minutes: { default: 0 },
   maintenance_tz: { default: 'UTC' },
   depends_on: { default: [] },
+  max_runtime: { default: null },
+  min_interval: { default: null },
+  min_duration: { default: null },
+  fail_threshold: { default: 1 },
 }
 
 const withDefaults = (fields: Record<string, Record<string, unknown>>) =>
@@ -114,6 +147,11 @@ export const tokenSchemas = {
     tags: { type: 'array', items: { type: 'string' }, example: ['prod'] },
     status: { ...status, example: 'up' },
     n_pings: { type: 'integer', description: 'Every Ping ever stored', example: 42 },
+    consecutive_fails: {
+      type: 'integer',
+      description: 'Failures in a row since the last success (down at `fail_threshold`)',
+      example: 0,
+    },
     last_ping_at: nullable(dateTime),
     last_duration_ms: nullable({ type: 'integer', example: 42000 }),
     snoozed_until: {

@@ -12,7 +12,8 @@ export interface LockedToken extends TokenState {
 
 const TOKEN_COLUMNS = `id, uuid, kind, timeout, grace, schedule, tz, status, manual_resume,
   n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after,
-  snooze_until, maintenance_schedule, maintenance_minutes, maintenance_tz, quiet_until`
+  snooze_until, maintenance_schedule, maintenance_minutes, maintenance_tz, quiet_until,
+  max_runtime, min_interval, min_duration, fail_threshold, consecutive_fails`
 
 function toState(row: Record<string, any>): LockedToken {
   return {
@@ -36,6 +37,11 @@ function toState(row: Record<string, any>): LockedToken {
     maintenanceMinutes: row.maintenance_minutes,
     maintenanceTz: row.maintenance_tz,
     quietUntil: row.quiet_until,
+    maxRuntime: row.max_runtime,
+    minInterval: row.min_interval,
+    minDuration: row.min_duration,
+    failThreshold: row.fail_threshold,
+    consecutiveFails: row.consecutive_fails,
   }
 }
 
@@ -92,11 +98,13 @@ export async function updateTokens(trx: TransactionClientContract, tokens: Locke
     `UPDATE tokens AS t SET status = v.status, n_pings = v.n_pings, last_ping_at = v.last_ping_at,
        last_duration_ms = v.last_duration_ms, last_start_at = v.last_start_at,
        last_start_rid = v.last_start_rid, alert_after = v.alert_after,
-       snooze_until = v.snooze_until, quiet_until = v.quiet_until, updated_at = now()
+       consecutive_fails = v.consecutive_fails, snooze_until = v.snooze_until,
+       quiet_until = v.quiet_until, updated_at = now()
      FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::timestamptz[], ?::integer[],
-       ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
+       ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::integer[], ?::timestamptz[],
+       ?::timestamptz[])
        AS v(id, status, n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid,
-         alert_after, snooze_until, quiet_until)
+         alert_after, consecutive_fails, snooze_until, quiet_until)
      WHERE t.id = v.id`,
     [
       column((token) => token.id),
@@ -107,6 +115,7 @@ export async function updateTokens(trx: TransactionClientContract, tokens: Locke
       column((token) => token.lastStartAt),
       column((token) => token.lastStartRid),
       column((token) => token.alertAfter),
+      column((token) => token.consecutiveFails),
       column((token) => token.snoozeUntil),
       column((token) => token.quietUntil),
     ]

@@ -49,6 +49,11 @@ export default class TokenService {
           maintenanceSchedule: input.maintenance_schedule ?? '',
           maintenanceMinutes: input.maintenance_minutes ?? 0,
           maintenanceTz: input.maintenance_tz ?? 'UTC',
+          maxRuntime: input.max_runtime ?? null,
+          minInterval: input.min_interval ?? null,
+          minDuration: input.min_duration ?? null,
+          failThreshold: input.fail_threshold ?? 1,
+          consecutiveFails: 0,
           status: 'new',
           nPings: 0,
         },
@@ -97,6 +102,11 @@ export default class TokenService {
           : (changes.maintenance_schedule ?? ''),
       maintenanceMinutes: changes.maintenance_minutes ?? token.maintenanceMinutes,
       maintenanceTz: changes.maintenance_tz ?? token.maintenanceTz,
+      // null turns a run rule off, so only a field left out keeps the old value
+      maxRuntime: changes.max_runtime === undefined ? token.maxRuntime : changes.max_runtime,
+      minInterval: changes.min_interval === undefined ? token.minInterval : changes.min_interval,
+      minDuration: changes.min_duration === undefined ? token.minDuration : changes.min_duration,
+      failThreshold: changes.fail_threshold ?? token.failThreshold,
     })
     token.refreshAlertAfter()
     await db.transaction(async (trx) => {
