@@ -5,8 +5,8 @@ import { flips } from '#services/operations/app_metrics'
 import { silenceOf, type Silence } from '#services/alerts/silencing'
 
 /**
- * The facts silenceOf needs for each Flip that notifies (to or from down or warning): the Token's windows,
- * whether a parent is down now, and how its previous down was silenced.
+ * The facts silenceOf needs for each Flip that notifies (to or from down or warning): the
+ * Token's windows, whether a parent is down now, and how its previous down was silenced.
  */
 const FLIP_FACTS = `
 SELECT f.id, f.token_id, f.old_status, f.new_status, f.created_at,
