@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import type { Redis } from 'ioredis'
 import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
-import { bench, benchEnv, pgConfig, run } from './setup.js'
+import { bench, benchEnv, pgConfig, run, scratch } from './setup.js'
 import { fillStream } from './edge_bench.js'
 
 export interface IngestFigures {
@@ -48,7 +47,7 @@ async function queuedPings(redis: Redis) {
  * psql's own timing counts the COPY alone, not its start.
  */
 async function copyBaseline(tokens: BenchToken[], count: number) {
-  const file = `${tmpdir()}/ngip-bench-pings.tsv`
+  const file = `${scratch}/pings.tsv`
   const at = Date.now()
   const lines: string[] = []
   for (let i = 0; i < count; i++) {

@@ -3,12 +3,20 @@ import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { bench } from './setup.js'
 
+/** The compiled edge, built once a run */
+let built: Promise<string> | undefined
+
 /**
  * Starts a Node server for a benchmark and resolves once it prints `ready`.
  */
-export async function startServer(args: string[], env: NodeJS.ProcessEnv, ready: string) {
+export async function startServer(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: string,
+  cwd = bench.root
+) {
   const child = spawn(process.execPath, args, {
-    cwd: bench.root,
+    cwd,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -36,7 +44,12 @@ export function memoryMb(pid: number) {
  * TypeScript loader (whose compiler thread alone takes ~80 MB). Built inside
  * node_modules so that its packages resolve.
  */
-export async function buildEdge() {
+export function buildEdge() {
+  built ??= bundleEdge()
+  return built
+}
+
+async function bundleEdge() {
   const outfile = `${bench.root}node_modules/.cache/ngip-bench/edge.mjs`
   await build({
     entryPoints: [`${bench.root}ping/main.ts`],

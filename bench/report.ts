@@ -1,5 +1,7 @@
 import type { ApiFigures } from './api_bench.js'
 import type { EdgeFigures } from './edge_bench.js'
+import type { PlatformFigures } from './platform_bench.js'
+import { describeRedisDown, REDIS_DOWN } from './redis_down.js'
 import type { IngestFigures } from './ingest_bench.js'
 import type { LateFigures } from './late_bench.js'
 import { bench } from './setup.js'
@@ -9,6 +11,7 @@ import { bench } from './setup.js'
  * bench/RESULTS.md: its figures, its baseline and the ratio to its target.
  */
 export interface Section {
+  title: string
   rows: [string, string][]
   notes: string[]
 }
@@ -17,31 +20,99 @@ const round = (value: number) => Math.round(value).toLocaleString('en-US')
 const verdict = (ok: boolean) => (ok ? 'ok' : 'BELOW TARGET')
 
 export function edgeSection(edge: EdgeFigures): Section {
+  const rows: [string, string][] = [['bare node:http "OK" requests/s', round(edge.barePerSecond)]]
+  for (const figures of edge.clients) {
+    const name = `edge (PING_REDIS_CLIENT=${figures.client})`
+    rows.push(
+      [`${name} pings/s (valid Tokens, enqueued)`, round(figures.perSecond)],
+      [
+        `${name} / bare (target ≥ 0.6)`,
+        `${figures.ratio.toFixed(2)} ${verdict(figures.ratio >= 0.6)} (rounds ${figures.rounds.map((r) => r.toFixed(2)).join(' ')})`,
+      ],
+      [`${name} non-2xx answers`, String(figures.non2xx)],
+      [
+        `${name} max RSS under load (target < 100 MB)`,
+        `${figures.maxRssMb.toFixed(0)} MB ${verdict(figures.maxRssMb < 100)}, anonymous ${figures.maxAnonMb.toFixed(0)} MB`,
+      ]
+    )
+    for (const [down, ms] of Object.entries(figures.unavailableMs)) {
+      rows.push([
+        `${name} slowest 503 of 200, Redis down (${down}) (target < 100 ms)`,
+        `${ms.toFixed(1)} ms ${verdict(ms < 100)}`,
+      ])
+    }
+  }
+  rows.push(['bare node:http max RSS under load', `${edge.bareMaxRssMb.toFixed(0)} MB`])
   return {
-    rows: [
-      ['edge pings/s (valid Tokens, enqueued)', round(edge.edgePerSecond)],
-      ['bare node:http "OK" requests/s', round(edge.barePerSecond)],
-      ['edge / bare (target ≥ 0.6)', `${edge.ratio.toFixed(2)} ${verdict(edge.ratio >= 0.6)}`],
-      ['edge non-2xx answers', String(edge.edgeNon2xx)],
-      [
-        'edge max RSS under load (target < 100 MB)',
-        `${edge.edgeMaxRssMb.toFixed(0)} MB ${verdict(edge.edgeMaxRssMb < 100)}`,
-      ],
-      ['  of which anonymous (heap, buffers)', `${edge.edgeMaxAnonMb.toFixed(0)} MB`],
-      ['bare node:http max RSS under load', `${edge.bareMaxRssMb.toFixed(0)} MB`],
-      [
-        'edge 503 with Redis down, slowest of 200 (target < 100 ms)',
-        `${edge.unavailableMs.toFixed(1)} ms ${verdict(edge.unavailableMs < 100)}`,
-      ],
-    ],
+    title: 'Edge alone, by Redis client',
+    rows,
     notes: [
-      `Edge: \`${edge.wrk}\` against the edge (ping/main.ts compiled to JavaScript as in the image, \`node ${edge.nodeOptions}\`) and against \`bench/bare_server.js\`, in 5 alternating rounds (median ratio), ${bench.tokens} Tokens picked at random, PING_RATE_LIMIT=0. RSS includes ~60-75 MB of the Node 24 binary's own pages (file-backed, shared); "anonymous" is what the edge itself holds.`,
+      `Edge: ${edge.conditions}; ${bench.tokens} Tokens picked at random, PING_RATE_LIMIT=0. Redis down (200 pings one after the other after one uncounted \`/health\` call): ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}. RSS includes ~60-75 MB of the Node 24 binary's own pages (file-backed, shared); "anonymous" is what the edge itself holds.`,
+    ],
+  }
+}
+
+export function platformSection(platform: PlatformFigures): Section {
+  const rows: [string, string][] = []
+  for (const r of platform.rounds) {
+    const target = r.client === 'keep-alive' ? 0.5 : 0.4
+    const name = `platform, ${r.client}:`
+    rows.push(
+      [`${name} answered/s (all answers)`, `${round(r.edge.perSecond)} (non-2xx ${r.edge.non2xx})`],
+      [
+        `${name} stored/s end to end (stored ÷ s to drained)`,
+        `${round(r.storedPerSecond)} (${round(r.stored)} in ${r.drainSeconds.toFixed(1)} s)`,
+      ],
+      [
+        `${name} lost (2xx answers counted by wrk − stored)`,
+        `${round(Math.max(0, r.accepted - r.stored))} ${verdict(r.accepted <= r.stored)}${r.stored > r.accepted ? ` (${round(r.stored - r.accepted)} more stored: pings in flight when wrk stopped)` : ''}`,
+      ],
+      [`${name} wrk socket errors`, r.edge.socketErrors],
+      [`${name} bare node:http requests/s, same client`, round(r.bare.perSecond)],
+      [
+        `${name} stored/s ÷ bare (target ≥ ${target})`,
+        `${r.ratio.toFixed(2)} ${verdict(r.ratio >= target)}`,
+      ],
+      [
+        `${name} pings a Token; rows in pings once drained`,
+        `${round(r.stored / bench.tokens)} (PING_LOG_LIMIT ${platform.pingLogLimit}${r.stored / bench.tokens > platform.pingLogLimit ? '' : ': NOT PASSED, no pruning'}); ${round(r.rowsDrained)} (${round(platform.pingLogLimit * bench.tokens)} at the limit)`,
+      ],
+      [
+        `${name} edge max RSS under load (target < 100 MB)`,
+        `${r.edge.rss.toFixed(0)} MB ${verdict(r.edge.rss < 100)}`,
+      ]
+    )
+    for (const p of r.processes) {
+      rows.push([
+        `${name}   ${p.name}: max RSS, CPU share`,
+        `${p.maxRssMb.toFixed(0)} MB, ${p.cpuShare.toFixed(2)} core`,
+      ])
+    }
+    for (const [down, ms] of Object.entries(r.unavailableMs)) {
+      rows.push([
+        `${name} slowest 503 of 200, Redis down (${down}) (target < 100 ms)`,
+        `${ms.toFixed(1)} ms ${verdict(ms < 100)}`,
+      ])
+    }
+    rows.push([
+      `${name} backlog (s: entries queued / stored)`,
+      r.backlog
+        .map((b) => `${b.seconds.toFixed(0)}: ${round(b.entries)}/${round(b.stored)}`)
+        .join(', '),
+    ])
+  }
+  return {
+    title: 'Whole platform',
+    rows,
+    notes: [
+      `Platform: ${platform.seconds} s of load a round; ${platform.conditions.join('; ')}. Stored = Σ tokens.n_pings (rows in \`pings\` are pruned as they come, so counting them would under-count); stored/s = stored ÷ seconds from the load's start until the stream is empty. CPU share = CPU seconds ÷ the load's wall seconds (1.00 = one core busy). Redis down: an extra ping role started beside the platform during the keep-alive load (200 pings one after the other after one uncounted \`/health\` call), ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}.`,
     ],
   }
 }
 
 export function ingestSection(ingest: IngestFigures): Section {
   return {
+    title: 'Ingest',
     rows: [
       [
         'ingest pings/s (stream → PostgreSQL)',
@@ -54,13 +125,14 @@ export function ingestSection(ingest: IngestFigures): Section {
       ],
     ],
     notes: [
-      `Ingest: the edge fills the stream under that load (${ingest.pings.toLocaleString('en-US')} pings over ${bench.tokens} Tokens, packed as the edge packs a loop turn's pings), then \`node ace worker:run\` drains it (default batch size), timed from its start line to the empty stream; baseline: psql \`\\copy\` of as many rows into the same \`pings\` table. Best of 2 rounds each.`,
+      `Ingest: the compiled edge alone (PING_REDIS_CLIENT=builtin) fills the stream under the edge bench's keep-alive load (${ingest.pings.toLocaleString('en-US')} pings over ${bench.tokens} Tokens, packed as the edge packs a loop turn's pings), then \`node ace worker:run\` drains it with the edge stopped (default batch size, PING_LOG_LIMIT as configured: these pings stay under it, so no pruning — see the platform bench for that), timed from its start line to the empty stream, tables truncated and vacuumed before each round; baseline: psql \`\\copy\` of as many rows into the same \`pings\` table. Best of 2 rounds each.`,
     ],
   }
 }
 
 export function apiSection(api: ApiFigures): Section {
   return {
+    title: 'API',
     rows: [
       [
         'API p50 / p95, a page of 50 Pings of one Token',
@@ -97,6 +169,7 @@ export function lateSection(late: LateFigures): Section {
     (many.ms / main.ms).toFixed(2),
   ])
   return {
+    title: 'Late detection',
     rows,
     notes: [
       'Late detection: one pass of the scheduler (`node ace tokens:late`, timing the pass alone) over up Tokens with a spread of `alert_after`; the overdue ones are flipped down with a Flip each.',

@@ -1,18 +1,29 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { type Redis } from 'ioredis'
 import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
 
 /**
- * The benchmarks' own database and Redis database, never the dev or test ones.
+ * The benchmarks' own database and Redis database, never the dev or test
+ * ones: claimed for the run by bench/scope.ts before anything starts.
  */
 export const bench = {
   root: new URL('../', import.meta.url).pathname,
-  database: process.env.BENCH_DATABASE ?? 'ngip_bench',
-  redisDb: Number(process.env.BENCH_REDIS_DB ?? 13),
+  database: process.env.BENCH_DATABASE ?? '',
+  redisDb: Number(process.env.BENCH_REDIS_DB ?? -1),
   tokens: Number(process.env.BENCH_TOKENS ?? 1000),
+}
+
+/**
+ * This run's own scratch directory (the UUID list wrk reads, the COPY
+ * baseline's rows): a fixed path would be shared with a bench running beside.
+ */
+export const scratch = mkdtempSync(`${tmpdir()}/ngip-bench-`)
+
+export function removeScratch() {
+  rmSync(scratch, { recursive: true, force: true })
 }
 
 export const pgConfig = {
@@ -88,7 +99,7 @@ export async function prepare(redis: Redis) {
   await client.end()
   await redis.flushdb()
   await redis.sadd(redisKeys.tokens, ...rows.map((row) => row.uuid))
-  const uuidFile = `${tmpdir()}/ngip-bench-uuids.txt`
+  const uuidFile = `${scratch}/uuids.txt`
   writeFileSync(uuidFile, rows.map((row) => row.uuid).join('\n') + '\n')
   return { tokens: rows as { id: string; uuid: string }[], uuidFile }
 }

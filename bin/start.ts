@@ -3,42 +3,40 @@
 | `pnpm start`: the whole platform in one terminal
 |--------------------------------------------------------------------------
 |
-| Prepares .env and the database (created, migrated, seeded once), starts the
-| four roles as children, restarts a child that dies (after 1 s, 2 s, 4 s …
-| up to 60 s), prints the ready block once web and ping answer, and stops
-| everything on Ctrl-C. A port already taken, or a role stopped by a setting
-| that cannot work (exit 78), stops it with one line and no ready block.
+| Prepares .env, the compiled build (bin/build_cache.ts: reused while the
+| sources are unchanged) and the database (created, migrated, seeded once),
+| starts the roles as children (bin/roles.ts: four processes, or two with
+| --small / NGIP_MODE=small), restarts a child that dies (after 1 s, 2 s,
+| 4 s … up to 60 s), prints the ready block once web and ping answer, and
+| stops everything on Ctrl-C. A port already taken, or a role stopped by a
+| setting that cannot work (exit 78), stops it with one line and no ready block.
 |
 */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { codegen, ensureEnvFile } from './prepare.ts'
+import { ensureEnvFile } from './prepare.ts'
+import { ensureBuild } from './build_cache.ts'
+import {
+  MODE_LINES,
+  modeFrom,
+  roleCommands,
+  setupCommand,
+  spawnRole,
+  type Mode,
+  type RoleCommand,
+} from './roles.ts'
 import { type QuickstartCredentials, quickstartLines } from '../lib/quickstart_text.ts'
 import { EXIT_SETTING, portTakenLine } from '../lib/faults.ts'
 import { RestartBackoff } from '../lib/restart_backoff.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const node = process.execPath
-const tsExec = ['--import=@poppinss/ts-exec', '--enable-source-maps']
 
-interface Role {
-  name: string
-  args: string[]
+interface Role extends RoleCommand {
   backoff: RestartBackoff
 }
-
-const roles: Role[] = [
-  { name: 'web', args: [...tsExec, 'bin/server.ts'] },
-  {
-    name: 'ping',
-    args: ['--max-semi-space-size=1', '--single-threaded', ...tsExec, 'ping/main.ts'],
-  },
-  { name: 'worker', args: ['ace', 'worker:run'] },
-  { name: 'scheduler', args: ['ace', 'scheduler:run'] },
-].map((role) => ({ ...role, backoff: new RestartBackoff() }))
 
 const children = new Map<string, ChildProcess>()
 let stopping = false
@@ -56,13 +54,9 @@ function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Write
   })
 }
 
-function launch(role: Role) {
+function launch(role: Role, mode: Mode) {
   const startedAt = Date.now()
-  const child = spawn(node, role.args, {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnRole(role, { ...process.env, NGIP_MODE: mode })
   children.set(role.name, child)
   prefixed(role.name, child.stdout!, process.stdout)
   prefixed(role.name, child.stderr!, process.stderr)
@@ -80,13 +74,14 @@ function launch(role: Role) {
     console.error(
       `${role.name.padEnd(9)} | exited (${signal ?? code}); restarting in ${delay / 1000} s`
     )
-    setTimeout(() => !stopping && launch(role), delay)
+    setTimeout(() => !stopping && launch(role, mode), delay)
   })
 }
 
-function setup(): QuickstartCredentials {
-  const result = spawnSync(node, ['ace', 'ngip:setup', '--json'], {
-    cwd: root,
+function setup(buildDir: string): QuickstartCredentials {
+  const command = setupCommand(buildDir)
+  const result = spawnSync(node, command.args, {
+    cwd: command.cwd,
     env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
@@ -164,9 +159,7 @@ async function main() {
     console.log('ngip: wrote .env with a fresh APP_KEY')
   }
   process.loadEnvFile(`${root}/.env`)
-  if (!existsSync(`${root}/.adonisjs/server/controllers.ts`)) {
-    codegen(root)
-  }
+  const mode = modeFrom(process.argv.slice(2), process.env)
   // A second `pnpm start` stops here, before it seeds or prints anything.
   const webPort = portSetting('PORT', 3333)
   const pingPort = portSetting('PING_PORT', 3334)
@@ -176,14 +169,20 @@ async function main() {
     pingPort,
     'PING_PORT'
   )
+  process.on('SIGINT', () => stop(0))
+  process.on('SIGTERM', () => stop(0))
+  console.log(MODE_LINES[mode])
+  const buildDir = await ensureBuild(root)
   console.log('ngip: preparing the database')
-  const credentials = setup()
+  const credentials = setup(buildDir)
   // A password is shown once and never stored: show it even if a role does not come up.
   unshown = credentials.password ? credentials : undefined
 
-  process.on('SIGINT', () => stop(0))
-  process.on('SIGTERM', () => stop(0))
-  roles.forEach(launch)
+  const roles: Role[] = roleCommands(mode, buildDir).map((role) => ({
+    ...role,
+    backoff: new RestartBackoff(),
+  }))
+  roles.forEach((role) => launch(role, mode))
 
   const webUrl = (process.env.APP_URL || `http://127.0.0.1:${webPort}`).replace(/\/+$/, '')
   await waitFor(`${webUrl}/health/live`, 60_000)

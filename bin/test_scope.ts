@@ -45,7 +45,7 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-async function connectClaims(root: string, env: NodeJS.ProcessEnv) {
+export async function connectClaims(root: string, env: NodeJS.ProcessEnv) {
   const lookup = envLookup(root, env)
   const redis = new Redis({
     host: lookup('REDIS_HOST') || '127.0.0.1',
@@ -62,24 +62,27 @@ async function connectClaims(root: string, env: NodeJS.ProcessEnv) {
   return new Claims(redis, `${hostname()}:${process.pid}:${root}`)
 }
 
-async function claimRedisDb(claims: Claims) {
+export async function claimRedisDb(claims: Claims) {
   const candidates = await emptyFirst(claims.redis, CLAIMABLE_DBS)
   const db = await claims.first(candidates.map((n) => `redis-db:${n}`))
   if (!db) {
     throw new Error(
-      `no free Redis database for this test run: ${CLAIMABLE_DBS[0]}..${CLAIMABLE_DBS.at(-1)} are claimed by other runs (keys ${claimKey('redis-db:*')} in DB 0), or set REDIS_DB`
+      `no free Redis database for this run: ${CLAIMABLE_DBS[0]}..${CLAIMABLE_DBS.at(-1)} are claimed by other runs (keys ${claimKey('redis-db:*')} in DB 0), or set REDIS_DB`
     )
   }
   return db.split(':')[1]
 }
 
-/** Named after the checkout; a second run of the same checkout takes the next free name. */
-async function claimDatabase(claims: Claims, root: string) {
-  const base = `ngip_test_${createHash('sha256').update(root).digest('hex').slice(0, 8)}`
+/**
+ * Named after the checkout; a second run of the same checkout takes the next
+ * free name. `prefix`: ngip_test (tests), ngip_bench (`pnpm bench`).
+ */
+export async function claimDatabase(claims: Claims, root: string, prefix = 'ngip_test') {
+  const base = `${prefix}_${createHash('sha256').update(root).digest('hex').slice(0, 8)}`
   const names = [base, ...[2, 3, 4, 5, 6, 7, 8].map((n) => `${base}_${n}`)]
   const name = await claims.first(names.map((n) => `database:${n}`))
   if (!name) {
-    throw new Error(`no free test database name for this checkout (${base}…), or set DB_DATABASE`)
+    throw new Error(`no free database name for this checkout (${base}…), or set DB_DATABASE`)
   }
   return name.split(':')[1]
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Starts one ngip role in the foreground (exec, so signals reach Node):
-#   web | ping | worker | scheduler | migrate | setup [--json] | ace <command> | any command
+#   web | ping | worker | scheduler | small | migrate | setup [--json] | ace <command> | any command
 set -e
 role="${1:-web}"
 [ "$#" -gt 0 ] && shift
@@ -12,6 +12,8 @@ case "$role" in
   ping) exec node --max-semi-space-size=1 --single-threaded ping/main.js "$@" ;;
   worker) exec node ace.js worker:run "$@" ;;
   scheduler) exec node ace.js scheduler:run "$@" ;;
+  # Web, worker and scheduler in one process, for one small machine (bin/roles.ts).
+  small) export NGIP_MODE=small; exec node --max-semi-space-size=8 bin/all_in_one.js "$@" ;;
   migrate) exec node ace.js migration:run --force "$@" ;;
   setup) exec node ace.js ngip:setup "$@" ;;
   ace) exec node ace.js "$@" ;;

@@ -1,5 +1,5 @@
 /**
- * HEALTHCHECK of the ngip image: web and ping answer their liveness URL;
+ * HEALTHCHECK of the ngip image: web, small and ping answer their liveness URL;
  * worker and scheduler are healthy while their process runs (the container
  * stops with it). The role is the one docker/entrypoint.sh started.
  */
@@ -15,6 +15,7 @@ function role() {
 
 const probes = {
   web: `http://127.0.0.1:${process.env.PORT || 3333}/health/live`,
+  small: `http://127.0.0.1:${process.env.PORT || 3333}/health/live`,
   ping: `http://127.0.0.1:${process.env.PING_PORT || 3334}/health`,
 }
 

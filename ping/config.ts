@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { type AddressMatcher, cidrMatcher } from '#lib/cidr'
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection_limits.js'
+import { REDIS_CLIENT_KINDS, type RedisClientKind } from './redis_connection.js'
 
 /**
  * Settings of the ping edge, read from the environment (and from .env when
@@ -15,6 +16,8 @@ export interface EdgeConfig {
   connections: ConnectionLimits
   /** A Redis command slower than this answers 503 (the client retries) */
   redisTimeoutMs: number
+  /** The Redis client (PING_REDIS_CLIENT); see bench/RESULTS.md for how they compare */
+  redisClient: RedisClientKind
   /**
    * The proxies (TRUSTED_PROXIES, as the app) whose X-Forwarded-For gives the
    * stored source address; none by default, and none with PING_TRUST_PROXY=false
@@ -73,6 +76,16 @@ function metricsListener(env: NodeJS.ProcessEnv): EdgeConfig['metrics'] {
   return { host: env.PING_METRICS_HOST || '127.0.0.1', port, token }
 }
 
+function redisClient(env: NodeJS.ProcessEnv): RedisClientKind {
+  const raw = env.PING_REDIS_CLIENT || 'builtin'
+  if (!REDIS_CLIENT_KINDS.includes(raw as RedisClientKind)) {
+    throw new Error(
+      `PING_REDIS_CLIENT must be one of ${REDIS_CLIENT_KINDS.join(', ')}, got "${raw}"`
+    )
+  }
+  return raw as RedisClientKind
+}
+
 export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
   return {
     host: env.PING_HOST || env.HOST || '127.0.0.1',
@@ -81,6 +94,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     rateLimit: int(env, 'PING_RATE_LIMIT', 0),
     connections: connectionLimits(env),
     redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', 100),
+    redisClient: redisClient(env),
     trustedProxies: cidrMatcher(
       env.PING_TRUST_PROXY === 'false' ? '' : (env.TRUSTED_PROXIES ?? '')
     ),

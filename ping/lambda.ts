@@ -35,7 +35,7 @@ function requestBody(event: APIGatewayProxyEventV2) {
 export async function handler(
   event: APIGatewayProxyEventV2
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  store ??= new RedisPingStore(config.redis, config.redisTimeoutMs)
+  store ??= new RedisPingStore(config.redis, config.redisTimeoutMs, config.redisClient)
   if (!coldStartDone) {
     // A cold start waits for its first connection; later outages answer 503 at once.
     await store.ready(1000)

@@ -22,8 +22,8 @@ try {
 } catch (error) {
   stopForSetting(`bad setting: ${(error as Error).message}; fix it in .env or the environment`)
 }
-const store = new RedisPingStore(config.redis, config.redisTimeoutMs)
-store.client.log = (line) => console.error(line)
+const store = new RedisPingStore(config.redis, config.redisTimeoutMs, config.redisClient)
+store.outage.log = (line) => console.error(line)
 const metrics = config.metrics ? edgeMetrics() : null
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },

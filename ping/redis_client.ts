@@ -1,17 +1,12 @@
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { encodeCommand, ReplyError, ReplyParser, scriptSha, type Reply } from './resp.js'
-
-export interface RedisClientOptions {
-  host: string
-  port: number
-  password?: string
-  db: number
-  tls: boolean
-  /** A command unanswered this long fails (the edge then answers 503) */
-  timeoutMs: number
-  connectTimeoutMs?: number
-}
+import {
+  RedisUnavailable,
+  type Outage,
+  type EdgeRedis,
+  type EdgeRedisOptions,
+} from './redis_connection.js'
 
 interface Pending {
   resolve: (reply: Reply) => void
@@ -20,15 +15,13 @@ interface Pending {
   settled: boolean
 }
 
-export class RedisUnavailable extends Error {}
-
 /**
  * The edge's Redis connection: one socket, commands pipelined in order (the
  * store batches the pings of a loop turn into one), no offline queue. Lean on purpose (the edge's memory and speed targets): it
  * fails at once while disconnected, reconnects by itself, and gives up on a
  * command after `timeoutMs` so no client waits on a stalled Redis.
  */
-export class RedisClient {
+export class RedisClient implements EdgeRedis {
   status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
   #socket: Socket | null = null
   #queue: Pending[] = []
@@ -36,12 +29,11 @@ export class RedisClient {
   #attempts = 0
   #readyWaiters: (() => void)[] = []
   #timer = setInterval(() => this.#expire(), 10).unref()
-  /** Since when Redis is away (told once by `log`), null while connected */
-  #awaySince: number | null = null
-  /** Where the one line "Redis is away" and the one "is back" go (ping/main.ts: stderr) */
-  log: (line: string) => void = () => {}
 
-  constructor(readonly options: RedisClientOptions) {
+  constructor(
+    readonly options: EdgeRedisOptions,
+    readonly outage: Outage
+  ) {
     this.#connect()
   }
 
@@ -50,6 +42,10 @@ export class RedisClient {
     return this.status === 'ready'
       ? Promise.resolve()
       : new Promise((resolve) => this.#readyWaiters.push(resolve))
+  }
+
+  ping() {
+    return this.command(['PING'])
   }
 
   command(args: (string | number | Buffer)[]): Promise<Reply> {
@@ -118,8 +114,10 @@ export class RedisClient {
       }
     }
     const oldest = this.#queue[0]
-    if (oldest && now - oldest.sentAt > Math.max(1000, this.options.timeoutMs * 10)) {
-      this.#socket?.destroy()
+    const silentMs = Math.max(1000, this.options.timeoutMs * 10)
+    if (oldest && this.#socket && now - oldest.sentAt > silentMs) {
+      this.outage.failed(new Error(`no reply for ${silentMs} ms`))
+      this.#socket.destroy()
     }
   }
 
@@ -128,10 +126,15 @@ export class RedisClient {
     const socket = tls ? tlsConnect({ host, port, servername: host }) : tcpConnect(port, host)
     this.#socket = socket
     socket.setNoDelay(true)
-    socket.setTimeout(this.options.connectTimeoutMs ?? 1000, () => socket.destroy())
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? 1000
+    socket.setTimeout(connectTimeoutMs, () => {
+      this.outage.failed(new Error(`not connected within ${connectTimeoutMs} ms`))
+      socket.destroy()
+    })
     socket.once(tls ? 'secureConnect' : 'connect', () => void this.#handshake(socket))
     socket.on('data', (chunk: Buffer) => this.#parser.feed(chunk))
-    socket.on('error', () => {})
+    // The reason Redis is away, told in the outage line ('close' follows).
+    socket.on('error', (error) => this.outage.failed(error))
     socket.once('close', () => this.#onClose())
   }
 
@@ -142,18 +145,20 @@ export class RedisClient {
       steps.push(['AUTH', this.options.password])
     }
     steps.push(['SELECT', this.options.db])
-    const replies = await Promise.all(steps.map((step) => this.#send(step))).catch(() => null)
-    if (!replies || replies.some((reply) => reply instanceof ReplyError)) {
+    const replies = await Promise.all(steps.map((step) => this.#send(step))).catch(
+      (error: Error) => error
+    )
+    const failure =
+      replies instanceof Error ? replies : replies.find((r) => r instanceof ReplyError)
+    if (failure) {
+      // A wrong password or database says so in the outage line.
+      this.outage.failed(failure as Error)
       socket.destroy()
       return
     }
     this.status = 'ready'
     this.#attempts = 0
-    if (this.#awaySince !== null) {
-      const seconds = Math.round((Date.now() - this.#awaySince) / 1000)
-      this.log(`ping edge: Redis is back (away ${seconds} s)`)
-      this.#awaySince = null
-    }
+    this.outage.up()
     for (const resolve of this.#readyWaiters.splice(0)) {
       resolve()
     }
@@ -173,13 +178,7 @@ export class RedisClient {
     }
     this.status = 'reconnecting'
     this.#attempts += 1
-    if (this.#awaySince === null) {
-      this.#awaySince = Date.now()
-      const { host, port } = this.options
-      this.log(
-        `ping edge: Redis at ${host}:${port} is unreachable; pings get 503 until it is back (is it running? REDIS_HOST, REDIS_PORT)`
-      )
-    }
+    this.outage.down()
     setTimeout(
       () => this.status !== 'closed' && this.#connect(),
       Math.min(this.#attempts * 50, 500)

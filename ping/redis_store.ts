@@ -4,7 +4,12 @@ import type { PingTarget } from '#lib/ping_url'
 import { autoTokenUuid } from '#lib/uuid'
 import type { AcceptOptions, AcceptResult, PingStore } from './core.js'
 import type { EdgeConfig } from './config.js'
-import { RedisClient } from './redis_client.js'
+import {
+  Outage,
+  RedisUnavailable,
+  type EdgeRedis,
+  type RedisClientKind,
+} from './redis_connection.js'
 import { ACCEPT_KEYS, ACCEPT_SCRIPT } from './accept_script.js'
 
 const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
@@ -19,11 +24,27 @@ interface Queued {
 }
 
 export class RedisPingStore implements PingStore {
-  readonly client: RedisClient
+  /** Says when Redis goes away and comes back (set its `log`) */
+  readonly outage: Outage
+  readonly connection: Promise<EdgeRedis>
+  /** The connection, once its module is loaded (a turn after the constructor) */
+  #client: EdgeRedis | null = null
   #queued: Queued[] = []
 
-  constructor(config: EdgeConfig['redis'], timeoutMs = 100) {
-    this.client = new RedisClient({ ...config, timeoutMs })
+  /**
+   * `client` picks the Redis client; only the chosen one's module is loaded
+   * (ioredis alone weighs a few MB of the edge's memory).
+   */
+  constructor(config: EdgeConfig['redis'], timeoutMs = 100, client: RedisClientKind = 'builtin') {
+    this.outage = new Outage(config.host, config.port)
+    const options = { ...config, timeoutMs }
+    this.connection =
+      client === 'ioredis'
+        ? import('./ioredis_connection.js').then(
+            (m) => new m.IoredisConnection(options, this.outage)
+          )
+        : import('./redis_client.js').then((m) => new m.RedisClient(options, this.outage))
+    void this.connection.then((connection) => (this.#client = connection))
   }
 
   /**
@@ -56,8 +77,12 @@ export class RedisPingStore implements PingStore {
     if (batch.length === 0) {
       return
     }
+    if (!this.#client) {
+      const error = new RedisUnavailable('redis connecting')
+      return batch.forEach((queued) => queued.reject(error))
+    }
     const args = [redisKeys.ratePrefix, ...batch.flatMap((queued) => queued.args)]
-    this.client.evalScript(ACCEPT_SCRIPT, ACCEPT_KEYS, args).then(
+    this.#client.evalScript(ACCEPT_SCRIPT, ACCEPT_KEYS, args).then(
       (reply) => {
         if (!Array.isArray(reply)) {
           const error = reply instanceof Error ? reply : new Error('unexpected script reply')
@@ -79,17 +104,18 @@ export class RedisPingStore implements PingStore {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs)
     })
-    const connected = this.client.whenReady().then(() => true)
+    const connected = this.connection.then((connection) => connection.whenReady()).then(() => true)
     const result = await Promise.race([connected, timeout])
     clearTimeout(timer)
     return result
   }
 
   async isHealthy() {
-    return (await this.client.command(['PING'])) === 'PONG'
+    return (await this.#client?.ping()) === 'PONG'
   }
 
   async close() {
-    this.client.close()
+    const connection = await this.connection
+    connection.close()
   }
 }

@@ -51,6 +51,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   PING_RATE_LIMIT: Env.schema.number.optional(),
   PING_LOG_LIMIT: Env.schema.number.optional(),
   INGEST_BATCH_SIZE: Env.schema.number.optional(),
+  /** Set by `pnpm start` and the image's `small` command: full, or small (all-in-one) */
+  NGIP_MODE: Env.schema.enum.optional(['full', 'small'] as const),
   INGEST_CLAIM_IDLE_MS: Env.schema.number.optional(),
   INGEST_PARALLEL: Env.schema.number.optional(),
   INGEST_LAG_DEGRADED_S: Env.schema.number.optional(),

@@ -10,7 +10,7 @@ import { pingQueueDepth } from '#services/operations/queue_depth_metric'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { RedisPingStore } from '#ping/redis_store'
-import { startEdge } from '#tests/helpers/edge'
+import { freePort, startEdge } from '#tests/helpers/edge'
 import { queuedPings, send, statusOf } from '#tests/helpers/ping'
 import { FaultProxy } from '#tests/helpers/fault_proxy'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
@@ -125,6 +125,65 @@ test.group('Ping path under faults', (group) => {
       await first.kill()
     }
   }).timeout(90_000)
+
+  test('small mode: the all-in-one app process drains on SIGTERM, loses nothing to SIGKILL, stores each Ping once', async ({
+    assert,
+  }) => {
+    const total = 20_000
+    assert.equal(await acceptPings(token, total), total)
+    const spawnApp = async (overrides: Record<string, string>) =>
+      spawnWorker(overrides, 'all-in-one', await freePort())
+
+    const first = await spawnApp({ INGEST_BATCH_SIZE: '200' })
+    try {
+      await first.ready
+      await waitFor(
+        'the first Pings',
+        () => storedCounts(token),
+        (counts) => counts.total > 0
+      )
+      first.child.kill('SIGTERM')
+      assert.equal(await first.exited, 0, first.output())
+      assert.match(first.output(), /worker: stopped/)
+      const drained = await storedCounts(token)
+      assert.isBelow(drained.total, total, 'stopped before the end of the stream')
+      assert.equal(drained.distinct, drained.total)
+      // The batch in hand was committed and acknowledged: nothing of it is left pending.
+      const left = await streamLeft()
+      assert.equal(left.pending, 0)
+    } finally {
+      await first.kill()
+    }
+
+    const second = await spawnApp({ INGEST_BATCH_SIZE: '200' })
+    let third: Awaited<ReturnType<typeof spawnApp>> | undefined
+    try {
+      await second.ready
+      const before = await storedCounts(token)
+      await waitFor(
+        'more Pings',
+        () => storedCounts(token),
+        (counts) => counts.total > before.total
+      )
+      second.child.kill('SIGKILL')
+      await second.exited
+
+      third = await spawnApp({ INGEST_CLAIM_IDLE_MS: '300' })
+      await third.ready
+      await waitFor(
+        'every Ping',
+        () => storedCounts(token),
+        (counts) => counts.total >= total
+      )
+      await waitFor('an empty stream', streamLeft, (left) => left.length + left.pending === 0)
+      assert.deepEqual(await storedCounts(token), { total, distinct: total, nPings: total })
+      third.child.kill('SIGTERM')
+      assert.equal(await third.exited, 0, third.output())
+    } finally {
+      await third?.kill()
+      await second.kill()
+    }
+  }).timeout(150_000)
 
   test('PostgreSQL down for seconds: the worker waits, retries, acknowledges nothing early', async ({
     assert,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys } from '#lib/redis_keys'
 import { RedisPingStore } from '#ping/redis_store'
+import { REDIS_CLIENT_KINDS } from '#ping/redis_connection'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -338,29 +339,61 @@ test.group('Role logs: lines name what failed', (group) => {
 test.group('Role logs: the edge and Redis', (group) => {
   group.each.setup(() => flushRedis())
 
-  test('the edge says once that Redis is away and once that it is back', async ({ assert }) => {
-    const proxy = await FaultProxy.start(env.get('REDIS_PORT', 6379))
-    const edge = await startEdge(10_000, { redisPort: proxy.port })
-    const lines: string[] = []
-    edge.store.client.log = (line) => lines.push(line)
-    try {
-      await proxy.cut()
-      for (let i = 0; i < 5; i++) {
-        assert.equal(await statusOf(edge.url, '/health'), 503)
-        await new Promise((resolve) => setTimeout(resolve, 200))
+  test('the edge says once that Redis is away and once that it is back ({$self})')
+    .with([...REDIS_CLIENT_KINDS])
+    .run(async ({ assert }, redisClient) => {
+      const proxy = await FaultProxy.start(env.get('REDIS_PORT', 6379))
+      const edge = await startEdge(10_000, { redisPort: proxy.port, redisClient })
+      const lines: string[] = []
+      edge.store.outage.log = (line) => lines.push(line)
+      try {
+        await proxy.cut()
+        for (let i = 0; i < 5; i++) {
+          assert.equal(await statusOf(edge.url, '/health'), 503)
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+        await proxy.restore()
+        await waitFor(
+          'the edge',
+          () => statusOf(edge.url, '/health'),
+          (status) => status === 200
+        )
+        assert.lengthOf(lines, 2, lines.join('\n'))
+        assert.match(
+          lines[0],
+          /^ping edge: Redis at 127\.0\.0\.1:\d+ is unreachable \(.+\); pings get 503/
+        )
+        assert.match(lines[1], /^ping edge: Redis is back \(away \d+ s\)$/)
+      } finally {
+        await edge.close()
+        await proxy.close()
       }
-      await proxy.restore()
-      await waitFor(
-        'the edge',
-        () => statusOf(edge.url, '/health'),
-        (status) => status === 200
-      )
-      assert.lengthOf(lines, 2, lines.join('\n'))
-      assert.match(lines[0], /^ping edge: Redis at 127\.0\.0\.1:\d+ is unreachable; pings get 503/)
-      assert.match(lines[1], /^ping edge: Redis is back \(away \d+ s\)$/)
-    } finally {
-      await edge.close()
-      await proxy.close()
-    }
-  }).timeout(30_000)
+    })
+    .timeout(30_000)
+
+  test('the edge says why Redis is unreachable: the socket error, not swallowed ({$self})')
+    .with([...REDIS_CLIENT_KINDS])
+    .run(async ({ assert }, redisClient) => {
+      const closed = await freePort()
+      const store = new RedisPingStore({ ...testRedisConfig(), port: closed }, 100, redisClient)
+      const lines: string[] = []
+      store.outage.log = (line) => lines.push(line)
+      try {
+        assert.isFalse(await store.ready(300))
+        await waitFor(
+          'the outage line',
+          async () => lines,
+          (seen) => seen.length > 0
+        )
+        assert.match(
+          lines[0],
+          new RegExp(
+            `is unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}\\); pings get 503`
+          )
+        )
+      } finally {
+        await store.close()
+      }
+    })
+    .timeout(10_000)
 })

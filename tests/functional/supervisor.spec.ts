@@ -2,14 +2,21 @@ import { test } from '@japa/runner'
 import { spawn } from 'node:child_process'
 import app from '@adonisjs/core/services/app'
 import env from '#start/env'
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
 import { freePort } from '#tests/helpers/edge'
+import { waitFor } from '#tests/helpers/worker_process'
 
 /**
  * `pnpm start` as a child, on its own database (it seeds an admin) and on
  * the given ports.
  */
-function supervise(ports: { web: number; ping: number }, overrides: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['bin/start.ts'], {
+function supervise(
+  ports: { web: number; ping: number },
+  overrides: Record<string, string> = {},
+  args: string[] = []
+) {
+  const child = spawn(process.execPath, ['bin/start.ts', ...args], {
     cwd: app.makePath(),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -32,6 +39,7 @@ function supervise(ports: { web: number; ping: number }, overrides: Record<strin
   child.stderr.on('data', (chunk) => (output += chunk))
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
   return {
+    pid: child.pid!,
     exited,
     output: () => output,
     async until(pattern: RegExp, timeoutMs = 90_000) {
@@ -53,7 +61,74 @@ function supervise(ports: { web: number; ping: number }, overrides: Record<strin
   }
 }
 
+/** The Node processes the supervisor started, by their command lines. */
+function childCommands(pid: number) {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)
+  return children
+    .filter(Boolean)
+    .map((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean))
+}
+
 test.group('pnpm start (the supervisor)', () => {
+  test('--small: one app process and the edge, from the build; a ping reaches PostgreSQL; SIGTERM stops both', async ({
+    assert,
+  }) => {
+    const ports = { web: await freePort(), ping: await freePort() }
+    const database = `${env.get('DB_DATABASE')}_supervisor`
+    const supervisor = supervise(ports, {}, ['--small'])
+    const client = new pg.Client({
+      host: env.get('DB_HOST'),
+      port: env.get('DB_PORT'),
+      user: env.get('DB_USER'),
+      password: env.get('DB_PASSWORD') ?? '',
+      database,
+    })
+    try {
+      await supervisor.until(/worker: draining the ping stream/, 150_000)
+      await supervisor.until(/Demo ping URL: /)
+      const output = supervisor.output()
+      assert.match(
+        output,
+        /^ngip: small mode: one app process \(web, worker, scheduler\) and the ping edge$/m
+      )
+      assert.match(output, /^ngip: (reusing build from|building… \()/m)
+
+      const commands = childCommands(supervisor.pid)
+      assert.lengthOf(commands, 2, JSON.stringify(commands))
+      const scripts = commands.map((args) => args.at(-1))
+      assert.sameMembers(scripts, ['bin/all_in_one.js', 'ping/main.js'])
+      // Compiled JavaScript: no TypeScript loader in any role.
+      assert.notInclude(commands.flat().join(' '), 'ts-exec')
+
+      const pingUrl = /Demo ping URL: (\S+)/.exec(output)![1]
+      const body = `small mode ${Date.now()}`
+      const answer = await fetch(pingUrl, { method: 'POST', body })
+      assert.equal(answer.status, 200)
+      await client.connect()
+      await waitFor(
+        'the Ping in PostgreSQL',
+        async () => {
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n FROM pings WHERE body = convert_to($1, 'UTF8')`,
+            [body]
+          )
+          return rows[0].n as number
+        },
+        (n) => n === 1
+      )
+      const ready = await fetch(`http://127.0.0.1:${ports.web}/health/ready`)
+      assert.equal(ready.status, 200)
+
+      await supervisor.stop()
+      assert.equal(await supervisor.exited, 0)
+      assert.match(supervisor.output(), /^app {7}\| .*worker: stopped/m)
+      assert.notMatch(supervisor.output(), /restarting in|SIGKILL/)
+    } finally {
+      await client.end().catch(() => {})
+      await supervisor.stop()
+    }
+  }).timeout(200_000)
+
   test('a second start on taken ports names the port and stops, printing no credentials', async ({
     assert,
   }) => {

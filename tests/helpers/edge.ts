@@ -4,6 +4,7 @@ import { cidrMatcher } from '#lib/cidr'
 import app from '@adonisjs/core/services/app'
 import { createEdgeServer } from '#ping/server'
 import { RedisPingStore } from '#ping/redis_store'
+import type { RedisClientKind } from '#ping/redis_connection'
 import { PingIngest, type IngestOptions } from '#services/ingest/ping_ingest'
 import redis from '@adonisjs/redis/services/main'
 import { testRedisConfig } from '#tests/helpers/redis'
@@ -14,6 +15,8 @@ export interface EdgeOptions {
   redisPort?: number
   /** TRUSTED_PROXIES of this edge (none by default) */
   trustedProxies?: string
+  /** PING_REDIS_CLIENT of this edge */
+  redisClient?: RedisClientKind
 }
 
 /**
@@ -21,7 +24,11 @@ export interface EdgeOptions {
  */
 export async function startEdge(bodyLimit = 10_000, options: EdgeOptions = {}) {
   const config = testRedisConfig()
-  const store = new RedisPingStore({ ...config, port: options.redisPort ?? config.port })
+  const store = new RedisPingStore(
+    { ...config, port: options.redisPort ?? config.port },
+    100,
+    options.redisClient
+  )
   await store.ready()
   const server = createEdgeServer(
     { store, bodyLimit, rateLimit: options.rateLimit ?? 0 },

@@ -2,12 +2,22 @@ import { spawn } from 'node:child_process'
 import app from '@adonisjs/core/services/app'
 import env from '#start/env'
 
+/** How the worker role runs: alone (`ace worker:run`) or in the small mode's app process. */
+export type WorkerShape = 'worker' | 'all-in-one'
+
 /**
- * A real `node ace worker:run` child against the test database and Redis,
- * outside the test's global transaction: what it commits stays committed.
+ * A real `node ace worker:run` child (or the small mode's all-in-one app
+ * process, bin/all_in_one.ts, on a free port) against the test database and
+ * Redis, outside the test's global transaction: what it commits stays committed.
  */
-export function spawnWorker(overrides: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['ace', 'worker:run'], {
+export function spawnWorker(
+  overrides: Record<string, string> = {},
+  shape: WorkerShape = 'worker',
+  port = 0
+) {
+  const args =
+    shape === 'worker' ? ['ace', 'worker:run'] : ['--import=@poppinss/ts-exec', 'bin/all_in_one.ts']
+  const child = spawn(process.execPath, args, {
     cwd: app.makePath(),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -18,6 +28,7 @@ export function spawnWorker(overrides: Record<string, string> = {}) {
       REDIS_DB: String(env.get('REDIS_DB', 0)),
       // Keep every Ping, so a test can count them all.
       PING_LOG_LIMIT: '0',
+      ...(shape === 'all-in-one' ? { HOST: '127.0.0.1', PORT: String(port) } : {}),
       ...overrides,
     },
   })

@@ -152,7 +152,7 @@ test.group('Admin UI forms', () => {
     assert.deepEqual(email, {
       kind: 'email',
       name: 'On-call',
-      config: { url: 'https://x', to: 'a@example.com' },
+      config: { to: 'a@example.com' },
     })
     const hook = channelFormInput({ name: 'h', config: { url: 'https://x', body: '' } }, 'webhook')
     assert.deepEqual(hook.config, { url: 'https://x' })

@@ -20,8 +20,8 @@ export function typeText(schema: Schema): string {
   if (schema.$ref) {
     return refName(schema.$ref)
   }
-  if (schema.oneOf) {
-    return (schema.oneOf as Schema[]).map(typeText).join(' or ')
+  if (schema.oneOf ?? schema.anyOf) {
+    return ((schema.oneOf ?? schema.anyOf) as Schema[]).map(typeText).join(' or ')
   }
   if (schema.type === 'array') {
     return `array of ${schema.items ? typeText(schema.items) : 'any'}`
@@ -69,7 +69,7 @@ export function limitsOf(schema: Schema): string[] {
   const limits = [
     ...ownLimits(schema),
     ...(schema.items ? ownLimits(schema.items, true) : []),
-    ...((schema.oneOf as Schema[] | undefined) ?? []).flatMap(limitsOf),
+    ...((schema.oneOf ?? schema.anyOf ?? []) as Schema[]).flatMap(limitsOf),
   ]
   if (schema.default !== undefined) {
     limits.push(`default \`${JSON.stringify(schema.default)}\``)
@@ -94,8 +94,8 @@ export function exampleOf(schema: Schema, schemas: Record<string, Schema>): unkn
   if (schema.enum) {
     return schema.enum[0]
   }
-  if (schema.oneOf) {
-    const branch = (schema.oneOf as Schema[]).find((one) => one.type !== 'null')
+  if (schema.oneOf ?? schema.anyOf) {
+    const branch = ((schema.oneOf ?? schema.anyOf) as Schema[]).find((one) => one.type !== 'null')
     return branch ? exampleOf(branch, schemas) : null
   }
   switch (schema.type) {

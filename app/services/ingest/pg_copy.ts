@@ -1,58 +1,12 @@
+import { finished } from 'node:stream/promises'
 import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 
 /**
- * `COPY … FROM STDIN` through node-postgres, without a streaming library: the
- * batch is small enough to send as one chunk. node-postgres calls these
- * handlers for a submitted query object (its "Submittable" protocol).
- */
-class CopyIn {
-  rowCount = 0
-  #settled = false
-
-  constructor(
-    readonly text: string,
-    readonly data: Buffer,
-    readonly done: (error: Error | null, rowCount: number) => void
-  ) {}
-
-  submit(connection: any) {
-    connection.query(this.text)
-  }
-
-  handleCopyInResponse(connection: any) {
-    connection.sendCopyFromChunk(this.data)
-    connection.endCopyFrom()
-  }
-
-  handleCommandComplete(message: { text: string }) {
-    this.rowCount = Number(message.text.split(' ')[1] ?? 0)
-  }
-
-  handleError(error: Error) {
-    this.#settle(error)
-  }
-
-  handleReadyForQuery() {
-    this.#settle(null)
-  }
-
-  handleRowDescription() {}
-  handleDataRow() {}
-  handleEmptyQuery() {}
-  handlePortalSuspended() {}
-  handleCopyData() {}
-
-  #settle(error: Error | null) {
-    if (!this.#settled) {
-      this.#settled = true
-      this.done(error, this.rowCount)
-    }
-  }
-}
-
-/**
- * The node-postgres client that runs this Lucid transaction's queries.
+ * The node-postgres client that runs this Lucid transaction's queries: knex
+ * hands a transaction's own connection to whoever asks its client, and COPY
+ * must run on it to commit or roll back with the rest of the batch.
  */
 async function connectionOf(trx: TransactionClientContract): Promise<pg.Client> {
   const knexTransaction = trx.knexClient as unknown as {
@@ -63,7 +17,8 @@ async function connectionOf(trx: TransactionClientContract): Promise<pg.Client> 
 
 /**
  * Runs `COPY <table> (<columns>) FROM STDIN` in the transaction with `data`
- * in PostgreSQL's text format; resolves with the number of rows copied.
+ * in PostgreSQL's text format (pg-copy-streams speaks the COPY protocol);
+ * resolves with the number of rows copied, rejects with PostgreSQL's error.
  */
 export async function copyIn(
   trx: TransactionClientContract,
@@ -72,14 +27,11 @@ export async function copyIn(
   data: Buffer
 ): Promise<number> {
   const client = await connectionOf(trx)
-  const text = `COPY ${table} (${columns.join(', ')}) FROM STDIN`
-  return new Promise((resolve, reject) => {
-    client.query(
-      new CopyIn(text, data, (error, rowCount) =>
-        error ? reject(error) : resolve(rowCount)
-      ) as any
-    )
-  })
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))
+  // The batch is already one buffer: one write, then end (finish follows ReadyForQuery).
+  stream.end(data)
+  await finished(stream)
+  return stream.rowCount
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }

@@ -1,0 +1,57 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { freePort } from '../bin/test_scope.ts'
+
+/**
+ * Where the edge's Redis is "down" in the benchmarks: stopping the real
+ * Redis is not an option on a shared machine.
+ */
+export type RedisDown = 'closed port' | 'blackhole'
+
+export const REDIS_DOWN: readonly RedisDown[] = ['closed port', 'blackhole']
+
+export const describeRedisDown = {
+  'closed port': 'REDIS_PORT is a free port nothing listens on (connection refused)',
+  'blackhole': 'REDIS_PORT is a listener that accepts and never answers (a stalled Redis)',
+} satisfies Record<RedisDown, string>
+
+/** A port standing for a Redis that is down, and how to clean up after it. */
+export async function downRedisPort(kind: RedisDown) {
+  if (kind === 'closed port') {
+    return { port: await freePort(), close: async () => {} }
+  }
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('error', () => sockets.delete(socket))
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      sockets.forEach((socket) => socket.destroy())
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+/**
+ * The slowest of `count` pings, one after the other, each answered 503 by an
+ * edge whose Redis is down; in ms. One `/health` call first, not counted:
+ * the first fetch of this process loads and warms its HTTP client (~100 ms
+ * on a busy machine), a cost of the probe, not of the edge.
+ */
+export async function slowest503(url: string, uuid: string, count = 200) {
+  await fetch(`${url}/health`).then((response) => response.text())
+  let slowest = 0
+  for (let i = 0; i < count; i++) {
+    const started = performance.now()
+    const response = await fetch(`${url}/ping/${uuid}`)
+    await response.text()
+    if (response.status !== 503) {
+      throw new Error(`expected 503 with Redis down, got ${response.status}`)
+    }
+    slowest = Math.max(slowest, performance.now() - started)
+  }
+  return slowest
+}

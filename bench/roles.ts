@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ensureBuild } from '../bin/build_cache.ts'
+import { roleCommands, type RoleCommand } from '../bin/roles.ts'
+import { startServer } from './processes.js'
+import { bench } from './setup.js'
+
+type RoleName = 'web' | 'ping' | 'worker' | 'scheduler'
+
+let built: Promise<string> | undefined
+
+function fullRole(name: RoleName, buildDir: string): RoleCommand {
+  return roleCommands('full', buildDir).find((role) => role.name === name)!
+}
+
+/**
+ * A role started as `pnpm start` starts it (bin/roles.ts, the supervisor's own list, from
+ * the same compiled build, reused or made first), resolved once it prints `ready`.
+ */
+export async function startRole(name: RoleName, env: NodeJS.ProcessEnv, ready: string) {
+  built ??= ensureBuild(bench.root)
+  const role = fullRole(name, await built)
+  return startServer(role.args, env, ready, role.cwd)
+}
+
+export function roleArgs(name: RoleName) {
+  return fullRole(name, join(bench.root, 'build')).args.join(' ')
+}
+
+/** CPU time a process used so far (user + system), in seconds; 0 once it is gone. */
+export function cpuSeconds(pid: number) {
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd of /proc's.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+export function rssMb(pid: number) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  } catch {
+    return 0
+  }
+}

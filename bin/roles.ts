@@ -1,0 +1,88 @@
+/*
+|--------------------------------------------------------------------------
+| How each role is started, in one place
+|--------------------------------------------------------------------------
+|
+| `pnpm start` (bin/start.ts) and the whole-platform benchmark start roles
+| from this list, so both measure and run the same commands. Two modes:
+|
+| - full: web, ping (the edge), worker and scheduler, one process each.
+| - small: one app process (web, worker and scheduler: bin/all_in_one.ts)
+|   and the edge in its own small process, so pings are still taken while
+|   the app restarts.
+|
+| Commands run compiled JavaScript from the build directory (bin/build_cache.ts).
+|
+*/
+
+import { spawn, type StdioOptions } from 'node:child_process'
+
+export type Mode = 'full' | 'small'
+
+export interface RoleCommand {
+  name: string
+  /** Node arguments, relative to `cwd` */
+  args: string[]
+  cwd: string
+}
+
+/** A small young generation and one V8 thread keep the edge's memory low. */
+const EDGE_FLAGS = ['--max-semi-space-size=1', '--single-threaded']
+
+/**
+ * The app's roles idle on a few MB of new objects, yet Node 24 sizes the
+ * young generation from the machine's memory (64 MB committed here): smaller
+ * semi-spaces are collected more often and keep ~25 MB per process out of
+ * its resident set. The worker keeps more room for ingest batches.
+ */
+const appFlags = (semiSpaceMb: number) => [`--max-semi-space-size=${semiSpaceMb}`]
+
+export function roleCommands(mode: Mode, buildDir: string): RoleCommand[] {
+  const role = (name: string, args: string[]) => ({ name, args, cwd: buildDir })
+  const edge = role('ping', [...EDGE_FLAGS, 'ping/main.js'])
+  if (mode === 'small') {
+    return [role('app', [...appFlags(8), 'bin/all_in_one.js']), edge]
+  }
+  return [
+    role('web', [...appFlags(4), 'bin/server.js']),
+    edge,
+    role('worker', [...appFlags(8), 'ace.js', 'worker:run']),
+    role('scheduler', [...appFlags(2), 'ace.js', 'scheduler:run']),
+  ]
+}
+
+/** Starts one role as a child of this process, with this Node. */
+export function spawnRole(
+  role: RoleCommand,
+  env: NodeJS.ProcessEnv,
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe']
+) {
+  return spawn(process.execPath, role.args, { cwd: role.cwd, env, stdio })
+}
+
+/** The one-shot database setup (created, migrated, seeded once), printing JSON. */
+export function setupCommand(buildDir: string): RoleCommand {
+  return { name: 'setup', args: ['ace.js', 'ngip:setup', '--json'], cwd: buildDir }
+}
+
+/**
+ * `pnpm start --small` or NGIP_MODE=small; anything else NGIP_MODE says
+ * is refused rather than guessed.
+ */
+export function modeFrom(argv: string[], env: NodeJS.ProcessEnv): Mode {
+  if (argv.includes('--small')) {
+    return 'small'
+  }
+  const mode = env.NGIP_MODE || 'full'
+  if (mode !== 'full' && mode !== 'small') {
+    throw new Error(
+      `bad setting: NGIP_MODE must be "full" or "small", got "${mode}"; fix it in .env`
+    )
+  }
+  return mode
+}
+
+export const MODE_LINES: Record<Mode, string> = {
+  full: 'ngip: full mode: web, ping, worker and scheduler, one process each',
+  small: 'ngip: small mode: one app process (web, worker, scheduler) and the ping edge',
+}

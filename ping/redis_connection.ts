@@ -1,0 +1,80 @@
+/**
+ * What the edge's store needs from a Redis connection, whichever client
+ * provides it (PING_REDIS_CLIENT): run the accept script, answer PING, say
+ * when it is connected; both tell the store's Outage why Redis went away.
+ */
+export interface EdgeRedis {
+  /** Runs a Lua script by its SHA1, loading it on the first NOSCRIPT */
+  evalScript(script: string, keys: string[], args: (string | number | Buffer)[]): Promise<unknown>
+  ping(): Promise<unknown>
+  /** Resolves when connected (now, or at the next successful connection) */
+  whenReady(): Promise<void>
+  close(): void
+}
+
+/** Which client the edge talks to Redis with (PING_REDIS_CLIENT) */
+export type RedisClientKind = 'builtin' | 'ioredis'
+export const REDIS_CLIENT_KINDS: readonly RedisClientKind[] = ['builtin', 'ioredis']
+
+export interface EdgeRedisOptions {
+  host: string
+  port: number
+  password?: string
+  db: number
+  tls: boolean
+  /** A command unanswered this long fails (the edge then answers 503) */
+  timeoutMs: number
+  connectTimeoutMs?: number
+}
+
+export class RedisUnavailable extends Error {}
+
+/** The short reason of a socket or server error: its code when it has one. */
+function reasonOf(error: Error) {
+  const code = (error as NodeJS.ErrnoException).code
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
+}
+
+/**
+ * Redis' comings and goings as the operator reads them: one line when it
+ * goes away (with the last socket or handshake error, never swallowed), one
+ * when it is back.
+ */
+export class Outage {
+  /** Where the lines go (ping/main.ts: stderr) */
+  log: (line: string) => void = () => {}
+  #since: number | null = null
+  #cause: string | null = null
+
+  constructor(
+    readonly host: string,
+    readonly port: number
+  ) {}
+
+  /** A socket or handshake error: the reason given when the connection closes. */
+  failed(error: Error) {
+    this.#cause = reasonOf(error)
+  }
+
+  /** The connection closed or could not open. */
+  down() {
+    if (this.#since !== null) {
+      return
+    }
+    this.#since = Date.now()
+    const cause = this.#cause ?? 'connection closed'
+    this.log(
+      `ping edge: Redis at ${this.host}:${this.port} is unreachable (${cause}); pings get 503 until it is back (is it running? REDIS_HOST, REDIS_PORT)`
+    )
+  }
+
+  up() {
+    this.#cause = null
+    if (this.#since === null) {
+      return
+    }
+    const seconds = Math.round((Date.now() - this.#since) / 1000)
+    this.log(`ping edge: Redis is back (away ${seconds} s)`)
+    this.#since = null
+  }
+}
