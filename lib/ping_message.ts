@@ -5,11 +5,20 @@ import { UUID_RE } from '#lib/uuid'
  * worker reads it. Field names are short because every ping carries them.
  */
 export type PingAction = 'success' | 'start' | 'fail' | 'log'
+/**
+ * What a stream entry asks: a Ping, or `snooze` (an ad hoc maintenance window,
+ * a grammar extension healthchecks clients never send), which the worker
+ * applies to the Token without storing a Ping.
+ */
+export type StreamAction = PingAction | 'snooze'
+
+/** The longest snooze, in minutes (a week), and the one a URL without `?minutes=` asks. */
+export const SNOOZE_MINUTES = { max: 7 * 24 * 60, default: 60 } as const
 
 export interface PingMessage {
   /** Token UUID */
   token: string
-  action: PingAction
+  action: StreamAction
   /** Milliseconds since the epoch, taken by the edge when the ping arrived */
   at: number
   method: string
@@ -22,6 +31,8 @@ export interface PingMessage {
   create?: { pingKey: string; slug: string } | null
   /** The run's duration as the client reports it (Uptime Kuma's `ping`), in ms */
   durationMs?: number | null
+  /** A snooze's length; 0 ends the current one */
+  snoozeMinutes?: number | null
 }
 
 /** A run longer than this is no run: its start is not paired, its duration not kept (healthchecks: 72 h). */
@@ -41,7 +52,7 @@ export const FIELD_LIMITS = { method: 10, remoteAddr: 45, userAgent: 200 } as co
  * one JSON array, and a `b` field with the body's raw bytes when there is
  * one. The array is action, at, method, remote address, user agent, exit
  * status and rid, then, when there are, the create request's ping key and
- * slug and the reported duration. Few fields keep Redis, the edge and the
+ * slug, the reported duration and a snooze's minutes. Few fields keep Redis, the edge and the
  * worker fast. One entry may hold several pings (the edge writes the pings
  * of one event-loop turn together): each starts at its `t`.
  */
@@ -55,15 +66,17 @@ export function packPing(message: Omit<PingMessage, 'token'>): string {
     message.exitStatus,
     message.rid,
   ]
-  if (message.create) {
-    packed.push(message.create.pingKey, message.create.slug)
+  // optional tail, positional: ping key, slug, reported duration, snooze minutes
+  const tail = [
+    message.create?.pingKey ?? null,
+    message.create?.slug ?? null,
+    typeof message.durationMs === 'number' ? message.durationMs : null,
+    typeof message.snoozeMinutes === 'number' ? message.snoozeMinutes : null,
+  ]
+  while (tail.length > 0 && tail[tail.length - 1] === null) {
+    tail.pop()
   }
-  if (typeof message.durationMs === 'number') {
-    if (!message.create) {
-      packed.push(null, null)
-    }
-    packed.push(message.durationMs)
-  }
+  packed.push(...tail)
   return JSON.stringify(packed)
 }
 
@@ -86,7 +99,7 @@ export function pingStreamId(entryId: string, index: number) {
 /** Year 10000: past it a timestamp is not one PostgreSQL takes in ISO form. */
 const LAST_MS = 253_402_300_800_000
 
-const ACTIONS = new Set<string>(['success', 'start', 'fail', 'log'])
+const ACTIONS = new Set<string>(['success', 'start', 'fail', 'log', 'snooze'])
 
 /**
  * A text field as PostgreSQL takes it: no NUL bytes, at most `max` characters.
@@ -101,6 +114,14 @@ export function cleanText(value: string | undefined, max: number): string {
 
 function exitStatus(value: unknown): number | null {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 255
+    ? (value as number)
+    : null
+}
+
+function snoozeMinutes(value: unknown): number | null {
+  return Number.isInteger(value) &&
+    (value as number) >= 0 &&
+    (value as number) <= SNOOZE_MINUTES.max
     ? (value as number)
     : null
 }
@@ -122,7 +143,8 @@ function decodeOne(token: string | undefined, packed: unknown[] | null, body: Bu
   if (!token || !UUID_RE.test(token) || !packed) {
     return null
   }
-  const [action, at, method, remoteAddr, userAgent, exit, rid, pingKey, slug, duration] = packed
+  const [action, at, method, remoteAddr, userAgent, exit, rid, pingKey, slug, duration, minutes] =
+    packed
   if (typeof action !== 'string' || !ACTIONS.has(action)) {
     return null
   }
@@ -131,7 +153,7 @@ function decodeOne(token: string | undefined, packed: unknown[] | null, body: Bu
   }
   const message: PingMessage = {
     token,
-    action: action as PingAction,
+    action: action as StreamAction,
     at: at as number,
     method: text(method, FIELD_LIMITS.method),
     remoteAddr: text(remoteAddr, FIELD_LIMITS.remoteAddr),
@@ -144,6 +166,7 @@ function decodeOne(token: string | undefined, packed: unknown[] | null, body: Bu
         ? { pingKey, slug }
         : null,
     durationMs: runDuration(duration),
+    snoozeMinutes: snoozeMinutes(minutes),
   }
   return message
 }

@@ -1,4 +1,4 @@
-import type { PingAction } from '#lib/ping_message'
+import { SNOOZE_MINUTES, type StreamAction } from '#lib/ping_message'
 import { ANY_CASE_UUID_RE, UUID_RE } from '#lib/uuid'
 
 /**
@@ -7,6 +7,7 @@ import { ANY_CASE_UUID_RE, UUID_RE } from '#lib/uuid'
  *   /ping/<ping-key>/<slug>[/<action>]  (and at the root, as hc-ping.com has it)
  *   /api/push/<uuid>?status=up|down&msg=   (Uptime Kuma push form)
  *   action = start | fail | log | <exit status 0..255>
+ *          | snooze  (ngip's own: `?minutes=` 0..10080, default 60; 0 ends a snooze)
  * Pure: the edge and the tests share it; it never looks anything up.
  */
 export type PingTarget =
@@ -14,13 +15,15 @@ export type PingTarget =
 
 export interface PingRoute {
   target: PingTarget
-  action: PingAction
+  action: StreamAction
   exitStatus: number | null
   rid: string | null
   /** Slug form with `?create=1`: provision the Token on its first ping */
   create: boolean
   /** Uptime Kuma's `msg`, kept as the body when the request has none */
   message: string | null
+  /** A snooze's length in minutes; null for every other action */
+  snoozeMinutes: number | null
 }
 
 export type PingUrlError = 'not_found' | 'invalid_url' | 'invalid_uuid'
@@ -33,7 +36,7 @@ const UPPERCASE_SLUG_RE = /^[A-Za-z0-9_-]{1,100}$/
 // Any run of digits is an exit status (healthchecks' `<int:…>`): above 255 it is a 400.
 const EXIT_RE = /^[0-9]+$/
 
-type Action = { action: PingAction; exitStatus: number | null } | PingUrlError
+type Action = { action: StreamAction; exitStatus: number | null } | PingUrlError
 
 /**
  * The Ping an exit status makes, for the edge's URL and the API's
@@ -47,7 +50,7 @@ function parseAction(segment: string | undefined): Action {
   if (segment === undefined) {
     return { action: 'success', exitStatus: null }
   }
-  if (segment === 'start' || segment === 'fail' || segment === 'log') {
+  if (segment === 'start' || segment === 'fail' || segment === 'log' || segment === 'snooze') {
     return { action: segment, exitStatus: null }
   }
   if (!EXIT_RE.test(segment)) {
@@ -101,6 +104,14 @@ function parseRid(query: URLSearchParams): string | null | PingUrlError {
   return ANY_CASE_UUID_RE.test(rid) ? rid.toLowerCase() : 'invalid_uuid'
 }
 
+function parseMinutes(value: string | null): number | null {
+  if (value === null || value === '') {
+    return SNOOZE_MINUTES.default
+  }
+  const minutes = EXIT_RE.test(value) ? Number(value) : Number.NaN
+  return minutes <= SNOOZE_MINUTES.max ? minutes : null
+}
+
 function parseKumaPush(uuid: string, query: URLSearchParams): ParsedPingUrl {
   if (!UUID_RE.test(uuid)) {
     return { error: 'not_found' }
@@ -115,6 +126,7 @@ function parseKumaPush(uuid: string, query: URLSearchParams): ParsedPingUrl {
       rid: null,
       create: false,
       message: query.get('msg'),
+      snoozeMinutes: null,
     },
   }
 }
@@ -141,5 +153,12 @@ export function parsePingUrl(rawPath: string, query: URLSearchParams): ParsedPin
     return { error: rid }
   }
   const create = split.target.kind === 'slug' && query.get('create') === '1'
-  return { route: { target: split.target, ...action, rid, create, message: null } }
+  let snoozeMinutes: number | null = null
+  if (action.action === 'snooze') {
+    snoozeMinutes = parseMinutes(query.get('minutes'))
+    if (snoozeMinutes === null) {
+      return { error: 'invalid_url' }
+    }
+  }
+  return { route: { target: split.target, ...action, rid, create, message: null, snoozeMinutes } }
 }

@@ -81,6 +81,7 @@ function toMessage(req: EdgeRequest, route: PingRoute, deps: EdgeDeps, kuma: boo
     body,
     create: route.create && target.kind === 'slug' ? target : null,
     durationMs: kuma ? kumaPingMs(req.query) : null,
+    snoozeMinutes: route.snoozeMinutes,
   }
 }
 

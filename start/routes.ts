@@ -61,6 +61,7 @@ router
     router.delete('/tokens/:id', [controllers.admin.Tokens, 'destroy']).as('tokens.destroy')
     router.post('/tokens/:id/pause', [controllers.admin.TokenStatus, 'pause']).as('tokens.pause')
     router.post('/tokens/:id/resume', [controllers.admin.TokenStatus, 'resume']).as('tokens.resume')
+    router.post('/tokens/:id/snooze', [controllers.admin.TokenStatus, 'snooze']).as('tokens.snooze')
     router
       .get('/tokens/:id/live', [controllers.admin.TokenStatus, 'live'])
       .as('tokens.live')
@@ -111,6 +112,7 @@ router
     router.delete('/tokens/:id', [controllers.api.v1.Tokens, 'destroy']).as('tokens.destroy')
     router.post('/tokens/:id/pause', [controllers.api.v1.Tokens, 'pause']).as('tokens.pause')
     router.post('/tokens/:id/resume', [controllers.api.v1.Tokens, 'resume']).as('tokens.resume')
+    router.post('/tokens/:id/snooze', [controllers.api.v1.Tokens, 'snooze']).as('tokens.snooze')
     router.get('/tokens/:id/pings', [controllers.api.v1.TokenPings, 'index']).as('tokens.pings')
     router.get('/tokens/:id/flips', [controllers.api.v1.TokenPings, 'flips']).as('tokens.flips')
 

@@ -22,6 +22,10 @@ export default class Flip extends BaseModel {
   @column()
   declare reason: string
 
+  /** Why it notified nobody: `maintenance`, `dependency`; null when it notified */
+  @column()
+  declare silenced: 'maintenance' | 'dependency' | null
+
   @belongsTo(() => Token)
   declare token: BelongsTo<typeof Token>
 }

@@ -13,9 +13,11 @@ import User from '#models/user'
 import Ping from '#models/ping'
 import Flip from '#models/flip'
 import Channel from '#models/channel'
+import { maintenanceEnd } from '#models/maintenance_window'
 import {
-  computeAlertAfter,
   displayStatus,
+  refreshDeadline,
+  snooze as snoozeState,
   pause as pauseState,
   resume as resumeState,
   type DisplayStatus,
@@ -89,6 +91,23 @@ export default class Token extends BaseModel {
   @column.dateTime()
   declare alertAfter: DateTime | null
 
+  /** The end of an ad hoc maintenance window */
+  @column.dateTime()
+  declare snoozeUntil: DateTime | null
+
+  /** A cron line opening a scheduled maintenance window; empty for none */
+  @column()
+  declare maintenanceSchedule: string
+
+  @column()
+  declare maintenanceMinutes: number
+
+  @column()
+  declare maintenanceTz: string
+
+  /** The end of the window covering alertAfter (token_state.ts keeps it) */
+  @column.dateTime()
+  declare quietUntil: DateTime | null
   /** Seconds a started run may take; null: its grace applies */
   @column()
   declare maxRuntime: number | null
@@ -127,6 +146,22 @@ export default class Token extends BaseModel {
   @manyToMany(() => Channel, { pivotTable: 'token_channels' })
   declare channels: ManyToMany<typeof Channel>
 
+  /** The Tokens this one depends on: while one is down, this one's downs notify nobody */
+  @manyToMany(() => Token, {
+    pivotTable: 'token_dependencies',
+    pivotForeignKey: 'child_id',
+    pivotRelatedForeignKey: 'parent_id',
+  })
+  declare parents: ManyToMany<typeof Token>
+
+  /** The Tokens that depend on this one */
+  @manyToMany(() => Token, {
+    pivotTable: 'token_dependencies',
+    pivotForeignKey: 'parent_id',
+    pivotRelatedForeignKey: 'child_id',
+  })
+  declare children: ManyToMany<typeof Token>
+
   /**
    * The fields the status rules work on (token_state.ts).
    */
@@ -145,6 +180,11 @@ export default class Token extends BaseModel {
       lastStartAt: this.lastStartAt?.toJSDate() ?? null,
       lastStartRid: this.lastStartRid,
       alertAfter: this.alertAfter?.toJSDate() ?? null,
+      snoozeUntil: this.snoozeUntil?.toJSDate() ?? null,
+      maintenanceSchedule: this.maintenanceSchedule ?? '',
+      maintenanceMinutes: this.maintenanceMinutes ?? 0,
+      maintenanceTz: this.maintenanceTz ?? 'UTC',
+      quietUntil: this.quietUntil?.toJSDate() ?? null,
       maxRuntime: this.maxRuntime ?? null,
       minInterval: this.minInterval ?? null,
       minDuration: this.minDuration ?? null,
@@ -165,6 +205,8 @@ export default class Token extends BaseModel {
     this.lastStartAt = toDateTime(state.lastStartAt)
     this.lastStartRid = state.lastStartRid
     this.alertAfter = toDateTime(state.alertAfter)
+    this.snoozeUntil = toDateTime(state.snoozeUntil)
+    this.quietUntil = toDateTime(state.quietUntil)
     this.consecutiveFails = state.consecutiveFails
   }
 
@@ -183,11 +225,27 @@ export default class Token extends BaseModel {
   }
 
   /**
+   * Recomputes the deadline after a change of schedule, grace or windows.
    * Recomputes the deadline after a schedule, grace or max_runtime change.
    */
-  refreshAlertAfter() {
-    const at = computeAlertAfter(this.toState())
-    this.alertAfter = at ? DateTime.fromJSDate(at) : null
+  refreshAlertAfter(now = new Date()) {
+    this.#apply((state) => {
+      refreshDeadline(state, now)
+      return null
+    })
+  }
+
+  /** Opens an ad hoc maintenance window of `minutes` from `now`; 0 ends it. */
+  snooze(minutes: number, now = new Date()) {
+    this.#apply((state) => {
+      snoozeState(state, now, minutes)
+      return null
+    })
+  }
+
+  /** The end of the maintenance window the Token is in at `now`, or null. */
+  maintenanceEnd(now = new Date()): Date | null {
+    return maintenanceEnd(this.toState(), now)
   }
 
   #apply(change: (state: TokenState) => FlipChange | null): FlipChange | null {

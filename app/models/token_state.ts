@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser'
 import { MAX_RUN_MS, type PingAction } from '#lib/ping_message'
+import { maintenanceEnd, type MaintenanceFields } from '#models/maintenance_window'
 
 /**
  * A Token's status rules in one place, as pure functions over its state, so
@@ -16,7 +17,7 @@ export type StoredStatus = 'new' | 'up' | 'warning' | 'down' | 'paused'
 export type DisplayStatus = StoredStatus | 'grace' | 'started'
 export type StoredPingKind = PingAction | 'ign'
 
-export interface TokenState {
+export interface TokenState extends MaintenanceFields {
   kind: TokenKind
   timeout: number
   grace: number
@@ -30,6 +31,8 @@ export interface TokenState {
   lastStartAt: Date | null
   lastStartRid: string | null
   alertAfter: Date | null
+  /** The end of the maintenance window that covers alertAfter, if one does */
+  quietUntil: Date | null
   /** Seconds a started run may take before it goes down; null: its grace applies */
   maxRuntime: number | null
   /** Seconds a success must follow the previous success by, or the Token warns */
@@ -41,6 +44,9 @@ export interface TokenState {
   /** Failures since the last success */
   consecutiveFails: number
 }
+
+/** The reason of the Flip that judges a Token again when the window it went down in ends. */
+export const MAINTENANCE_END = 'maintenance_end'
 
 export interface PingInput {
   action: PingAction
@@ -112,8 +118,44 @@ export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
         ? recordFail(state, wasPinged)
         : recordSuccess(state, ping.at, previousSuccessAt, durationMs)
   }
-  state.alertAfter = computeAlertAfter(state)
+  if (flip?.newStatus === 'down') {
+    // down inside a window: judged again when it ends (the late pass sees alert_after)
+    state.alertAfter = maintenanceEnd(state, ping.at)
+    state.quietUntil = null
+  } else if (state.status !== 'down') {
+    setDeadline(state)
+  }
   return { kind: ping.action, durationMs, flip }
+}
+
+/**
+ * Sets the deadline and the end of the window that covers it.
+ */
+function setDeadline(state: TokenState) {
+  state.alertAfter = computeAlertAfter(state)
+  state.quietUntil = state.alertAfter ? maintenanceEnd(state, state.alertAfter) : null
+}
+
+/**
+ * The deadline after a change of schedule or windows at `now`. A Token down
+ * inside a window keeps being judged again when its (maybe new) window ends,
+ * or at once when it is in none any more.
+ */
+export function refreshDeadline(state: TokenState, now: Date) {
+  if (state.status !== 'down') {
+    setDeadline(state)
+  } else if (state.alertAfter) {
+    state.alertAfter = maintenanceEnd(state, now) ?? now
+    state.quietUntil = null
+  }
+}
+
+/**
+ * An ad hoc maintenance window from `at` for `minutes`; 0 ends the current one.
+ */
+export function snooze(state: TokenState, at: Date, minutes: number) {
+  state.snoozeUntil = minutes > 0 ? new Date(at.getTime() + minutes * 60_000) : null
+  refreshDeadline(state, at)
 }
 
 /**
@@ -166,7 +208,7 @@ function recordSuccess(
 function moveTo(state: TokenState, next: StoredStatus, reason: string): FlipChange | null {
   const flip = setStatus(state, next, reason)
   if (flip) {
-    state.alertAfter = computeAlertAfter(state)
+    setDeadline(state)
   }
   return flip
 }
@@ -194,18 +236,26 @@ export function resume(state: TokenState): FlipChange | null {
 /**
  * Late detection for one Token at `now`: past its deadline it goes down, with
  * `timeout` when no run was open, `max runtime` when the open run's max_runtime is what
- * ran out, `start_timeout` when its grace did. The scheduler runs the same rule over all
- * Tokens at once in SQL (LATE_SQL below).
+ * ran out, `start_timeout` when its grace did; inside a window it keeps the window's end
+ * as its deadline. A Token that went down inside a window is judged again at its end: a
+ * `maintenance_end` Flip (down to down) says it is still down. The scheduler runs the
+ * same rule over all Tokens at once in SQL (LATE_SQL below).
  */
 export function checkLate(state: TokenState, now: Date): FlipChange | null {
-  if (state.status === 'down' || state.status === 'paused') {
+  if (state.status === 'paused') {
     return null
   }
   if (!state.alertAfter || state.alertAfter.getTime() > now.getTime()) {
     return null
   }
+  if (state.status === 'down') {
+    state.alertAfter = null
+    return { oldStatus: 'down', newStatus: 'down', reason: MAINTENANCE_END }
+  }
   const reason = lateReason(state, state.alertAfter)
-  state.alertAfter = null
+  const quiet = state.quietUntil && state.quietUntil.getTime() > now.getTime()
+  state.alertAfter = quiet ? state.quietUntil : null
+  state.quietUntil = null
   return setStatus(state, 'down', reason)
 }
 
@@ -318,8 +368,11 @@ export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQ
  * of cases.
  */
 export const LATE_SQL = {
-  overdue: "alert_after IS NOT NULL AND alert_after <= ? AND status NOT IN ('down', 'paused')",
-  reason: `CASE WHEN last_start_at IS NULL THEN 'timeout'
+  overdue: "alert_after IS NOT NULL AND alert_after <= ? AND status <> 'paused'",
+  reason: `CASE WHEN status = 'down' THEN '${MAINTENANCE_END}'
+    WHEN last_start_at IS NULL THEN 'timeout'
     WHEN max_runtime IS NOT NULL AND alert_after >= last_start_at + max_runtime * interval '1 second'
     THEN 'max runtime' ELSE 'start_timeout' END`,
+  /** The new deadline, with the pass's moment as its binding: a window's end, or none */
+  alertAfter: "CASE WHEN status <> 'down' AND quiet_until > ? THEN quiet_until END",
 } as const

@@ -10,6 +10,7 @@ export default class FlipTransformer extends BaseTransformer<Flip> {
       old_status: flip.oldStatus,
       new_status: flip.newStatus,
       reason: flip.reason,
+      silenced: flip.silenced,
     }
   }
 }

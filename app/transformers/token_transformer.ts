@@ -6,6 +6,10 @@ export function pingUrlOf(token: Pick<Token, 'uuid'>) {
   return `${config.get<string>('ngip.pingUrl')}/ping/${token.uuid}`
 }
 
+function iso(moment: Token['snoozeUntil']) {
+  return moment && moment.toMillis() > Date.now() ? moment.toUTC().toISO() : null
+}
+
 export default class TokenTransformer extends BaseTransformer<Token> {
   toObject() {
     const token = this.resource
@@ -32,6 +36,12 @@ export default class TokenTransformer extends BaseTransformer<Token> {
       last_duration_ms: token.lastDurationMs ?? null,
       ping_url: pingUrlOf(token),
       channels: token.$preloaded.channels ? token.channels.map((channel) => channel.id) : [],
+      depends_on: token.$preloaded.parents ? token.parents.map((parent) => parent.uuid) : [],
+      maintenance_schedule: token.maintenanceSchedule || null,
+      maintenance_minutes: token.maintenanceMinutes,
+      maintenance_tz: token.maintenanceTz,
+      snoozed_until: iso(token.snoozeUntil),
+      in_maintenance_until: token.maintenanceEnd()?.toISOString() ?? null,
       created_at: token.createdAt.toUTC().toISO(),
     }
   }

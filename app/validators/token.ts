@@ -2,6 +2,8 @@ import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import { CronExpressionParser } from 'cron-parser'
 import { text } from '#validators/rules'
+import { MAX_WINDOW_MINUTES } from '#models/maintenance_window'
+import { SNOOZE_MINUTES } from '#lib/ping_message'
 
 const PERIOD = { min: 60, max: 31_536_000 }
 /** Run rules take any whole number of seconds up to a year; null turns the rule off */
@@ -82,6 +84,16 @@ const tokenFields = {
     .maxLength(50)
     .distinct()
     .optional(),
+  /** A scheduled maintenance window: opens at each fire of this cron line; null for none */
+  maintenance_schedule: vine.string().trim().maxLength(100).use(cronRule()).nullable().optional(),
+  maintenance_minutes: vine.number().withoutDecimals().range([0, MAX_WINDOW_MINUTES]).optional(),
+  maintenance_tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
+  /** The Tokens this one depends on (their ids); cycles are refused */
+  depends_on: vine
+    .array(vine.string().trim().regex(ANY_CASE_UUID_RE))
+    .maxLength(50)
+    .distinct()
+    .optional(),
 }
 
 export const createTokenValidator = vine.create({
@@ -110,6 +122,9 @@ const tokenMessages = new SimpleMessagesProvider({
   'channels.*.string': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.*.regex': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.distinct': 'channels lists a Channel twice',
+  'depends_on.*.string': 'Each entry of depends_on must be a Token id (a UUID)',
+  'depends_on.*.regex': 'Each entry of depends_on must be a Token id (a UUID)',
+  'depends_on.distinct': 'depends_on lists a Token twice',
   'tags.*.string': 'Each tag must be a string',
   'tags.*.regex': 'A tag must not contain spaces',
   'tags.*.minLength': 'A tag must not be empty',
@@ -140,6 +155,11 @@ export const listTokensValidator = vine.create({
 })
 
 export const pageValidator = vine.create({ limit, cursor })
+
+/** An ad hoc maintenance window from now; 0 ends the current one. */
+export const snoozeValidator = vine.create({
+  minutes: vine.number().withoutDecimals().range([0, SNOOZE_MINUTES.max]),
+})
 
 /**
  * Tags as stored: a de-duplicated array, whatever form they came in.

@@ -48,6 +48,8 @@ function runRules(body: FormBody) {
 export function tokenFormInput(body: FormBody) {
   const kind = body.kind === 'cron' ? 'cron' : 'simple'
   const channels = body.channels ?? []
+  const parents = body.depends_on ?? []
+  const minutes = body.maintenance_minutes
   return {
     name: body.name,
     slug: body.slug ?? null,
@@ -57,6 +59,10 @@ export function tokenFormInput(body: FormBody) {
     grace: seconds(body.grace, body.grace_unit),
     manual_resume: body.manual_resume === 'on' || body.manual_resume === 'true',
     channels: Array.isArray(channels) ? channels : [channels],
+    maintenance_schedule: body.maintenance_schedule || null,
+    maintenance_minutes: minutes === undefined || minutes === '' ? 0 : minutes,
+    maintenance_tz: body.maintenance_tz || 'UTC',
+    depends_on: Array.isArray(parents) ? parents : [parents],
     ...runRules(body),
     ...(kind === 'cron'
       ? { schedule: body.schedule ?? '', tz: body.tz ?? 'UTC' }
@@ -103,6 +109,10 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'tags.maxLength': 'Too many tags',
   'channels.*.regex': 'Pick Channels from the list',
+  'maintenance_schedule.cron': 'Enter a cron expression with five fields, such as 0 2 * * 0',
+  'maintenance_minutes.range': 'A window lasts between 0 minutes and 7 days',
+  'maintenance_tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
+  'depends_on.*.regex': 'Pick Tokens from the list',
   'max_runtime.number': 'Enter the maximum run time as a number',
   'max_runtime.range': 'The maximum run time must be between 1 second and 365 days',
   'max_runtime.withoutDecimals': 'The maximum run time must be a whole number of seconds',
@@ -133,6 +143,10 @@ interface FormToken {
   minDuration?: number | null
   failThreshold?: number
   channels?: { id: string }[]
+  maintenanceSchedule?: string
+  maintenanceMinutes?: number
+  maintenanceTz?: string
+  parents?: { uuid: string }[]
 }
 
 /**
@@ -156,6 +170,10 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
     tz: token?.tz ?? 'UTC',
     manual_resume: token?.manualResume ?? false,
     channels: token?.channels?.map((channel) => channel.id) ?? [],
+    maintenance_schedule: token?.maintenanceSchedule ?? '',
+    maintenance_minutes: token?.maintenanceMinutes ?? 60,
+    maintenance_tz: token?.maintenanceTz ?? 'UTC',
+    depends_on: token?.parents?.map((parent) => parent.uuid) ?? [],
     fail_threshold: token?.failThreshold ?? 1,
   }
   const runs = {
@@ -176,5 +194,6 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
   }
   values.manual_resume = flashed.manual_resume === 'on'
   values.channels = [flashed.channels ?? []].flat()
+  values.depends_on = [flashed.depends_on ?? []].flat()
   return values
 }

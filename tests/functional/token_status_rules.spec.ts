@@ -26,7 +26,9 @@ interface StatusCase {
   maxRuntime?: number
   expected: DisplayStatus
   /** The Flip's reason when late detection runs at `now`; null when the Token stays */
-  late: 'timeout' | 'start_timeout' | 'max runtime' | null
+  late: 'timeout' | 'start_timeout' | 'max runtime' | 'maintenance_end' | null
+  /** The end of the maintenance window covering the deadline */
+  quietIn?: number
 }
 
 const G = 600
@@ -281,14 +283,56 @@ const CASES: StatusCase[] = [
     late: null,
   },
   {
-    name: 'down, deadline left behind',
+    name: 'down inside a window, a second before its end',
+    status: 'down',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: 1,
+    startedIn: null,
+    expected: 'down',
+    late: null,
+  },
+  {
+    name: 'down inside a window, exactly at its end: judged again',
+    status: 'down',
+    grace: G,
+    lastPingIn: -9000,
+    alertAfterIn: 0,
+    startedIn: null,
+    expected: 'down',
+    late: 'maintenance_end',
+  },
+  {
+    name: 'down inside a window, past its end: judged again',
     status: 'down',
     grace: G,
     lastPingIn: -9000,
     alertAfterIn: -1,
     startedIn: null,
     expected: 'down',
-    late: null,
+    late: 'maintenance_end',
+  },
+  {
+    name: 'past the deadline inside a window: down, judged again at its end',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600 - G - 1,
+    alertAfterIn: -1,
+    startedIn: null,
+    expected: 'grace',
+    late: 'timeout',
+    quietIn: 1800,
+  },
+  {
+    name: 'past the deadline and past the window that covered it',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600 - G - 10,
+    alertAfterIn: -10,
+    startedIn: null,
+    expected: 'grace',
+    late: 'timeout',
+    quietIn: -1,
   },
   {
     name: 'down, run open',
@@ -363,10 +407,12 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
           alertAfter: at(now, c.alertAfterIn),
           lastStartAt: at(now, c.startedIn),
           lastStartRid: null,
+          quietUntil: at(now, c.quietIn ?? null),
           maxRuntime: c.maxRuntime ?? null,
         })
       assert.equal(displayStatus(state(), now), c.expected, 'displayStatus')
-      assert.equal(checkLate(state(), now)?.reason ?? null, c.late, 'checkLate')
+      const judged = state()
+      assert.equal(checkLate(judged, now)?.reason ?? null, c.late, 'checkLate')
 
       // the row's times are set from that moment, so "exactly at" is exact for both sides; now()
       // is at most a millisecond later, on the side every boundary already counts as reached
@@ -376,7 +422,8 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
         `UPDATE tokens SET status = ?, grace = ?, max_runtime = ?,
           last_ping_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
           alert_after = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
-          last_start_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END
+          last_start_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
+          quiet_until = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END
         WHERE id = ?`,
         [
           c.status,
@@ -388,6 +435,8 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
           c.alertAfterIn,
           c.startedIn,
           c.startedIn,
+          c.quietIn ?? null,
+          c.quietIn ?? null,
           token.id,
         ]
       )
@@ -413,6 +462,12 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
         flips.map((flip) => flip.reason),
         c.late ? [c.late] : [],
         'LATE_SQL'
+      )
+      const row = await db.from('tokens').where('id', token.id).select('alert_after').first()
+      assert.equal(
+        row.alert_after?.getTime() ?? null,
+        judged.alertAfter?.getTime() ?? null,
+        'LATE_SQL keeps the deadline as checkLate does'
       )
     })
 })

@@ -17,6 +17,7 @@ const message: AlertMessage = {
   at: new Date('2026-01-01T00:00:00Z'),
   body: 'line1\nline2',
   exitStatus: 2,
+  silencedChildren: [],
   test: false,
 }
 

@@ -24,6 +24,7 @@ test.group('Ping message on the stream', () => {
       body: Buffer.from([0, 255, 10, 65]),
       create: { pingKey: 'key_-A1', slug: 'nightly-backup' },
       durationMs: 1500,
+      snoozeMinutes: null,
     }
     assert.deepEqual(decodePingMessage(toBuffers(encodePingMessage(message))), message)
   })
@@ -41,6 +42,7 @@ test.group('Ping message on the stream', () => {
       body: null,
       create: null,
       durationMs: null,
+      snoozeMinutes: null,
     }
     const fields = encodePingMessage(message)
     assert.lengthOf(fields, 4)
@@ -60,6 +62,7 @@ test.group('Ping message on the stream', () => {
       body: null,
       create: null,
       durationMs: 42,
+      snoozeMinutes: null,
     }
     assert.deepEqual(decodePingMessage(toBuffers(encodePingMessage(message))), message)
     const entry = (duration: unknown) =>
@@ -75,6 +78,37 @@ test.group('Ping message on the stream', () => {
     assert.isNull(entry(-1))
     assert.isNull(entry('12'))
     assert.isNull(entry(73 * 3600 * 1000))
+  })
+
+  test('carries a snooze and its minutes, which no other action has', ({ assert }) => {
+    const message: PingMessage = {
+      token: UUID,
+      action: 'snooze',
+      at: 1,
+      method: 'GET',
+      remoteAddr: '',
+      userAgent: '',
+      exitStatus: null,
+      rid: null,
+      body: null,
+      create: null,
+      durationMs: null,
+      snoozeMinutes: 90,
+    }
+    assert.deepEqual(decodePingMessage(toBuffers(encodePingMessage(message))), message)
+    const minutes = (value: unknown) =>
+      decodePingMessage(
+        toBuffers([
+          't',
+          UUID,
+          'p',
+          JSON.stringify(['snooze', 1, '', '', '', null, null, null, null, null, value]),
+        ])
+      )!.snoozeMinutes
+    assert.equal(minutes(0), 0)
+    assert.isNull(minutes(-1))
+    assert.isNull(minutes(10_081))
+    assert.isNull(minutes('60'))
   })
 
   test('rejects an entry that is not a ping', ({ assert }) => {

@@ -9,7 +9,16 @@ const uuid = { kind: 'uuid', uuid: UUID }
 const slugOf = (pingKey: string, name: string) => ({ kind: 'slug', pingKey, slug: name })
 const slug = (name: string) => slugOf(KEY, name)
 const route = (target: object, action: string, exitStatus: number | null = null, extra = {}) => ({
-  route: { target, action, exitStatus, rid: null, create: false, message: null, ...extra },
+  route: {
+    target,
+    action,
+    exitStatus,
+    rid: null,
+    create: false,
+    message: null,
+    snoozeMinutes: null,
+    ...extra,
+  },
 })
 const error = (code: string) => ({ error: code })
 
@@ -68,6 +77,14 @@ const cases: [string, ParsedPingUrl | object][] = [
     route(uuid, 'fail', null, { message: 'disk full' }),
   ],
   [`/api/push/not-a-uuid`, error('not_found')],
+  // ngip's snooze: an ad hoc maintenance window, 60 minutes unless `?minutes=` says
+  [`/ping/${UUID}/snooze`, route(uuid, 'snooze', null, { snoozeMinutes: 60 })],
+  [`/ping/${UUID}/snooze?minutes=15`, route(uuid, 'snooze', null, { snoozeMinutes: 15 })],
+  [`/${UUID}/snooze?minutes=0`, route(uuid, 'snooze', null, { snoozeMinutes: 0 })],
+  [`/ping/${KEY}/db/snooze`, route(slug('db'), 'snooze', null, { snoozeMinutes: 60 })],
+  [`/ping/${UUID}/snooze?minutes=10081`, error('invalid_url')],
+  [`/ping/${UUID}/snooze?minutes=-5`, error('invalid_url')],
+  [`/ping/${UUID}/snooze?minutes=1.5`, error('invalid_url')],
   ['/', error('not_found')],
   ['/ping', error('not_found')],
   ['/ping/', error('not_found')],

@@ -4,6 +4,7 @@ import TokenQueries from '#services/tokens/token_queries'
 import PingService from '#services/tokens/ping_service'
 import TokenActivity from '#services/tokens/token_activity'
 import { visibleToken } from '#policies/visible'
+import { snoozeValidator } from '#validators/token'
 
 export default class TokenStatusController {
   async pause({ bouncer, params, response, session }: HttpContext) {
@@ -20,6 +21,19 @@ export default class TokenStatusController {
     const token = await visibleToken(bouncer, params.id, 'update')
     await TokenService.resume(token)
     session.flash('success', `Token "${token.name}" resumed`)
+    return response.redirect().toRoute('tokens.show', { id: token.uuid })
+  }
+
+  async snooze({ bouncer, params, request, response, session }: HttpContext) {
+    const token = await visibleToken(bouncer, params.id, 'update')
+    const { minutes } = await request.validateUsing(snoozeValidator)
+    await TokenService.snooze(token, minutes)
+    session.flash(
+      'success',
+      minutes > 0
+        ? `Token "${token.name}" snoozed for ${minutes} minutes: its alerts are silenced until then`
+        : `Token "${token.name}" snooze ended`
+    )
     return response.redirect().toRoute('tokens.show', { id: token.uuid })
   }
 

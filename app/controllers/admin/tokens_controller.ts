@@ -11,8 +11,9 @@ import { visibleToken } from '#policies/visible'
 export default class TokensController {
   async create({ auth, session, view }: HttpContext) {
     const channels = await TokenActivity.channelsOf(auth.getUserOrFail().id)
+    const others = await TokenActivity.parentChoices(auth.getUserOrFail().id, null)
     const values = tokenFormValues(null, session.flashMessages.all())
-    return view.render('pages/tokens/form', { token: null, channels, values })
+    return view.render('pages/tokens/form', { token: null, channels, others, values })
   }
 
   async store({ auth, request, response, session }: HttpContext) {
@@ -50,8 +51,9 @@ export default class TokensController {
   async edit({ bouncer, params, session, view }: HttpContext) {
     const token = await visibleToken(bouncer, params.id, 'update')
     const channels = await TokenActivity.channelsOf(token.userId)
+    const others = await TokenActivity.parentChoices(token.userId, token.id)
     const values = tokenFormValues(token, session.flashMessages.all())
-    return view.render('pages/tokens/form', { token, channels, values })
+    return view.render('pages/tokens/form', { token, channels, others, values })
   }
 
   async update({ bouncer, params, request, response, session }: HttpContext) {

@@ -19,6 +19,8 @@ export interface AlertMessage {
   /** The body and exit status of the Token's latest Ping, if any */
   body: string
   exitStatus: number | null
+  /** Tokens that depend on this one and are down too: their alerts are silenced */
+  silencedChildren: string[]
   test: boolean
 }
 
@@ -31,6 +33,7 @@ const REASONS: Record<string, string> = {
   'fail': 'a failure ping arrived',
   'success': 'a success ping arrived',
   'resumed': 'it was resumed',
+  'maintenance_end': 'it was still down when its maintenance window ended',
   'paused': 'it was paused',
   'test': 'this is a test notification',
 }
@@ -58,6 +61,11 @@ export function textOf(message: AlertMessage) {
   if (message.exitStatus !== null) {
     lines.push(`Exit status: ${message.exitStatus}`)
   }
+  if (message.silencedChildren.length > 0) {
+    lines.push(
+      `Also down, not notified (they depend on it): ${message.silencedChildren.join(', ')}`
+    )
+  }
   if (message.body) {
     lines.push('', message.body.slice(0, 1000))
   }
@@ -70,7 +78,9 @@ export function textOf(message: AlertMessage) {
 export async function flipMessage(flipId: number): Promise<AlertMessage | null> {
   const result = await db.rawQuery(
     `SELECT f.old_status, f.new_status, f.reason, f.created_at, t.uuid, t.name, t.slug, t.tags, t."desc",
-       p.body, p.exit_status
+       p.body, p.exit_status,
+       ARRAY(SELECT c.name FROM token_dependencies d JOIN tokens c ON c.id = d.child_id
+         WHERE d.parent_id = t.id AND c.status = 'down' ORDER BY c.name LIMIT 50) AS children
      FROM flips f JOIN tokens t ON t.id = f.token_id
      LEFT JOIN LATERAL (SELECT body, exit_status FROM pings WHERE token_id = t.id ORDER BY id DESC LIMIT 1) p ON true
      WHERE f.id = ?`,
@@ -93,6 +103,7 @@ export async function flipMessage(flipId: number): Promise<AlertMessage | null> 
     at: row.created_at,
     body: row.body ? Buffer.from(row.body).toString('utf8') : '',
     exitStatus: row.exit_status,
+    silencedChildren: row.children,
     test: false,
   }
 }
@@ -114,6 +125,7 @@ export function testMessage(): AlertMessage {
     at: new Date(),
     body: '',
     exitStatus: null,
+    silencedChildren: [],
     test: true,
   }
 }

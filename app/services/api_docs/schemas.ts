@@ -70,6 +70,11 @@ export const schemas = {
     old_status: { type: 'string', example: 'up' },
     new_status: { type: 'string', example: 'down' },
     reason: { type: 'string', example: 'fail' },
+    silenced: {
+      ...nullable({ type: 'string', enum: ['maintenance', 'dependency'] }),
+      description:
+        'Why the Flip notified nobody: inside a maintenance window, or a Token it depends on was down',
+    },
   }),
   Channel: answer({
     id: uuid,

@@ -79,6 +79,17 @@ export const tokenPaths = {
       byId: 'uuid',
     }),
   },
+  '/tokens/{id}/snooze': {
+    post: write({
+      id: 'snoozeToken',
+      tag: 'Tokens',
+      summary:
+        'Open an ad hoc maintenance window: Flips inside it notify nobody, and the Token is judged again when it ends',
+      returns: 'Token',
+      body: 'Snooze',
+      byId: 'uuid',
+    }),
+  },
   '/tokens/{id}/pings': {
     get: read({
       id: 'listTokenPings',

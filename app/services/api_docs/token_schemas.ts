@@ -67,6 +67,30 @@ const tokenFields = {
     example: 3,
   },
   channels: { type: 'array', items: uuid, description: 'Ids of your Channels this Token alerts' },
+  maintenance_schedule: nullable({
+    type: 'string',
+    description:
+      'Five-field cron expression opening a scheduled maintenance window (OnCalendar is not supported); null for none',
+    example: '0 2 * * 0',
+  }),
+  maintenance_minutes: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 10080,
+    description: 'Length of each scheduled maintenance window, in minutes',
+    example: 60,
+  },
+  maintenance_tz: {
+    type: 'string',
+    description: 'IANA time zone of the maintenance schedule',
+    example: 'Europe/Berlin',
+  },
+  depends_on: {
+    type: 'array',
+    items: uuid,
+    description:
+      "Ids of your Tokens this one depends on: while one is down, this Token's downs notify nobody. A cycle is refused (422)",
+  },
 }
 
 const status = {
@@ -87,6 +111,10 @@ const tokenDefaults: Record<string, { default: unknown; description?: string }> 
   schedule: { default: '* * * * *' },
   tz: { default: 'UTC' },
   manual_resume: { default: false },
+  maintenance_schedule: { default: null },
+  maintenance_minutes: { default: 0 },
+  maintenance_tz: { default: 'UTC' },
+  depends_on: { default: [] },
   max_runtime: { default: null },
   min_interval: { default: null },
   min_duration: { default: null },
@@ -126,6 +154,14 @@ export const tokenSchemas = {
     },
     last_ping_at: nullable(dateTime),
     last_duration_ms: nullable({ type: 'integer', example: 42000 }),
+    snoozed_until: {
+      ...nullable(dateTime),
+      description: 'End of the ad hoc maintenance window (snooze), while one is open',
+    },
+    in_maintenance_until: {
+      ...nullable(dateTime),
+      description: 'End of the maintenance window (snooze or scheduled) the Token is in now',
+    },
     ping_url: {
       type: 'string',
       format: 'uri',
@@ -145,6 +181,19 @@ export const tokenSchemas = {
         items: { type: 'string', enum: ['name', 'slug'] },
         description:
           'Return your existing Token with the same name or slug (200), unchanged, instead of a new one',
+      },
+    },
+  },
+  Snooze: {
+    type: 'object',
+    required: ['minutes'],
+    example: { minutes: 60 },
+    properties: {
+      minutes: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 10080,
+        description: 'Length of the window from now; 0 ends the current one',
       },
     },
   },

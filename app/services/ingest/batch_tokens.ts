@@ -12,6 +12,7 @@ export interface LockedToken extends TokenState {
 
 const TOKEN_COLUMNS = `id, uuid, kind, timeout, grace, schedule, tz, status, manual_resume,
   n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after,
+  snooze_until, maintenance_schedule, maintenance_minutes, maintenance_tz, quiet_until,
   max_runtime, min_interval, min_duration, fail_threshold, consecutive_fails`
 
 function toState(row: Record<string, any>): LockedToken {
@@ -31,6 +32,11 @@ function toState(row: Record<string, any>): LockedToken {
     lastStartAt: row.last_start_at,
     lastStartRid: row.last_start_rid,
     alertAfter: row.alert_after,
+    snoozeUntil: row.snooze_until,
+    maintenanceSchedule: row.maintenance_schedule,
+    maintenanceMinutes: row.maintenance_minutes,
+    maintenanceTz: row.maintenance_tz,
+    quietUntil: row.quiet_until,
     maxRuntime: row.max_runtime,
     minInterval: row.min_interval,
     minDuration: row.min_duration,
@@ -92,11 +98,13 @@ export async function updateTokens(trx: TransactionClientContract, tokens: Locke
     `UPDATE tokens AS t SET status = v.status, n_pings = v.n_pings, last_ping_at = v.last_ping_at,
        last_duration_ms = v.last_duration_ms, last_start_at = v.last_start_at,
        last_start_rid = v.last_start_rid, alert_after = v.alert_after,
-       consecutive_fails = v.consecutive_fails, updated_at = now()
+       consecutive_fails = v.consecutive_fails, snooze_until = v.snooze_until,
+       quiet_until = v.quiet_until, updated_at = now()
      FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::timestamptz[], ?::integer[],
-       ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::integer[])
+       ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::integer[], ?::timestamptz[],
+       ?::timestamptz[])
        AS v(id, status, n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid,
-         alert_after, consecutive_fails)
+         alert_after, consecutive_fails, snooze_until, quiet_until)
      WHERE t.id = v.id`,
     [
       column((token) => token.id),
@@ -108,6 +116,8 @@ export async function updateTokens(trx: TransactionClientContract, tokens: Locke
       column((token) => token.lastStartRid),
       column((token) => token.alertAfter),
       column((token) => token.consecutiveFails),
+      column((token) => token.snoozeUntil),
+      column((token) => token.quietUntil),
     ]
   )
 }

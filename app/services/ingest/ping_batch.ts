@@ -1,5 +1,5 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { recordPing } from '#models/token_state'
+import { recordPing, snooze } from '#models/token_state'
 import { copyIn, copyValue } from '#services/ingest/pg_copy'
 import {
   PING_COLUMNS,
@@ -123,6 +123,12 @@ export async function storePings(
     }
     const at = new Date(ping.message.at)
     const { action, rid, durationMs } = ping.message
+    if (action === 'snooze') {
+      // a window, not a Ping: applied to the Token, nothing stored in its log
+      snooze(token, at, ping.message.snoozeMinutes ?? 0)
+      touched.add(token)
+      continue
+    }
     const outcome = recordPing(token, { action, at, rid, durationMs })
     touched.add(token)
     rows += `${token.id}\t${outcome.kind}${ping.middle}${copyValue(outcome.durationMs)}${ping.tail}`

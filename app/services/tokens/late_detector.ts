@@ -11,8 +11,14 @@ import { LATE_SQL } from '#models/token_state'
  * the UPDATE re-checks the rule on the row it locks. The scan walks the partial index on alert_after, so
  * its cost follows the overdue count, not the number of Tokens. A run's max_runtime is folded
  * into alert_after when the run starts, so it needs no scan of its own; the Flip's reason is
- * read from the row as the pass locked it.
+ * read from the row as the pass locked it. A Token down inside a maintenance window carries
+ * the window's end as its deadline, so judging it again then is one more overdue row, not a
+ * second scan.
  */
+function onRow(sql: string) {
+  return sql.replaceAll(/\b(alert_after|status|quiet_until)\b/g, 't.$1')
+}
+
 const FLIP_OVERDUE = `
 WITH due AS (
   SELECT id, status, ${LATE_SQL.reason} AS reason FROM tokens
@@ -21,9 +27,10 @@ WITH due AS (
   LIMIT ?
   FOR UPDATE SKIP LOCKED
 ), flipped AS (
-  UPDATE tokens AS t SET status = 'down', alert_after = NULL, updated_at = ?
+  UPDATE tokens AS t SET status = 'down', alert_after = ${onRow(LATE_SQL.alertAfter)},
+    quiet_until = NULL, updated_at = ?
   FROM due
-  WHERE t.id = due.id AND ${LATE_SQL.overdue.replaceAll(/\b(alert_after|status)\b/g, 't.$1')}
+  WHERE t.id = due.id AND ${onRow(LATE_SQL.overdue)}
   RETURNING t.id, due.status AS old_status, due.reason
 )
 INSERT INTO flips (token_id, created_at, old_status, new_status, reason)
@@ -44,7 +51,7 @@ export default class LateDetector {
   ): Promise<number> {
     let total = 0
     for (;;) {
-      const result = await client.rawQuery(FLIP_OVERDUE, [now, this.chunkSize, now, now, now])
+      const result = await client.rawQuery(FLIP_OVERDUE, [now, this.chunkSize, now, now, now, now])
       total += result.rowCount ?? result.rows.length
       if (result.rows.length < this.chunkSize) {
         return total

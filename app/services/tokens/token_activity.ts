@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
-import type Token from '#models/token'
+import Token from '#models/token'
 import Ping from '#models/ping'
 import Channel from '#models/channel'
 
@@ -109,5 +109,14 @@ export default class TokenActivity {
    */
   static channelsOf(ownerId: number) {
     return Channel.query().where('user_id', ownerId).orderBy('name')
+  }
+
+  /** The owner's other Tokens, which the form offers as parents. */
+  static parentChoices(ownerId: number, exceptId: number | null) {
+    const query = Token.query()
+      .where('user_id', ownerId)
+      .orderBy('name')
+      .select('id', 'uuid', 'name')
+    return exceptId === null ? query : query.whereNot('id', exceptId)
   }
 }

@@ -35,13 +35,14 @@ export default class TokenQueries {
       return null
     }
     const query = Token.query().where('uuid', uuid.toLowerCase())
-    return withChannels ? query.preload('channels').first() : query.first()
+    return withChannels ? query.preload('channels').preload('parents').first() : query.first()
   }
 
   static async list(user: User, filters: TokenFilters) {
     const limit = filters.limit ?? DEFAULT_LIMIT
     const query = Token.query()
       .preload('channels')
+      .preload('parents')
       .limit(limit + 1)
     const scope = (scoped: ReturnType<typeof Token.query>) => {
       if (!user.isAdmin) {

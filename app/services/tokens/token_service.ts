@@ -8,6 +8,7 @@ import TokenRegistry from '#services/registry/token_registry'
 import { fieldError } from '#validators/field_error'
 import type { FlipChange } from '#models/token_state'
 import { normaliseTags } from '#validators/token'
+import { setParents } from '#services/tokens/token_dependencies'
 import type { Infer } from '@vinejs/vine/types'
 import type { createTokenValidator, updateTokenValidator } from '#validators/token'
 
@@ -45,6 +46,9 @@ export default class TokenService {
           schedule: input.schedule ?? '* * * * *',
           tz: input.tz ?? 'UTC',
           manualResume: input.manual_resume ?? false,
+          maintenanceSchedule: input.maintenance_schedule ?? '',
+          maintenanceMinutes: input.maintenance_minutes ?? 0,
+          maintenanceTz: input.maintenance_tz ?? 'UTC',
           maxRuntime: input.max_runtime ?? null,
           minInterval: input.min_interval ?? null,
           minDuration: input.min_duration ?? null,
@@ -58,10 +62,13 @@ export default class TokenService {
       if (channelIds) {
         await created.related('channels').sync(channelIds, true, trx)
       }
+      if (input.depends_on) {
+        await setParents(trx, created, input.depends_on)
+      }
       return created
     })
     await TokenRegistry.track(token)
-    await token.load('channels')
+    await this.loadRelations(token)
     return { token, created: true }
   }
 
@@ -89,6 +96,12 @@ export default class TokenService {
       schedule: changes.schedule ?? token.schedule,
       tz: changes.tz ?? token.tz,
       manualResume: changes.manual_resume ?? token.manualResume,
+      maintenanceSchedule:
+        changes.maintenance_schedule === undefined
+          ? token.maintenanceSchedule
+          : (changes.maintenance_schedule ?? ''),
+      maintenanceMinutes: changes.maintenance_minutes ?? token.maintenanceMinutes,
+      maintenanceTz: changes.maintenance_tz ?? token.maintenanceTz,
       // null turns a run rule off, so only a field left out keeps the old value
       maxRuntime: changes.max_runtime === undefined ? token.maxRuntime : changes.max_runtime,
       minInterval: changes.min_interval === undefined ? token.minInterval : changes.min_interval,
@@ -102,10 +115,36 @@ export default class TokenService {
       if (channelIds) {
         await token.related('channels').sync(channelIds, true, trx)
       }
+      if (changes.depends_on) {
+        await setParents(trx, token, changes.depends_on)
+      }
     })
     await TokenRegistry.track(token)
-    await token.load('channels')
+    await this.loadRelations(token)
     return token
+  }
+
+  /**
+   * An ad hoc maintenance window of `minutes` from `now` (0 ends it), as a
+   * `/snooze` ping does through the worker.
+   */
+  static async snooze(token: Token, minutes: number, now = new Date()) {
+    await db.transaction(async (trx) => {
+      const locked = await Token.query({ client: trx })
+        .where('id', token.id)
+        .forUpdate()
+        .firstOrFail()
+      locked.snooze(minutes, now)
+      await locked.save()
+      token.merge(locked.$attributes)
+    })
+    return token
+  }
+
+  /** What the API and the pages show with a Token: its Channels and parents. */
+  static async loadRelations(token: Token) {
+    await token.load('channels')
+    await token.load('parents')
   }
 
   static async remove(token: Token) {
@@ -156,7 +195,7 @@ export default class TokenService {
     if (!input.unique?.length) {
       return null
     }
-    const query = Token.query().where('user_id', user.id).preload('channels')
+    const query = Token.query().where('user_id', user.id).preload('channels').preload('parents')
     query.where((q) => {
       for (const field of input.unique!) {
         q.orWhere(field, field === 'name' ? input.name : (input.slug ?? ''))

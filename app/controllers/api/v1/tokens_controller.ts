@@ -2,7 +2,12 @@ import type { HttpContext } from '@adonisjs/core/http'
 import TokenService from '#services/tokens/token_service'
 import TokenQueries from '#services/tokens/token_queries'
 import TokenTransformer from '#transformers/token_transformer'
-import { createTokenValidator, listTokensValidator, updateTokenValidator } from '#validators/token'
+import {
+  createTokenValidator,
+  listTokensValidator,
+  snoozeValidator,
+  updateTokenValidator,
+} from '#validators/token'
 import { visibleToken } from '#policies/visible'
 
 export default class TokensController {
@@ -40,6 +45,12 @@ export default class TokensController {
   async pause({ bouncer, params, serialize }: HttpContext) {
     const token = await visibleToken(bouncer, params.id, 'update')
     return serialize(TokenTransformer.transform(await TokenService.pause(token)))
+  }
+
+  async snooze({ bouncer, params, request, serialize }: HttpContext) {
+    const token = await visibleToken(bouncer, params.id, 'update')
+    const { minutes } = await request.validateUsing(snoozeValidator)
+    return serialize(TokenTransformer.transform(await TokenService.snooze(token, minutes)))
   }
 
   async resume({ bouncer, params, serialize }: HttpContext) {

@@ -1,0 +1,54 @@
+import { CronExpressionParser } from 'cron-parser'
+
+/**
+ * A Token's maintenance windows: an ad hoc snooze until a moment, and a
+ * scheduled window that opens at each fire of a cron line (in its own time
+ * zone) and lasts a number of minutes. Pure, as token_state.ts is.
+ */
+export interface MaintenanceFields {
+  snoozeUntil: Date | null
+  /** A 5-field cron line; empty for none */
+  maintenanceSchedule: string
+  maintenanceMinutes: number
+  maintenanceTz: string
+}
+
+/** The longest scheduled window, a week: longer is a pause, not maintenance. */
+export const MAX_WINDOW_MINUTES = 7 * 24 * 60
+
+function scheduledEnd(fields: MaintenanceFields, at: Date): number | null {
+  if (!fields.maintenanceSchedule || fields.maintenanceMinutes <= 0) {
+    return null
+  }
+  try {
+    // prev() is strictly before its start: one millisecond on, a window opening at `at` counts
+    const opened = CronExpressionParser.parse(fields.maintenanceSchedule, {
+      currentDate: new Date(at.getTime() + 1),
+      tz: fields.maintenanceTz,
+    })
+      .prev()
+      .toDate()
+      .getTime()
+    const end = opened + fields.maintenanceMinutes * 60_000
+    return Number.isFinite(end) && at.getTime() < end ? end : null
+  } catch {
+    // a line or time zone the parser rejects opens no window; it must never fail a batch
+    return null
+  }
+}
+
+/**
+ * The end of the maintenance window that covers `at` (the later one when a
+ * snooze and a scheduled window overlap), or null when `at` is in none.
+ */
+export function maintenanceEnd(fields: MaintenanceFields, at: Date): Date | null {
+  const snooze =
+    fields.snoozeUntil && at.getTime() < fields.snoozeUntil.getTime()
+      ? fields.snoozeUntil.getTime()
+      : null
+  const scheduled = scheduledEnd(fields, at)
+  if (snooze === null && scheduled === null) {
+    return null
+  }
+  return new Date(Math.max(snooze ?? 0, scheduled ?? 0))
+}
