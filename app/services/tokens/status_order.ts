@@ -5,14 +5,15 @@ type TokenQuery = ReturnType<typeof Token.query>
 
 /**
  * The dashboard's "Down first" order as groups, in STATUS_RANK's order:
- * down, late (in grace), in a run, up, new, paused. The four stored statuses
- * (new, up, down, paused) leave nothing else for STATUS_RANK's ELSE than
+ * down, warning, late (in grace), in a run, up, new, paused. The stored statuses
+ * (new, up, warning, down, paused) leave nothing else for STATUS_RANK's ELSE than
  * paused. The grace group repeats its condition with token_grace_start, the
  * form its index knows (migration 0025). The late and in-a-run groups are
  * few by nature (late Tokens go down within seconds).
  */
 export const STATUS_GROUPS = [
   { condition: STATUS_SQL.down, few: false },
+  { condition: STATUS_SQL.warning, few: false },
   {
     condition: `${STATUS_SQL.grace} AND token_grace_start(alert_after, grace) <= now()`,
     few: true,

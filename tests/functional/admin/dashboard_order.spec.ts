@@ -41,15 +41,15 @@ test.group('Dashboard orders', (group) => {
     await db.rawQuery(
       `INSERT INTO tokens (uuid, user_id, name, status, grace, alert_after, last_start_at,
          created_at, updated_at)
-       SELECT gen_random_uuid(), CASE WHEN n % 7 = 0 THEN ?::int ELSE ?::int END, 'job ' || (n % 9),
-         (ARRAY['down', 'up', 'up', 'up', 'up', 'new', 'new', 'paused'])[1 + n % 8], 600,
+       SELECT gen_random_uuid(), CASE WHEN n % 7 = 0 THEN ?::int ELSE ?::int END, 'job ' || (n % 5),
+         (ARRAY['down', 'up', 'up', 'up', 'up', 'new', 'new', 'paused', 'warning'])[1 + n % 9], 600,
          CASE WHEN n % 8 = 1 THEN now() + interval '5 minutes'
               WHEN n % 8 = 2 THEN now() + interval '1 hour'
               WHEN n % 8 = 3 THEN NULL
               ELSE now() + interval '2 hours' END,
          CASE WHEN n % 8 IN (4, 6) THEN now() - interval '1 minute' END,
          now(), now()
-       FROM generate_series(1, 60) AS n`,
+       FROM generate_series(1, 90) AS n`,
       [admin.id, user.id]
     )
     for (const viewer of [user, admin]) {
