@@ -1,5 +1,6 @@
 import type Flip from '#models/flip'
 import { BaseTransformer } from '@adonisjs/core/transformers'
+import { answer, dateTime } from '#services/api_docs/schema_types'
 
 export default class FlipTransformer extends BaseTransformer<Flip> {
   toObject() {
@@ -13,3 +14,12 @@ export default class FlipTransformer extends BaseTransformer<Flip> {
     }
   }
 }
+
+/** The API document's Flip: what `toObject` returns */
+export const flipSchema = answer<ReturnType<FlipTransformer['toObject']>>({
+  id: { type: 'integer' },
+  created_at: dateTime,
+  old_status: { type: 'string', example: 'up' },
+  new_status: { type: 'string', example: 'down' },
+  reason: { type: 'string', example: 'fail' },
+})

@@ -1,6 +1,10 @@
 import type Token from '#models/token'
 import config from '@adonisjs/core/services/config'
 import { BaseTransformer } from '@adonisjs/core/transformers'
+import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_types'
+import { requestSchema } from '#services/api_docs/request_schema'
+import { updateTokenValidator } from '#validators/token'
+import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
 
 export function pingUrlOf(token: Pick<Token, 'uuid'>) {
   return `${config.get<string>('ngip.pingUrl')}/ping/${token.uuid}`
@@ -31,3 +35,36 @@ export default class TokenTransformer extends BaseTransformer<Token> {
     }
   }
 }
+
+/** Fields stored as the validator let them in: the answer keeps its limits */
+const taken = requestSchema(updateTokenValidator).properties
+
+/** The API document's Token: what `toObject` returns */
+export const tokenSchema = answer<ReturnType<TokenTransformer['toObject']>>({
+  id: uuid,
+  name: { type: 'string', example: 'db-backup' },
+  slug: taken.slug,
+  tags: { type: 'array', items: { type: 'string' }, example: ['prod'] },
+  desc: taken.desc,
+  kind: taken.kind,
+  timeout: taken.timeout,
+  grace: taken.grace,
+  schedule: taken.schedule,
+  tz: taken.tz,
+  status: {
+    type: 'string',
+    enum: ['new', 'up', 'grace', 'down', 'paused', 'started'],
+    example: 'up',
+  },
+  manual_resume: taken.manual_resume,
+  n_pings: { type: 'integer', description: 'Every Ping ever stored', example: 42 },
+  last_ping_at: nullable(dateTime),
+  last_duration_ms: nullable({ type: 'integer', example: 42000 }),
+  ping_url: {
+    type: 'string',
+    format: 'uri',
+    example: `https://ping.example.com/ping/${EXAMPLE_UUID}`,
+  },
+  channels: { type: 'array', items: uuid, description: 'Ids of your Channels this Token alerts' },
+  created_at: dateTime,
+})

@@ -1,9 +1,10 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import { CronExpressionParser } from 'cron-parser'
-import { text } from '#validators/rules'
+import { text, unionMeta, uuid } from '#validators/rules'
+import { cursor, limit } from '#validators/page'
 
-const PERIOD = { min: 60, max: 31_536_000 }
+/** A Token's timeout and grace, in seconds: a minute to a year */
+export const PERIOD = { min: 60, max: 31_536_000 } as const
 
 export function isValidTimeZone(tz: string) {
   try {
@@ -48,6 +49,12 @@ const tags = vine.union([
   ),
 ])
 
+const period = () => vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional()
+
+/**
+ * The fields a Token takes, with what the API document says of each beside
+ * the rules (`meta`); the document's request schemas are made from these.
+ */
 const tokenFields = {
   slug: vine
     .string()
@@ -55,33 +62,72 @@ const tokenFields = {
     .maxLength(100)
     .regex(/^[a-z0-9_-]+$/)
     .nullable()
-    .optional(),
-  tags: tags.optional(),
-  desc: text().trim().maxLength(5000).optional(),
+    .optional()
+    .meta({ example: 'db-backup' }),
+  tags: unionMeta(tags.optional(), {
+    description: 'An array of tags, or one space-separated string',
+    example: ['prod'],
+  }),
+  desc: text()
+    .trim()
+    .maxLength(5000)
+    .optional()
+    .meta({ example: 'Nightly pg_dump of the main database' }),
   kind: vine.enum(['simple', 'cron'] as const).optional(),
-  timeout: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
-  grace: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
-  schedule: vine.string().trim().maxLength(100).use(cronRule()).optional(),
-  tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
-  manual_resume: vine.boolean().optional(),
+  timeout: period().meta({
+    description: 'Seconds between pings (simple schedule)',
+    example: 86400,
+  }),
+  grace: period().meta({
+    description: 'Seconds of lateness before the Token goes down',
+    example: 3600,
+  }),
+  schedule: vine
+    .string()
+    .trim()
+    .maxLength(100)
+    .use(cronRule())
+    .optional()
+    .meta({ description: 'Five-field cron expression (cron schedule)', example: '0 3 * * *' }),
+  tz: vine
+    .string()
+    .trim()
+    .maxLength(64)
+    .use(timeZoneRule())
+    .optional()
+    .meta({ description: 'IANA time zone of the cron schedule', example: 'Europe/Berlin' }),
+  manual_resume: vine
+    .boolean()
+    .optional()
+    .meta({ description: 'Pings to a paused Token are ignored until resumed by hand' }),
   channels: vine
-    .array(vine.string().trim().regex(ANY_CASE_UUID_RE))
+    .array(uuid())
     .maxLength(50)
     .distinct()
-    .optional(),
+    .optional()
+    .meta({ description: 'Ids of your Channels this Token alerts' }),
 }
 
+const name = () => text().trim().minLength(1).maxLength(100)
+
 export const createTokenValidator = vine.create({
-  name: text().trim().minLength(1).maxLength(100),
+  name: name(),
   ...tokenFields,
+  kind: tokenFields.kind.meta({
+    description: '`cron` when only `schedule` is given, as healthchecks does',
+  }),
   unique: vine
     .array(vine.enum(['name', 'slug'] as const))
     .maxLength(2)
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'Return your existing Token with the same name or slug (200), unchanged, instead of a new one',
+    }),
 })
 
 export const updateTokenValidator = vine.create({
-  name: text().trim().minLength(1).maxLength(100).optional(),
+  name: name().optional(),
   ...tokenFields,
 })
 
@@ -95,7 +141,7 @@ const tokenMessages = new SimpleMessagesProvider({
   'kind.enum': 'kind is simple or cron',
   'manual_resume.boolean': 'manual_resume is true or false',
   'channels.*.string': 'Each entry of channels must be a Channel id (a UUID)',
-  'channels.*.regex': 'Each entry of channels must be a Channel id (a UUID)',
+  'channels.*.uuid': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.distinct': 'channels lists a Channel twice',
   'tags.*.string': 'Each tag must be a string',
   'tags.*.regex': 'A tag must not contain spaces',
@@ -107,24 +153,27 @@ const tokenMessages = new SimpleMessagesProvider({
 createTokenValidator.messagesProvider = tokenMessages
 updateTokenValidator.messagesProvider = tokenMessages
 
-const limit = vine.number().withoutDecimals().range([1, 100]).optional()
-const cursor = vine.string().maxLength(100).optional()
-
 export const listTokensValidator = vine.create({
   status: vine.enum(['new', 'up', 'grace', 'down', 'paused', 'started'] as const).optional(),
   /** Repeated (`?tag=prod&tag=db`), only Tokens with every one of them, as healthchecks */
-  tag: vine
-    .union([
-      vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(50)),
-      vine.union.else(vine.array(vine.string().trim().maxLength(50)).maxLength(10)),
-    ])
-    .optional(),
-  q: vine.string().trim().maxLength(100).optional(),
-  limit,
-  cursor,
+  tag: unionMeta(
+    vine
+      .union([
+        vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(50)),
+        vine.union.else(vine.array(vine.string().trim().maxLength(50)).maxLength(10)),
+      ])
+      .optional(),
+    { description: 'Repeat for Tokens with every one of the tags' }
+  ),
+  q: vine
+    .string()
+    .trim()
+    .maxLength(100)
+    .optional()
+    .meta({ description: 'Search in name and slug' }),
+  limit: limit(),
+  cursor: cursor(),
 })
-
-export const pageValidator = vine.create({ limit, cursor })
 
 /**
  * Tags as stored: a de-duplicated array, whatever form they came in.

@@ -7,7 +7,7 @@ import {
   WEBHOOK_LIMITS,
 } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
-import { pageValidator } from '#validators/token'
+import { pageValidator } from '#validators/page'
 import { visibleChannel } from '#policies/visible'
 
 const PAGE_SIZE = 50

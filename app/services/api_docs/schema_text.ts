@@ -16,12 +16,26 @@ const FORMAT_EXAMPLES: Record<string, string> = {
 
 export const refName = (ref: string) => ref.split('/').pop()!
 
+/** The branches of a choice: `oneOf`, `anyOf`, or a list of types */
+function branchesOf(schema: Schema): Schema[] | undefined {
+  if (schema.oneOf ?? schema.anyOf) {
+    return schema.oneOf ?? schema.anyOf
+  }
+  if (Array.isArray(schema.type)) {
+    return (schema.type as string[]).map((type) =>
+      type === 'null' ? { type } : { ...schema, type }
+    )
+  }
+  return undefined
+}
+
 export function typeText(schema: Schema): string {
   if (schema.$ref) {
     return refName(schema.$ref)
   }
-  if (schema.oneOf) {
-    return (schema.oneOf as Schema[]).map(typeText).join(' or ')
+  const branches = branchesOf(schema)
+  if (branches) {
+    return branches.map(typeText).join(' or ')
   }
   if (schema.type === 'array') {
     return `array of ${schema.items ? typeText(schema.items) : 'any'}`
@@ -69,7 +83,7 @@ export function limitsOf(schema: Schema): string[] {
   const limits = [
     ...ownLimits(schema),
     ...(schema.items ? ownLimits(schema.items, true) : []),
-    ...((schema.oneOf as Schema[] | undefined) ?? []).flatMap(limitsOf),
+    ...((schema.oneOf ?? schema.anyOf ?? []) as Schema[]).flatMap(limitsOf),
   ]
   if (schema.default !== undefined) {
     limits.push(`default \`${JSON.stringify(schema.default)}\``)
@@ -94,8 +108,9 @@ export function exampleOf(schema: Schema, schemas: Record<string, Schema>): unkn
   if (schema.enum) {
     return schema.enum[0]
   }
-  if (schema.oneOf) {
-    const branch = (schema.oneOf as Schema[]).find((one) => one.type !== 'null')
+  const branches = branchesOf(schema)
+  if (branches) {
+    const branch = branches.find((one) => one.type !== 'null')
     return branch ? exampleOf(branch, schemas) : null
   }
   switch (schema.type) {

@@ -2,6 +2,11 @@ import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_type
 import { tokenSchemas } from '#services/api_docs/token_schemas'
 import { channelConfig, channelConfigAnswer } from '#services/api_docs/channel_schemas'
 import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
+import { PAGE_SIZE } from '#validators/page'
+import { requestSchema } from '#services/api_docs/request_schema'
+import { createPingValidator } from '#validators/ping'
+import { pingSchema } from '#transformers/ping_transformer'
+import { flipSchema } from '#transformers/flip_transformer'
 
 /** Every `code` an error can carry (app/exceptions/handler.ts) */
 const errorCodes = [
@@ -23,48 +28,11 @@ const errorCodes = [
  */
 export const schemas = {
   ...tokenSchemas,
-  Ping: answer({
-    id: { type: 'integer' },
-    token: uuid,
-    kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
-    created_at: dateTime,
-    method: { type: 'string', example: 'POST' },
-    remote_addr: { type: 'string', example: '203.0.113.7' },
-    user_agent: { type: 'string', example: 'curl/8.5.0' },
-    exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
-    rid: nullable(uuid),
-    duration_ms: nullable({ type: 'integer', example: 42000 }),
-    body: nullable({ type: 'string', example: 'backup done: 42 files' }),
-  }),
-  PingInput: {
-    type: 'object',
-    required: ['token'],
+  Ping: pingSchema,
+  PingInput: requestSchema(createPingValidator, {
     example: { token: EXAMPLE_UUID, kind: 'fail', exit_status: 3, body: 'pg_dump: disk full' },
-    properties: {
-      token: uuid,
-      kind: {
-        type: 'string',
-        enum: ['success', 'start', 'fail', 'log'],
-        description: 'Left out: success, or fail for a non-zero exit_status',
-      },
-      exit_status: {
-        ...nullable({ type: 'integer', minimum: 0, maximum: 255 }),
-        description: '0 goes with kind success, 1..255 with fail',
-      },
-      rid: nullable(uuid),
-      body: {
-        ...nullable({ type: 'string', maxLength: 100000 }),
-        description: 'Kept up to PING_BODY_LIMIT bytes (10,000 by default), as the edge keeps it',
-      },
-    },
-  },
-  Flip: answer({
-    id: { type: 'integer' },
-    created_at: dateTime,
-    old_status: { type: 'string', example: 'up' },
-    new_status: { type: 'string', example: 'down' },
-    reason: { type: 'string', example: 'fail' },
   }),
+  Flip: flipSchema,
   Channel: answer({
     id: uuid,
     kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
@@ -102,7 +70,7 @@ export const schemas = {
   PageMeta: {
     type: 'object',
     properties: {
-      limit: { type: 'integer', example: 50 },
+      limit: { type: 'integer', example: PAGE_SIZE.default },
       next_cursor: { ...nullable({ type: 'string' }), example: null },
     },
   },
