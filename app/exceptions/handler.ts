@@ -25,6 +25,27 @@ const CODES: Record<number, string> = {
   429: 'E_TOO_MANY_REQUESTS',
 }
 
+/** Every `code` an API error carries */
+const ERROR_CODES = [...Object.values(CODES), 'E_INTERNAL']
+
+const errorFields: { [Field in keyof ApiError]-?: Record<string, unknown> } = {
+  code: { type: 'string', enum: ERROR_CODES },
+  message: { type: 'string' },
+  field: { type: 'string' },
+}
+
+/** The API document's Errors: what `toApiErrors` answers */
+export const apiErrorsSchema = {
+  type: 'object',
+  required: ['errors'],
+  properties: {
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['code', 'message'], properties: errorFields },
+    },
+  },
+}
+
 const SEND_KEY = 'send it as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
 
 /**

@@ -69,6 +69,9 @@ function ownLimits(schema: Schema, inItems = false): string[] {
   if (schema.maxItems !== undefined) {
     limits.push(`at most ${schema.maxItems} items`)
   }
+  if (schema.uniqueItems) {
+    limits.push('no item twice')
+  }
   if (schema.maxProperties !== undefined) {
     limits.push(`at most ${schema.maxProperties} entries`)
   }

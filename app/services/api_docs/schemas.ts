@@ -2,26 +2,12 @@ import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_type
 import { tokenSchemas } from '#services/api_docs/token_schemas'
 import { channelConfig, channelConfigAnswer } from '#services/api_docs/channel_schemas'
 import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
-import { PAGE_SIZE } from '#validators/page'
+import { pageMetaSchema } from '#services/support/cursor'
 import { requestSchema } from '#services/api_docs/request_schema'
 import { createPingValidator } from '#validators/ping'
 import { pingSchema } from '#transformers/ping_transformer'
 import { flipSchema } from '#transformers/flip_transformer'
-
-/** Every `code` an error can carry (app/exceptions/handler.ts) */
-const errorCodes = [
-  'E_BAD_REQUEST',
-  'E_UNAUTHORIZED',
-  'E_FORBIDDEN',
-  'E_NOT_FOUND',
-  'E_METHOD_NOT_ALLOWED',
-  'E_CONFLICT',
-  'E_PAYLOAD_TOO_LARGE',
-  'E_UNSUPPORTED_MEDIA_TYPE',
-  'E_VALIDATION_ERROR',
-  'E_TOO_MANY_REQUESTS',
-  'E_INTERNAL',
-]
+import { apiErrorsSchema } from '#exceptions/handler'
 
 /**
  * Component schemas of the OpenAPI document: the JSON shapes of SPEC §6.
@@ -67,29 +53,6 @@ export const schemas = {
       config: { $ref: '#/components/schemas/ChannelConfig' },
     },
   },
-  PageMeta: {
-    type: 'object',
-    properties: {
-      limit: { type: 'integer', example: PAGE_SIZE.default },
-      next_cursor: { ...nullable({ type: 'string' }), example: null },
-    },
-  },
-  Errors: {
-    type: 'object',
-    required: ['errors'],
-    properties: {
-      errors: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['code', 'message'],
-          properties: {
-            code: { type: 'string', enum: errorCodes },
-            message: { type: 'string' },
-            field: { type: 'string' },
-          },
-        },
-      },
-    },
-  },
+  PageMeta: pageMetaSchema,
+  Errors: apiErrorsSchema,
 }
