@@ -7,7 +7,7 @@ import { requestSchema } from '#services/api_docs/request_schema'
 import { createPingValidator } from '#validators/ping'
 import { pingSchema } from '#transformers/ping_transformer'
 import { flipSchema } from '#transformers/flip_transformer'
-import { apiErrorsSchema } from '#exceptions/handler'
+import { apiErrorsSchema } from '#services/api_docs/api_errors'
 
 /**
  * Component schemas of the OpenAPI document: the JSON shapes of SPEC §6.
