@@ -50,6 +50,19 @@ export default configApp(
             standsAlone('lib', []),
             standsAlone('pipelines', ['lib']),
             standsAlone('infra', ['lib']),
+            // Inside the app, requests stop at the controllers: models and services know no
+            // HTTP (no controllers, middleware, policies or HTTP exceptions), models no services.
+            {
+              target: './app/models',
+              from: ['./app/services', './app/controllers', './app/middleware', './app/policies'],
+              message: 'models hold data and the pure rules beside it: no services, no HTTP',
+            },
+            {
+              target: './app/services',
+              from: ['./app/controllers', './app/middleware', './app/policies', './app/exceptions'],
+              message:
+                'services know no HTTP: the controllers (with app/policies/visible.ts) answer 404s and check policies',
+            },
           ],
         },
       ],

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { ensureEnvFile, codegen } from './prepare.ts'
-import { ensureDockerEngine } from '../pipelines/lib/engine.ts'
+import { ensureDockerEngine } from '../pipelines/lib/dockerd.ts'
 import { claimRunScope, type RunScope } from './test_scope.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))

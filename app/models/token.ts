@@ -16,6 +16,8 @@ import Channel from '#models/channel'
 import {
   computeAlertAfter,
   displayStatus,
+  pause as pauseState,
+  resume as resumeState,
   type DisplayStatus,
   type StoredStatus,
   type TokenKind,
@@ -106,7 +108,7 @@ export default class Token extends BaseModel {
   declare channels: ManyToMany<typeof Channel>
 
   /**
-   * The fields the status rules work on (services/token_state.ts).
+   * The fields the status rules work on (token_state.ts).
    */
   toState(): TokenState {
     return {
@@ -144,23 +146,14 @@ export default class Token extends BaseModel {
     return displayStatus(this.toState(), now)
   }
 
-  /**
-   * Stops monitoring: no deadline, no alerts, until resumed or pinged.
-   */
+  /** Stops monitoring (token_state's pause), keeping the change on the model. */
   pause(): FlipChange | null {
-    return this.#moveTo('paused', 'paused')
+    return this.#apply(pauseState)
   }
 
-  /**
-   * Starts monitoring afresh, as healthchecks does: status new, no open run.
-   */
+  /** Starts monitoring afresh (token_state's resume). */
   resume(): FlipChange | null {
-    if (this.status !== 'paused') {
-      return null
-    }
-    this.lastStartAt = null
-    this.lastStartRid = null
-    return this.#moveTo('new', 'resumed')
+    return this.#apply(resumeState)
   }
 
   /**
@@ -171,13 +164,10 @@ export default class Token extends BaseModel {
     this.alertAfter = at ? DateTime.fromJSDate(at) : null
   }
 
-  #moveTo(status: StoredStatus, reason: string): FlipChange | null {
-    if (this.status === status) {
-      return null
-    }
-    const flip = { oldStatus: this.status, newStatus: status, reason }
-    this.status = status
-    this.refreshAlertAfter()
+  #apply(change: (state: TokenState) => FlipChange | null): FlipChange | null {
+    const state = this.toState()
+    const flip = change(state)
+    this.applyState(state)
     return flip
   }
 

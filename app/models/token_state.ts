@@ -99,6 +99,52 @@ export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
 }
 
 /**
+ * Moves the state to `next` with a Flip, and sets the deadline anew; null when it is there already.
+ */
+function moveTo(state: TokenState, next: StoredStatus, reason: string): FlipChange | null {
+  const flip = setStatus(state, next, reason)
+  if (flip) {
+    state.alertAfter = computeAlertAfter(state)
+  }
+  return flip
+}
+
+/**
+ * Stops monitoring: no deadline, no alerts, until resumed or pinged.
+ */
+export function pause(state: TokenState): FlipChange | null {
+  return moveTo(state, 'paused', 'paused')
+}
+
+/**
+ * Starts monitoring afresh, as healthchecks does: status new, no open run.
+ */
+export function resume(state: TokenState): FlipChange | null {
+  if (state.status !== 'paused') {
+    return null
+  }
+  state.lastStartAt = null
+  state.lastStartRid = null
+  return moveTo(state, 'new', 'resumed')
+}
+
+/**
+ * Late detection for one Token at `now`: past its deadline it goes down, with
+ * `start_timeout` when a run was open and `timeout` otherwise. The scheduler runs
+ * the same rule over all Tokens at once in SQL (LATE_SQL below).
+ */
+export function checkLate(state: TokenState, now: Date): FlipChange | null {
+  if (state.status === 'down' || state.status === 'paused') {
+    return null
+  }
+  if (!state.alertAfter || state.alertAfter.getTime() > now.getTime()) {
+    return null
+  }
+  state.alertAfter = null
+  return setStatus(state, 'down', state.lastStartAt ? 'start_timeout' : 'timeout')
+}
+
+/**
  * The moment the schedule expects the next ping after `from`.
  */
 export function nextExpected(
@@ -184,3 +230,13 @@ export const STATUS_SQL = {
 export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.grace} THEN 1
   WHEN ${STATUS_SQL.started} THEN 2 WHEN ${STATUS_SQL.up} THEN 3 WHEN ${STATUS_SQL.new} THEN 4
   ELSE 5 END`
+
+/**
+ * checkLate's twin in SQL, for the scheduler's pass over every Token: `overdue` takes the
+ * pass's moment as its one binding; `reason` names the Flip. Kept in step with checkLate by the
+ * same table of cases.
+ */
+export const LATE_SQL = {
+  overdue: "alert_after IS NOT NULL AND alert_after <= ? AND status NOT IN ('down', 'paused')",
+  reason: "CASE WHEN last_start_at IS NULL THEN 'timeout' ELSE 'start_timeout' END",
+} as const

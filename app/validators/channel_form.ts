@@ -1,4 +1,4 @@
-import { fieldError } from '#exceptions/field_error'
+import { fieldError } from '#validators/field_error'
 
 /**
  * The Channel form of the admin UI posts `config[...]` fields, webhook

@@ -1,7 +1,9 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
+import LateDetector from '#services/tokens/late_detector'
 import {
+  checkLate,
   displayStatus,
   STATUS_RANK,
   STATUS_SQL,
@@ -21,6 +23,8 @@ interface StatusCase {
   alertAfterIn: number | null
   startedIn: number | null
   expected: DisplayStatus
+  /** The Flip's reason when late detection runs at `now`; null when the Token stays */
+  late: 'timeout' | 'start_timeout' | null
 }
 
 const G = 600
@@ -38,6 +42,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: null,
     startedIn: null,
     expected: 'new',
+    late: null,
   },
   {
     name: 'new, run open',
@@ -47,6 +52,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: G - 10,
     startedIn: -10,
     expected: 'started',
+    late: null,
   },
   {
     name: 'new, run open past its grace',
@@ -56,6 +62,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: -1,
     startedIn: -G - 1,
     expected: 'started',
+    late: 'start_timeout',
   },
   {
     name: 'up, run open',
@@ -65,6 +72,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: G - 10,
     startedIn: -10,
     expected: 'started',
+    late: null,
   },
   {
     name: 'up, run open, deadline passed',
@@ -74,6 +82,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: -5,
     startedIn: -G - 5,
     expected: 'started',
+    late: 'start_timeout',
   },
   {
     name: 'up, no deadline',
@@ -83,6 +92,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: null,
     startedIn: null,
     expected: 'up',
+    late: null,
   },
   {
     name: 'up, well before the expected moment',
@@ -92,6 +102,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: 3500 + G,
     startedIn: null,
     expected: 'up',
+    late: null,
   },
   {
     name: 'up, a second before the expected moment',
@@ -101,6 +112,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: G + 1,
     startedIn: null,
     expected: 'up',
+    late: null,
   },
   {
     name: 'grace, exactly at the expected moment',
@@ -110,6 +122,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: G,
     startedIn: null,
     expected: 'grace',
+    late: null,
   },
   {
     name: 'grace, a second after the expected moment',
@@ -119,6 +132,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: G - 1,
     startedIn: null,
     expected: 'grace',
+    late: null,
   },
   {
     name: 'grace, a second before the deadline',
@@ -128,6 +142,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: 1,
     startedIn: null,
     expected: 'grace',
+    late: null,
   },
   {
     name: 'grace, exactly at the deadline',
@@ -137,6 +152,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: 0,
     startedIn: null,
     expected: 'grace',
+    late: 'timeout',
   },
   {
     name: 'grace, a second past the deadline, not yet flipped',
@@ -146,6 +162,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: -1,
     startedIn: null,
     expected: 'grace',
+    late: 'timeout',
   },
   {
     name: 'no grace, a second before the deadline',
@@ -155,6 +172,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: 1,
     startedIn: null,
     expected: 'up',
+    late: null,
   },
   {
     name: 'no grace, exactly at the deadline',
@@ -164,6 +182,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: 0,
     startedIn: null,
     expected: 'grace',
+    late: 'timeout',
   },
   {
     name: 'down',
@@ -173,6 +192,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: null,
     startedIn: null,
     expected: 'down',
+    late: null,
   },
   {
     name: 'down, deadline left behind',
@@ -182,6 +202,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: -1,
     startedIn: null,
     expected: 'down',
+    late: null,
   },
   {
     name: 'down, run open',
@@ -191,6 +212,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: G - 10,
     startedIn: -10,
     expected: 'down',
+    late: null,
   },
   {
     name: 'paused',
@@ -200,6 +222,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: null,
     startedIn: null,
     expected: 'paused',
+    late: null,
   },
   {
     name: 'paused, never pinged',
@@ -209,6 +232,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: null,
     startedIn: null,
     expected: 'paused',
+    late: null,
   },
   {
     name: 'paused, run open, deadline left behind',
@@ -218,6 +242,7 @@ const CASES: StatusCase[] = [
     alertAfterIn: -1,
     startedIn: -10,
     expected: 'paused',
+    late: null,
   },
 ]
 
@@ -228,7 +253,7 @@ function at(now: Date, seconds: number | null): Date | null {
   return seconds === null ? null : new Date(now.getTime() + seconds * 1000)
 }
 
-test.group('Token status rules: displayStatus and its SQL twin', (group) => {
+test.group('Token status rules: displayStatus, checkLate and their SQL twins', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
 
@@ -240,10 +265,11 @@ test.group('Token status rules: displayStatus and its SQL twin', (group) => {
   test('{name}')
     .with(CASES)
     .run(async ({ assert }, c) => {
-      // now() is fixed within the test's transaction; the JS side gets the same moment
-      const { rows } = await db.rawQuery('SELECT now() AS now')
+      // now() is fixed within the test's transaction; the JS side (and the late pass, which
+      // takes a JS Date) gets the same moment in whole milliseconds
+      const { rows } = await db.rawQuery("SELECT date_trunc('milliseconds', now()) AS now")
       const now = new Date(rows[0].now)
-      const js = displayStatus(
+      const state = () =>
         tokenState({
           status: c.status,
           grace: c.grace,
@@ -251,14 +277,14 @@ test.group('Token status rules: displayStatus and its SQL twin', (group) => {
           alertAfter: at(now, c.alertAfterIn),
           lastStartAt: at(now, c.startedIn),
           lastStartRid: null,
-        }),
-        now
-      )
-      assert.equal(js, c.expected, 'displayStatus')
+        })
+      assert.equal(displayStatus(state(), now), c.expected, 'displayStatus')
+      assert.equal(checkLate(state(), now)?.reason ?? null, c.late, 'checkLate')
 
-      // the row's times are set from now() itself, so "exactly at" is exact to the microsecond
+      // the row's times are set from that moment, so "exactly at" is exact for both sides; now()
+      // is at most a millisecond later, on the side every boundary already counts as reached
       const token = await makeToken(await makeUser(), { name: c.name })
-      const sec = "now() + ? * interval '1 second'"
+      const sec = "date_trunc('milliseconds', now()) + ? * interval '1 second'"
       await db.rawQuery(
         `UPDATE tokens SET status = ?, grace = ?,
           last_ping_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
@@ -291,5 +317,14 @@ test.group('Token status rules: displayStatus and its SQL twin', (group) => {
         token.id,
       ])
       assert.equal(rank.rows[0].rank, RANK.indexOf(c.expected), 'STATUS_RANK')
+
+      // the scheduler's pass (LATE_SQL) at the same moment flips the row as checkLate does
+      await new LateDetector().runOnce(now)
+      const flips = await db.from('flips').where('token_id', token.id).select('reason')
+      assert.deepEqual(
+        flips.map((flip) => flip.reason),
+        c.late ? [c.late] : [],
+        'LATE_SQL'
+      )
     })
 })

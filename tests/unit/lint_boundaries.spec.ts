@@ -62,6 +62,26 @@ test.group('Lint: boundaries between the parts', () => {
     assert.lengthOf(hits, 1)
   })
 
+  test('services know no HTTP and models no services', async ({ assert }) => {
+    const http = [
+      "import NotFoundException from '#exceptions/not_found_exception'",
+      "import TokenPolicy from '#policies/token_policy'",
+      "import { visibleToken } from '#policies/visible'",
+      'export const used = [NotFoundException, TokenPolicy, visibleToken]',
+      '',
+    ].join('\n')
+    const inService = await ruleHits('app/services/tokens/boundary_probe.ts', http, BOUNDARY)
+    assert.deepEqual(
+      inService.map((hit) => hit.line),
+      [1, 2, 3],
+      JSON.stringify(inService)
+    )
+    const service =
+      "import TokenService from '#services/tokens/token_service'\nexport const used = TokenService\n"
+    assert.lengthOf(await ruleHits('app/models/boundary_probe.ts', service, BOUNDARY), 1)
+    assert.lengthOf(await ruleHits('app/controllers/boundary_probe.ts', service, BOUNDARY), 0)
+  })
+
   test('the app may import lib/ and the edge', async ({ assert }) => {
     const code = "import { UUID_RE } from '#lib/uuid'\nexport const used = UUID_RE\n"
     assert.lengthOf(await ruleHits('app/services/boundary_probe.ts', code, BOUNDARY), 0)

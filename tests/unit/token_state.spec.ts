@@ -1,6 +1,13 @@
 import { test } from '@japa/runner'
 import { tokenState } from '#tests/helpers/token_state'
-import { computeAlertAfter, displayStatus, nextExpected, recordPing } from '#models/token_state'
+import {
+  computeAlertAfter,
+  displayStatus,
+  nextExpected,
+  pause,
+  recordPing,
+  resume,
+} from '#models/token_state'
 
 const state = tokenState
 
@@ -143,5 +150,40 @@ test.group('Token state: schedules and display', () => {
     recordPing(token, { action: 'success', at: at('2026-01-01T00:00:00Z'), rid: null })
     assert.equal(displayStatus(token, at('2026-01-01T00:59:59Z')), 'up')
     assert.equal(displayStatus(token, at('2026-01-01T01:00:00Z')), 'grace')
+  })
+})
+
+test.group('Token state: pause and resume', () => {
+  test('pausing drops the deadline with one Flip; pausing again writes none', ({ assert }) => {
+    const token = state({
+      status: 'up',
+      lastPingAt: new Date('2026-01-01T00:00:00Z'),
+      alertAfter: new Date('2026-01-01T01:00:00Z'),
+    })
+    assert.deepEqual(pause(token), { oldStatus: 'up', newStatus: 'paused', reason: 'paused' })
+    assert.equal(token.status, 'paused')
+    assert.isNull(token.alertAfter)
+    assert.isNull(pause(token))
+  })
+
+  test('resuming starts afresh: new, no open run, no deadline', ({ assert }) => {
+    const token = state({
+      status: 'paused',
+      lastPingAt: new Date('2026-01-01T00:00:00Z'),
+      lastStartAt: new Date('2026-01-01T00:30:00Z'),
+      lastStartRid: 'r1',
+    })
+    assert.deepEqual(resume(token), { oldStatus: 'paused', newStatus: 'new', reason: 'resumed' })
+    assert.equal(token.status, 'new')
+    assert.isNull(token.lastStartAt)
+    assert.isNull(token.lastStartRid)
+    assert.isNull(token.alertAfter)
+  })
+
+  test('resuming a Token that is not paused changes nothing', ({ assert }) => {
+    const token = state({ status: 'up', lastStartAt: new Date('2026-01-01T00:30:00Z') })
+    assert.isNull(resume(token))
+    assert.equal(token.status, 'up')
+    assert.isNotNull(token.lastStartAt)
   })
 })

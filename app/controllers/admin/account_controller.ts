@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import UserService from '#services/accounts/user_service'
-import { fieldError } from '#exceptions/field_error'
+import { fieldError } from '#validators/field_error'
 import { changePasswordValidator, userMessages } from '#validators/user'
 
 export default class AccountController {

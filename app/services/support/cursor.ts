@@ -1,4 +1,4 @@
-import { fieldError } from '#exceptions/field_error'
+import { fieldError } from '#validators/field_error'
 import { PAGE_SIZE } from '#validators/page'
 import { nullable } from '#services/api_docs/schema_types'
 

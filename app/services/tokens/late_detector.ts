@@ -1,30 +1,31 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { LATE_SQL } from '#models/token_state'
 
 /**
  * The scheduler's late-detection pass: every Token whose `alert_after` has
  * passed goes down, with a Flip, in one conditional statement per chunk.
  *
- * Two schedulers side by side never flip a Token twice: rows another pass
- * holds are skipped (SKIP LOCKED) and the UPDATE re-checks `status <> 'down'`
- * on the row it locks. The scan walks the partial index on alert_after, so
+ * The rule is checkLate's (app/models/token_state.ts), as LATE_SQL. Two schedulers side
+ * by side never flip a Token twice: rows another pass holds are skipped (SKIP LOCKED) and
+ * the UPDATE re-checks the rule on the row it locks. The scan walks the partial index on alert_after, so
  * its cost follows the overdue count, not the number of Tokens.
  */
 const FLIP_OVERDUE = `
 WITH due AS (
   SELECT id, status, last_start_at FROM tokens
-  WHERE alert_after IS NOT NULL AND alert_after <= ? AND status <> 'down'
+  WHERE ${LATE_SQL.overdue}
   ORDER BY alert_after
   LIMIT ?
   FOR UPDATE SKIP LOCKED
 ), flipped AS (
   UPDATE tokens AS t SET status = 'down', alert_after = NULL, updated_at = ?
   FROM due
-  WHERE t.id = due.id AND t.status <> 'down' AND t.alert_after <= ?
+  WHERE t.id = due.id AND ${LATE_SQL.overdue.replaceAll(/\b(alert_after|status)\b/g, 't.$1')}
   RETURNING t.id, due.status AS old_status, due.last_start_at
 )
 INSERT INTO flips (token_id, created_at, old_status, new_status, reason)
-SELECT id, ?, old_status, 'down', CASE WHEN last_start_at IS NULL THEN 'timeout' ELSE 'start_timeout' END
+SELECT id, ?, old_status, 'down', ${LATE_SQL.reason}
 FROM flipped
 RETURNING token_id`
 
