@@ -34,17 +34,19 @@ test.group('Request schemas from VineJS validators', () => {
     assert.equal(schema.properties.tags.description, 'Tags')
   })
 
-  test('a boolean is a JSON boolean, an enum a string, unknown fields not refused', ({
+  test('a boolean is a JSON boolean, an enum a string, a URL no RFC 3986 URI, unknown fields kept', ({
     assert,
   }) => {
     const schema = requestSchema(
       vine.create({
         paused: vine.boolean().optional(),
         kind: vine.enum(['a', 'b'] as const),
+        url: vine.string().url(),
       })
     )
     assert.deepEqual(schema.properties.paused, { type: 'boolean' })
     assert.deepEqual(schema.properties.kind, { type: 'string', enum: ['a', 'b'] })
+    assert.deepEqual(schema.properties.url, { type: 'string' })
     assert.notProperty(schema, 'additionalProperties')
   })
 

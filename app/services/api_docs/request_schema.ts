@@ -11,7 +11,9 @@ import type { Schema } from '#services/api_docs/schema_text'
  *   document promises a JSON boolean;
  * - an object prints `additionalProperties: false`, but VineJS drops
  *   unknown fields rather than refusing them;
- * - an enum prints no type, which the reference page shows as "any".
+ * - an enum prints no type, which the reference page shows as "any";
+ * - `url()` prints `format: uri`, but validator.js's URLs are not RFC
+ *   3986's (an internationalised host is one, not a URI).
  * Custom rules (#validators/rules) print their own part.
  */
 
@@ -39,6 +41,9 @@ function adjust(schema: Schema): Schema {
     } else if (out.enum.every((value: unknown) => typeof value === 'string')) {
       out.type = 'string'
     }
+  }
+  if (out.format === 'uri') {
+    delete out.format
   }
   if (Array.isArray(out.anyOf)) {
     out.anyOf = out.anyOf.filter((branch: Schema) => !isEmpty(branch)).map(adjust)
