@@ -4,6 +4,7 @@ import { BaseTransformer } from '@adonisjs/core/transformers'
 import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_types'
 import { requestSchema } from '#services/api_docs/request_schema'
 import { updateTokenValidator } from '#validators/token'
+import { STATUSES } from '#validators/list_query'
 import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
 
 export function pingUrlOf(token: Pick<Token, 'uuid'>) {
@@ -51,11 +52,7 @@ export const tokenSchema = answer<ReturnType<TokenTransformer['toObject']>>({
   grace: taken.grace,
   schedule: taken.schedule,
   tz: taken.tz,
-  status: {
-    type: 'string',
-    enum: ['new', 'up', 'grace', 'down', 'paused', 'started'],
-    example: 'up',
-  },
+  status: { type: 'string', enum: [...STATUSES], example: 'up' },
   manual_resume: taken.manual_resume,
   n_pings: { type: 'integer', description: 'Every Ping ever stored', example: 42 },
   last_ping_at: nullable(dateTime),

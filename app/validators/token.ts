@@ -2,6 +2,7 @@ import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { CronExpressionParser } from 'cron-parser'
 import { text, unionMeta, uuid } from '#validators/rules'
 import { cursor, limit } from '#validators/page'
+import { STATUSES } from '#validators/list_query'
 
 /** A Token's timeout and grace, in seconds: a minute to a year */
 export const PERIOD = { min: 60, max: 31_536_000 } as const
@@ -154,7 +155,7 @@ createTokenValidator.messagesProvider = tokenMessages
 updateTokenValidator.messagesProvider = tokenMessages
 
 export const listTokensValidator = vine.create({
-  status: vine.enum(['new', 'up', 'grace', 'down', 'paused', 'started'] as const).optional(),
+  status: vine.enum(STATUSES).optional(),
   /** Repeated (`?tag=prod&tag=db`), only Tokens with every one of them, as healthchecks */
   tag: unionMeta(
     vine
