@@ -12,12 +12,19 @@ import { configure, processCLIArgs, run } from '@japa/runner'
 import { freePort } from './test_scope.ts'
 
 // The suites' HTTP server listens on a free port, so a running `pnpm start`
-// or a parallel run never collides with it.
+// or a parallel run never collides with it. `pnpm test` (bin/run_tests.ts) has
+// picked the run's ports already and printed them (NGIP_TEST_RUN marks such a
+// run); only a bare `node bin/test.ts` picks its own here.
+const scoped = Boolean(process.env.NGIP_TEST_RUN)
 process.env.HOST = '127.0.0.1'
-process.env.PORT = process.env.TEST_PORT ?? String(await freePort())
+process.env.PORT =
+  scoped && process.env.PORT
+    ? process.env.PORT
+    : (process.env.TEST_PORT ?? String(await freePort()))
 // Email tests run a local SMTP server on this port.
 process.env.SMTP_HOST = '127.0.0.1'
-process.env.SMTP_PORT = String(await freePort())
+process.env.SMTP_PORT =
+  scoped && process.env.SMTP_PORT ? process.env.SMTP_PORT : String(await freePort())
 
 const APP_ROOT = new URL('../', import.meta.url)
 

@@ -104,13 +104,11 @@ export async function claimRunScope(root: string, env: NodeJS.ProcessEnv): Promi
   const scoped: Record<string, string> = {
     NGIP_TEST_RUN: `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`,
   }
-  if (!env.PORT) {
-    scoped.PORT = String(await freePort())
-    scoped.APP_URL = env.APP_URL ?? `http://127.0.0.1:${scoped.PORT}`
-  }
-  if (!env.SMTP_PORT) {
-    scoped.SMTP_PORT = String(await freePort())
-  }
+  // Ports are the run's own even when the shell exports PORT for `pnpm start`: the suites'
+  // server and SMTP receiver must never meet a running platform (TEST_PORT pins the web's).
+  scoped.PORT = env.TEST_PORT ?? String(await freePort())
+  scoped.APP_URL = `http://127.0.0.1:${scoped.PORT}`
+  scoped.SMTP_PORT = String(await freePort())
   if (env.REDIS_DB && env.DB_DATABASE) {
     return { env: scoped, release: async () => {} }
   }

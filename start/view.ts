@@ -10,7 +10,9 @@ import {
   crontabSchedule,
   duration,
   exactTime,
+  failCount,
   period,
+  runRules,
   schedule,
   scriptJson,
   softBreaks,
@@ -23,6 +25,8 @@ edge.global('ago', ago)
 edge.global('exactTime', exactTime)
 edge.global('duration', duration)
 edge.global('period', period)
+edge.global('runRules', runRules)
+edge.global('failCount', failCount)
 edge.global('schedule', schedule)
 edge.global('scriptJson', scriptJson)
 edge.global('softBreaks', softBreaks)

@@ -4,7 +4,13 @@ import { BaseModel, beforeCreate, column, belongsTo } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
 
-export type ChannelKind = 'webhook' | 'email' | 'slack' | 'ntfy'
+/**
+ * The kinds a Channel may be: the registry in app/services/alerts/channels
+ * adds each of its kinds here (a model imports no service).
+ */
+export interface ChannelKindRegistry {}
+
+export type ChannelKind = keyof ChannelKindRegistry & string
 
 export default class Channel extends BaseModel {
   static selfAssignPrimaryKey = true

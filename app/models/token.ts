@@ -89,6 +89,26 @@ export default class Token extends BaseModel {
   @column.dateTime()
   declare alertAfter: DateTime | null
 
+  /** Seconds a started run may take; null: its grace applies */
+  @column()
+  declare maxRuntime: number | null
+
+  /** Seconds a success must follow the previous one by, or the Token warns */
+  @column()
+  declare minInterval: number | null
+
+  /** Seconds a run must last, or the Token warns */
+  @column()
+  declare minDuration: number | null
+
+  /** Failures in a row that take the Token down */
+  @column()
+  declare failThreshold: number
+
+  /** Failures since the last success */
+  @column()
+  declare consecutiveFails: number
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
@@ -125,6 +145,11 @@ export default class Token extends BaseModel {
       lastStartAt: this.lastStartAt?.toJSDate() ?? null,
       lastStartRid: this.lastStartRid,
       alertAfter: this.alertAfter?.toJSDate() ?? null,
+      maxRuntime: this.maxRuntime ?? null,
+      minInterval: this.minInterval ?? null,
+      minDuration: this.minDuration ?? null,
+      failThreshold: this.failThreshold ?? 1,
+      consecutiveFails: this.consecutiveFails ?? 0,
     }
   }
 
@@ -140,6 +165,7 @@ export default class Token extends BaseModel {
     this.lastStartAt = toDateTime(state.lastStartAt)
     this.lastStartRid = state.lastStartRid
     this.alertAfter = toDateTime(state.alertAfter)
+    this.consecutiveFails = state.consecutiveFails
   }
 
   displayStatus(now = new Date()): DisplayStatus {
@@ -157,7 +183,7 @@ export default class Token extends BaseModel {
   }
 
   /**
-   * Recomputes the deadline after a schedule or grace change.
+   * Recomputes the deadline after a schedule, grace or max_runtime change.
    */
   refreshAlertAfter() {
     const at = computeAlertAfter(this.toState())

@@ -15,6 +15,10 @@ export const TOKEN_DEFAULTS: {
   readonly schedule: string
   readonly tz: string
   readonly manual_resume: boolean
+  readonly max_runtime: number | null
+  readonly min_interval: number | null
+  readonly min_duration: number | null
+  readonly fail_threshold: number
 } = Object.freeze({
   tags: Object.freeze([]),
   desc: '',
@@ -24,4 +28,8 @@ export const TOKEN_DEFAULTS: {
   schedule: '* * * * *',
   tz: 'UTC',
   manual_resume: false,
+  max_runtime: null,
+  min_interval: null,
+  min_duration: null,
+  fail_threshold: 1,
 })

@@ -8,8 +8,11 @@ import { MAX_RUN_MS, type PingAction } from '#lib/ping_message'
  * going_down_after). The caller persists the result in one transaction.
  */
 export type TokenKind = 'simple' | 'cron'
-/** Stored statuses; `grace` and `started` are derived for display. */
-export type StoredStatus = 'new' | 'up' | 'down' | 'paused'
+/**
+ * Stored statuses; `grace` and `started` are derived for display. `warning`: the last run
+ * succeeded but came too soon or ended too quickly (min_interval, min_duration).
+ */
+export type StoredStatus = 'new' | 'up' | 'warning' | 'down' | 'paused'
 export type DisplayStatus = StoredStatus | 'grace' | 'started'
 export type StoredPingKind = PingAction | 'ign'
 
@@ -27,6 +30,16 @@ export interface TokenState {
   lastStartAt: Date | null
   lastStartRid: string | null
   alertAfter: Date | null
+  /** Seconds a started run may take before it goes down; null: its grace applies */
+  maxRuntime: number | null
+  /** Seconds a success must follow the previous success by, or the Token warns */
+  minInterval: number | null
+  /** Seconds a run must last, or the Token warns */
+  minDuration: number | null
+  /** Failures in a row that take the Token down */
+  failThreshold: number
+  /** Failures since the last success */
+  consecutiveFails: number
 }
 
 export interface PingInput {
@@ -90,12 +103,61 @@ export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
   } else if (ping.action === 'success' || ping.action === 'fail') {
     const measured = endRun(state, ping)
     durationMs = ping.durationMs ?? measured
+    const previousSuccessAt = lastSuccessAt(state)
+    const wasPinged = state.lastPingAt !== null
     state.lastPingAt = ping.at
     state.lastDurationMs = durationMs
-    flip = setStatus(state, ping.action === 'fail' ? 'down' : 'up', ping.action)
+    flip =
+      ping.action === 'fail'
+        ? recordFail(state, wasPinged)
+        : recordSuccess(state, ping.at, previousSuccessAt, durationMs)
   }
   state.alertAfter = computeAlertAfter(state)
   return { kind: ping.action, durationMs, flip }
+}
+
+/**
+ * When the previous end of a run was a success: the Token is up (or warning) with no
+ * failure counted since.
+ */
+function lastSuccessAt(state: TokenState): Date | null {
+  const succeeded = state.status === 'up' || state.status === 'warning'
+  return succeeded && state.consecutiveFails === 0 ? state.lastPingAt : null
+}
+
+/**
+ * A failure counts; the Token goes down at its fail_threshold-th in a row. Below it the
+ * Token stays as it was, but a paused one is resumed as any ping resumes it.
+ */
+function recordFail(state: TokenState, wasPinged: boolean): FlipChange | null {
+  state.consecutiveFails += 1
+  if (state.consecutiveFails >= state.failThreshold) {
+    return setStatus(state, 'down', 'fail')
+  }
+  return state.status === 'paused' ? setStatus(state, wasPinged ? 'up' : 'new', 'resumed') : null
+}
+
+/**
+ * A success ends the failure count; it is a warning when it came sooner than min_interval
+ * after the previous success or its run was shorter than min_duration, up otherwise.
+ */
+function recordSuccess(
+  state: TokenState,
+  at: Date,
+  previousSuccessAt: Date | null,
+  durationMs: number | null
+): FlipChange | null {
+  state.consecutiveFails = 0
+  const tooSoon =
+    state.minInterval !== null &&
+    previousSuccessAt !== null &&
+    at.getTime() - previousSuccessAt.getTime() < state.minInterval * 1000
+  const tooShort =
+    state.minDuration !== null && durationMs !== null && durationMs < state.minDuration * 1000
+  if (tooSoon || tooShort) {
+    return setStatus(state, 'warning', tooSoon ? 'too soon' : 'too short')
+  }
+  return setStatus(state, 'up', 'success')
 }
 
 /**
@@ -125,13 +187,15 @@ export function resume(state: TokenState): FlipChange | null {
   }
   state.lastStartAt = null
   state.lastStartRid = null
+  state.consecutiveFails = 0
   return moveTo(state, 'new', 'resumed')
 }
 
 /**
  * Late detection for one Token at `now`: past its deadline it goes down, with
- * `start_timeout` when a run was open and `timeout` otherwise. The scheduler runs
- * the same rule over all Tokens at once in SQL (LATE_SQL below).
+ * `timeout` when no run was open, `max runtime` when the open run's max_runtime is what
+ * ran out, `start_timeout` when its grace did. The scheduler runs the same rule over all
+ * Tokens at once in SQL (LATE_SQL below).
  */
 export function checkLate(state: TokenState, now: Date): FlipChange | null {
   if (state.status === 'down' || state.status === 'paused') {
@@ -140,8 +204,22 @@ export function checkLate(state: TokenState, now: Date): FlipChange | null {
   if (!state.alertAfter || state.alertAfter.getTime() > now.getTime()) {
     return null
   }
+  const reason = lateReason(state, state.alertAfter)
   state.alertAfter = null
-  return setStatus(state, 'down', state.lastStartAt ? 'start_timeout' : 'timeout')
+  return setStatus(state, 'down', reason)
+}
+
+function lateReason(state: TokenState, deadline: Date): string {
+  if (!state.lastStartAt) {
+    return 'timeout'
+  }
+  const runEnds = state.maxRuntime === null ? null : runDeadline(state, state.lastStartAt)
+  return runEnds !== null && deadline.getTime() >= runEnds ? 'max runtime' : 'start_timeout'
+}
+
+/** An open run's deadline: its max_runtime when set, else its grace. */
+function runDeadline(state: TokenState, startedAt: Date): number {
+  return startedAt.getTime() + (state.maxRuntime ?? state.grace) * 1000
 }
 
 /**
@@ -181,9 +259,9 @@ export function computeAlertAfter(state: TokenState): Date | null {
   }
   const candidates: number[] = []
   if (state.lastStartAt) {
-    candidates.push(state.lastStartAt.getTime() + state.grace * 1000)
+    candidates.push(runDeadline(state, state.lastStartAt))
   }
-  if (state.lastPingAt && state.status === 'up') {
+  if (state.lastPingAt && (state.status === 'up' || state.status === 'warning')) {
     const next = safeNextExpected(state, state.lastPingAt)
     if (next) {
       candidates.push(next.getTime() + state.grace * 1000)
@@ -194,10 +272,11 @@ export function computeAlertAfter(state: TokenState): Date | null {
 
 /**
  * The status a person sees: `started` while a run is open, `grace` once the
- * expected moment has passed and until the Token goes down.
+ * expected moment has passed and until the Token goes down. A warning stays in
+ * sight until a normal run or a down replaces it.
  */
 export function displayStatus(state: TokenState, now: Date): DisplayStatus {
-  if (state.status === 'paused' || state.status === 'down') {
+  if (state.status === 'paused' || state.status === 'down' || state.status === 'warning') {
     return state.status
   }
   if (state.lastStartAt) {
@@ -220,23 +299,27 @@ const IN_GRACE = "alert_after - grace * interval '1 second' <= now()"
 export const STATUS_SQL = {
   paused: "status = 'paused'",
   down: "status = 'down'",
+  warning: "status = 'warning'",
   started: "status IN ('new', 'up') AND last_start_at IS NOT NULL",
   new: "status = 'new' AND last_start_at IS NULL",
   grace: `status = 'up' AND last_start_at IS NULL AND ${IN_GRACE}`,
   up: `status = 'up' AND last_start_at IS NULL AND (alert_after IS NULL OR NOT (${IN_GRACE}))`,
 } as const satisfies Record<DisplayStatus, string>
 
-/** Down first, then late, started, up, new, paused: what needs a look first. */
-export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.grace} THEN 1
-  WHEN ${STATUS_SQL.started} THEN 2 WHEN ${STATUS_SQL.up} THEN 3 WHEN ${STATUS_SQL.new} THEN 4
-  ELSE 5 END`
+/** Down first, then warning, late, started, up, new, paused: what needs a look first. */
+export const STATUS_RANK = `CASE WHEN ${STATUS_SQL.down} THEN 0 WHEN ${STATUS_SQL.warning} THEN 1
+  WHEN ${STATUS_SQL.grace} THEN 2 WHEN ${STATUS_SQL.started} THEN 3 WHEN ${STATUS_SQL.up} THEN 4
+  WHEN ${STATUS_SQL.new} THEN 5 ELSE 6 END`
 
 /**
  * checkLate's twin in SQL, for the scheduler's pass over every Token: `overdue` takes the
- * pass's moment as its one binding; `reason` names the Flip. Kept in step with checkLate by the
- * same table of cases.
+ * pass's moment as its one binding; `reason` names the Flip from the row as it was before
+ * (its alert_after, last_start_at, max_runtime). Kept in step with checkLate by the same table
+ * of cases.
  */
 export const LATE_SQL = {
   overdue: "alert_after IS NOT NULL AND alert_after <= ? AND status NOT IN ('down', 'paused')",
-  reason: "CASE WHEN last_start_at IS NULL THEN 'timeout' ELSE 'start_timeout' END",
+  reason: `CASE WHEN last_start_at IS NULL THEN 'timeout'
+    WHEN max_runtime IS NOT NULL AND alert_after >= last_start_at + max_runtime * interval '1 second'
+    THEN 'max runtime' ELSE 'start_timeout' END`,
 } as const

@@ -14,6 +14,7 @@ export function presentOnly(query: Record<string, unknown>) {
 /** The statuses a Token shows and a list filters on, in the order the filter lists them. */
 export const STATUSES = [
   'up',
+  'warning',
   'grace',
   'down',
   'started',

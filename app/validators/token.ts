@@ -6,6 +6,11 @@ import { STATUSES } from '#validators/list_query'
 
 /** A Token's timeout and grace, in seconds: a minute to a year */
 export const PERIOD = { min: 60, max: 31_536_000 } as const
+/** Run rules take any whole number of seconds up to a year; null turns the rule off */
+const RUN_SECONDS = { min: 1, max: 31_536_000 }
+export const FAIL_THRESHOLD = { min: 1, max: 100 }
+const runSeconds = () =>
+  vine.number().withoutDecimals().range([RUN_SECONDS.min, RUN_SECONDS.max]).nullable().optional()
 
 export function isValidTimeZone(tz: string) {
   try {
@@ -101,6 +106,27 @@ const tokenFields = {
     .boolean()
     .optional()
     .meta({ description: 'Pings to a paused Token are ignored until resumed by hand' }),
+  max_runtime: runSeconds().meta({
+    description:
+      'Seconds a started run may take before the Token goes down (reason `max runtime`); null: the grace time applies',
+    example: 1800,
+  }),
+  min_interval: runSeconds().meta({
+    description:
+      'A success sooner than this many seconds after the previous success sets the Token to `warning` (reason `too soon`)',
+    example: 3000,
+  }),
+  min_duration: runSeconds().meta({
+    description:
+      'A run shorter than this many seconds sets the Token to `warning` (reason `too short`)',
+    example: 60,
+  }),
+  fail_threshold: vine
+    .number()
+    .withoutDecimals()
+    .range([FAIL_THRESHOLD.min, FAIL_THRESHOLD.max])
+    .optional()
+    .meta({ description: 'Failures in a row that take the Token down', example: 3 }),
   channels: vine
     .array(uuid())
     .maxLength(50)

@@ -8,6 +8,10 @@ import { TOKEN_DEFAULTS } from '#models/token_defaults'
  */
 export const PERIOD_UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const
 export type PeriodUnit = keyof typeof PERIOD_UNITS
+/** Run rules (max_runtime, min_interval, min_duration) also take seconds */
+export const RUN_UNITS = { seconds: 1, ...PERIOD_UNITS } as const
+export type RunUnit = keyof typeof RUN_UNITS
+export const RUN_FIELDS = ['max_runtime', 'min_interval', 'min_duration'] as const
 
 type FormBody = Record<string, unknown>
 
@@ -18,6 +22,28 @@ function seconds(amount: unknown, unit: unknown) {
   }
   const value = Number(amount)
   return Number.isFinite(value) ? Math.round(value * factor) : amount
+}
+
+/**
+ * A run rule's seconds; an empty amount turns the rule off (null).
+ */
+function runSeconds(amount: unknown, unit: unknown) {
+  if (amount === null || amount === undefined || amount === '') {
+    return null
+  }
+  const value = Number(amount)
+  const factor = RUN_UNITS[unit as RunUnit] ?? 1
+  return Number.isFinite(value) ? Math.round(value * factor) : amount
+}
+
+function runRules(body: FormBody) {
+  const rules: Record<string, unknown> = Object.fromEntries(
+    RUN_FIELDS.map((field) => [field, runSeconds(body[field], body[`${field}_unit`])])
+  )
+  const threshold = body.fail_threshold
+  rules.fail_threshold =
+    threshold === undefined || threshold === null || threshold === '' ? 1 : Number(threshold)
+  return rules
 }
 
 export function tokenFormInput(body: FormBody) {
@@ -32,6 +58,7 @@ export function tokenFormInput(body: FormBody) {
     grace: seconds(body.grace, body.grace_unit),
     manual_resume: body.manual_resume === 'on' || body.manual_resume === 'true',
     channels: Array.isArray(channels) ? channels : [channels],
+    ...runRules(body),
     ...(kind === 'cron'
       ? { schedule: body.schedule ?? '', tz: body.tz ?? TOKEN_DEFAULTS.tz }
       : { timeout: seconds(body.timeout, body.timeout_unit) }),
@@ -52,6 +79,16 @@ export function periodFields(total: number): { amount: number; unit: PeriodUnit 
 }
 
 /**
+ * A run rule as the form shows it: empty when off, else in the largest unit that divides it.
+ */
+export function runFields(total: number | null): { amount: number | ''; unit: RunUnit } {
+  if (total === null) {
+    return { amount: '', unit: 'minutes' }
+  }
+  return total % 60 === 0 ? periodFields(total) : { amount: total, unit: 'seconds' }
+}
+
+/**
  * Messages a person reads next to the fields.
  */
 export const tokenFormMessages = new SimpleMessagesProvider({
@@ -67,6 +104,18 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'tags.maxLength': 'Too many tags',
   'channels.*.uuid': 'Pick Channels from the list',
+  'max_runtime.number': 'Enter the maximum run time as a number',
+  'max_runtime.range': 'The maximum run time must be between 1 second and 365 days',
+  'max_runtime.withoutDecimals': 'The maximum run time must be a whole number of seconds',
+  'min_interval.number': 'Enter the minimum interval as a number',
+  'min_interval.range': 'The minimum interval must be between 1 second and 365 days',
+  'min_interval.withoutDecimals': 'The minimum interval must be a whole number of seconds',
+  'min_duration.number': 'Enter the minimum duration as a number',
+  'min_duration.range': 'The minimum duration must be between 1 second and 365 days',
+  'min_duration.withoutDecimals': 'The minimum duration must be a whole number of seconds',
+  'fail_threshold.number': 'Enter the number of failures as a number',
+  'fail_threshold.range': 'The number of failures must be between 1 and 100',
+  'fail_threshold.withoutDecimals': 'The number of failures must be a whole number',
 })
 
 interface FormToken {
@@ -80,6 +129,10 @@ interface FormToken {
   schedule: string
   tz: string
   manualResume: boolean
+  maxRuntime?: number | null
+  minInterval?: number | null
+  minDuration?: number | null
+  failThreshold?: number
   channels?: { id: string }[]
 }
 
@@ -105,6 +158,17 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
     tz: token?.tz ?? TOKEN_DEFAULTS.tz,
     manual_resume: token?.manualResume ?? TOKEN_DEFAULTS.manual_resume,
     channels: token?.channels?.map((channel) => channel.id) ?? [],
+    fail_threshold: token?.failThreshold ?? 1,
+  }
+  const runs = {
+    max_runtime: token?.maxRuntime,
+    min_interval: token?.minInterval,
+    min_duration: token?.minDuration,
+  }
+  for (const [field, total] of Object.entries(runs)) {
+    const shown = runFields(total ?? null)
+    values[field] = shown.amount
+    values[`${field}_unit`] = shown.unit
   }
   if (flashed.kind === undefined) {
     return values

@@ -38,6 +38,33 @@ test.group('Admin UI: create, edit, pause, resume and delete a Token', (group) =
     await seeText(page, '.usage', '0 */2 * * * your-command')
   })
 
+  test('sets the run rules on the form, each with its explanation', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'Sync' })
+    await browserContext.loginAs(user)
+    const page = await visit(`/tokens/${token.uuid}/edit`)
+    await seeText(page, '#max_runtime-hint', 'has not ended within this time goes down')
+    await page.getByLabel('Maximum run time', { exact: true }).fill('20')
+    await page.getByLabel('Maximum run time unit').selectOption('minutes')
+    await page.getByLabel('Minimum duration', { exact: true }).fill('30')
+    await page.getByLabel('Minimum duration unit').selectOption('seconds')
+    await page.getByLabel('Failures before down').fill('3')
+    await page.getByRole('button', { name: 'Save' }).click()
+
+    await seeText(page, '[role=status]', 'Token "Sync" saved')
+    await token.refresh()
+    assert.equal(token.maxRuntime, 1200)
+    assert.isNull(token.minInterval)
+    assert.equal(token.minDuration, 30)
+    assert.equal(token.failThreshold, 3)
+    await seeText(page, '.facts', 'runs at most 20 min, runs last at least 30 s')
+    await seeText(page, '.facts', '0 of 3 failures')
+  })
+
   test('shows validation messages next to the fields and keeps the input', async ({
     visit,
     browserContext,

@@ -16,6 +16,7 @@ import { freePort, startEdge } from '#tests/helpers/edge'
 import { statusOf } from '#tests/helpers/ping'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
+import { startWebProcess } from '#tests/helpers/web_process'
 
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[')
 /** A stack frame line, as a stack trace prints them */
@@ -192,39 +193,9 @@ test.group('Role logs: one line per fault', () => {
   }).timeout(60_000)
 })
 
-/** A web role child; resolves once it listens. */
-async function startWeb(overrides: Record<string, string>) {
-  const port = await freePort()
-  const child = spawn(process.execPath, WEB, {
-    cwd: app.makePath(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DB_DATABASE: env.get('DB_DATABASE'),
-      REDIS_DB: String(env.get('REDIS_DB', 0)),
-      ...overrides,
-    },
-  })
-  let output = ''
-  child.stdout.on('data', (chunk) => (output += chunk))
-  child.stderr.on('data', (chunk) => (output += chunk))
-  await waitFor(
-    'the server',
-    async () => output,
-    (out) => /started HTTP server/.test(out)
-  )
-  return {
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
-    async stop() {
-      child.kill('SIGTERM')
-      await new Promise((resolve) => child.once('exit', resolve))
-    },
-  }
+/** A web role child, logging as in development; resolves once it listens. */
+function startWeb(overrides: Record<string, string>) {
+  return startWebProcess({ NODE_ENV: 'development', LOG_LEVEL: 'info', ...overrides })
 }
 
 test.group('Role logs: the web', () => {

@@ -26,7 +26,7 @@ test.group('Token defaults', (group) => {
         created_at: new Date(),
         updated_at: new Date(),
       })
-      .returning(['tags', 'desc', 'kind', 'timeout', 'grace', 'schedule', 'tz', 'manual_resume'])
+      .returning(Object.keys(TOKEN_DEFAULTS))
     assert.deepEqual(row, TOKEN_DEFAULTS)
   })
 

@@ -22,9 +22,11 @@ interface StatusCase {
   lastPingIn: number | null
   alertAfterIn: number | null
   startedIn: number | null
+  /** Seconds a run may take; left out: none, the grace applies */
+  maxRuntime?: number
   expected: DisplayStatus
   /** The Flip's reason when late detection runs at `now`; null when the Token stays */
-  late: 'timeout' | 'start_timeout' | null
+  late: 'timeout' | 'start_timeout' | 'max runtime' | null
 }
 
 const G = 600
@@ -83,6 +85,90 @@ const CASES: StatusCase[] = [
     startedIn: -G - 5,
     expected: 'started',
     late: 'start_timeout',
+  },
+  {
+    name: 'up, run open, a second before its max runtime',
+    status: 'up',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: 1,
+    startedIn: -119,
+    maxRuntime: 120,
+    expected: 'started',
+    late: null,
+  },
+  {
+    name: 'up, run open, exactly at its max runtime',
+    status: 'up',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: 0,
+    startedIn: -120,
+    maxRuntime: 120,
+    expected: 'started',
+    late: 'max runtime',
+  },
+  {
+    name: 'new, run open past its max runtime',
+    status: 'new',
+    grace: G,
+    lastPingIn: null,
+    alertAfterIn: -1,
+    startedIn: -7201,
+    maxRuntime: 7200,
+    expected: 'started',
+    late: 'max runtime',
+  },
+  {
+    name: 'up, run open, the schedule deadline passed before the max runtime',
+    status: 'up',
+    grace: G,
+    lastPingIn: -3600 - G - 5,
+    alertAfterIn: -5,
+    startedIn: -100,
+    maxRuntime: 7200,
+    expected: 'started',
+    late: 'start_timeout',
+  },
+  {
+    name: 'warning, before its deadline',
+    status: 'warning',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: 3500 + G,
+    startedIn: null,
+    expected: 'warning',
+    late: null,
+  },
+  {
+    name: 'warning, past the expected moment',
+    status: 'warning',
+    grace: G,
+    lastPingIn: -3601,
+    alertAfterIn: G - 1,
+    startedIn: null,
+    expected: 'warning',
+    late: null,
+  },
+  {
+    name: 'warning, run open',
+    status: 'warning',
+    grace: G,
+    lastPingIn: -100,
+    alertAfterIn: G - 10,
+    startedIn: -10,
+    expected: 'warning',
+    late: null,
+  },
+  {
+    name: 'warning, exactly at the deadline',
+    status: 'warning',
+    grace: G,
+    lastPingIn: -3600 - G,
+    alertAfterIn: 0,
+    startedIn: null,
+    expected: 'warning',
+    late: 'timeout',
   },
   {
     name: 'up, no deadline',
@@ -247,7 +333,7 @@ const CASES: StatusCase[] = [
 ]
 
 /** STATUS_RANK's order: what needs a look first. */
-const RANK: DisplayStatus[] = ['down', 'grace', 'started', 'up', 'new', 'paused']
+const RANK: DisplayStatus[] = ['down', 'warning', 'grace', 'started', 'up', 'new', 'paused']
 
 function at(now: Date, seconds: number | null): Date | null {
   return seconds === null ? null : new Date(now.getTime() + seconds * 1000)
@@ -277,6 +363,7 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
           alertAfter: at(now, c.alertAfterIn),
           lastStartAt: at(now, c.startedIn),
           lastStartRid: null,
+          maxRuntime: c.maxRuntime ?? null,
         })
       assert.equal(displayStatus(state(), now), c.expected, 'displayStatus')
       assert.equal(checkLate(state(), now)?.reason ?? null, c.late, 'checkLate')
@@ -286,7 +373,7 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
       const token = await makeToken(await makeUser(), { name: c.name })
       const sec = "date_trunc('milliseconds', now()) + ? * interval '1 second'"
       await db.rawQuery(
-        `UPDATE tokens SET status = ?, grace = ?,
+        `UPDATE tokens SET status = ?, grace = ?, max_runtime = ?,
           last_ping_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
           alert_after = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END,
           last_start_at = CASE WHEN ?::float8 IS NULL THEN NULL ELSE ${sec} END
@@ -294,6 +381,7 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
         [
           c.status,
           c.grace,
+          c.maxRuntime ?? null,
           c.lastPingIn,
           c.lastPingIn,
           c.alertAfterIn,

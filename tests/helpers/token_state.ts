@@ -19,6 +19,11 @@ export function tokenState(overrides: Partial<TokenState> = {}): TokenState {
     lastStartAt: null,
     lastStartRid: null,
     alertAfter: null,
+    maxRuntime: null,
+    minInterval: null,
+    minDuration: null,
+    failThreshold: 1,
+    consecutiveFails: 0,
     ...overrides,
   }
 }

@@ -5,7 +5,8 @@ import { freePort } from '#tests/helpers/edge'
 
 /**
  * A real web process (`bin/server.ts`, as `pnpm web` runs it) on a free
- * port, against the test database and Redis, with `overrides` on top.
+ * port, against the test database and Redis, with `overrides` on top; it
+ * resolves once the web answers liveness. `output()` is all it printed.
  */
 export async function startWebProcess(overrides: Record<string, string> = {}) {
   const port = await freePort()
@@ -41,6 +42,14 @@ export async function startWebProcess(overrides: Record<string, string> = {}) {
   }
   return {
     url,
+    output: () => output,
+    /** SIGTERM, as a supervisor stops it; resolves when it exited */
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        await exited
+      }
+    },
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL')

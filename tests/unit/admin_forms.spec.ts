@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { tokenFormInput, tokenFormValues, periodFields } from '#validators/token_form'
 import { channelFormInput, formatHeaders, parseHeaders } from '#validators/channel_form'
 import { chartSeries } from '#services/tokens/token_activity'
-import { softBreaks } from '#services/support/ui_format'
+import { failCount, runRules, softBreaks } from '#services/support/ui_format'
 import { previewCron } from '#services/tokens/schedule_preview'
 
 test.group('Admin UI forms', () => {
@@ -29,11 +29,71 @@ test.group('Admin UI forms', () => {
       grace: 600,
       manual_resume: true,
       channels: [],
+      max_runtime: null,
+      min_interval: null,
+      min_duration: null,
+      fail_threshold: 1,
       timeout: 5400,
     })
     const cron = tokenFormInput({ name: 'x', kind: 'cron', grace: null, channels: 'a' })
     assert.containSubset(cron, { schedule: '', tz: 'UTC', grace: '', channels: ['a'] })
     assert.notProperty(cron, 'timeout')
+  })
+
+  test('run rules: an empty field turns the rule off, units become seconds', ({ assert }) => {
+    const input = tokenFormInput({
+      name: 'x',
+      kind: 'simple',
+      max_runtime: '30',
+      max_runtime_unit: 'minutes',
+      min_interval: '',
+      min_duration: '45',
+      min_duration_unit: 'seconds',
+      fail_threshold: '3',
+    })
+    assert.containSubset(input, {
+      max_runtime: 1800,
+      min_interval: null,
+      min_duration: 45,
+      fail_threshold: 3,
+    })
+    const values = tokenFormValues({
+      name: 'x',
+      slug: null,
+      tags: [],
+      desc: '',
+      kind: 'simple',
+      timeout: 3600,
+      grace: 60,
+      schedule: '* * * * *',
+      tz: 'UTC',
+      manualResume: false,
+      maxRuntime: 5400,
+      minInterval: null,
+      minDuration: 45,
+      failThreshold: 3,
+    })
+    assert.containSubset(values, {
+      max_runtime: 90,
+      max_runtime_unit: 'minutes',
+      min_interval: '',
+      min_duration: 45,
+      min_duration_unit: 'seconds',
+      fail_threshold: 3,
+    })
+  })
+
+  test('run rules and the failure count read as one line', ({ assert }) => {
+    assert.equal(
+      runRules({ maxRuntime: 1800, minInterval: null, minDuration: 45 }),
+      'runs at most 30 min, runs last at least 45 s'
+    )
+    assert.equal(failCount({ consecutiveFails: 2, failThreshold: 3 }), '2 of 3 failures')
+    assert.equal(
+      failCount({ consecutiveFails: 4, failThreshold: 3 }),
+      '4 failures in a row (down at 3)'
+    )
+    assert.equal(failCount({ consecutiveFails: 1, failThreshold: 1 }), '1 failure in a row')
   })
 
   test('a period is shown in the largest unit that divides it', ({ assert }) => {
@@ -88,7 +148,7 @@ test.group('Admin UI forms', () => {
     assert.deepEqual(email, {
       kind: 'email',
       name: 'On-call',
-      config: { url: 'https://x', to: 'a@example.com' },
+      config: { to: 'a@example.com' },
     })
     const hook = channelFormInput({ name: 'h', config: { url: 'https://x', body: '' } }, 'webhook')
     assert.deepEqual(hook.config, { url: 'https://x' })

@@ -1,17 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ChannelService from '#services/alerts/channel_service'
-import {
-  createChannelValidator,
-  updateChannelValidator,
-  CHANNEL_KINDS,
-  WEBHOOK_LIMITS,
-} from '#validators/channel'
+import { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
+import { channelForm } from '#services/alerts/channels/form'
 import { pageValidator } from '#validators/page'
 import { visibleChannel } from '#policies/visible'
 
 const PAGE_SIZE = 50
-const FORM = { kinds: CHANNEL_KINDS, limits: WEBHOOK_LIMITS }
+const FORM = { form: channelForm() }
 
 export default class ChannelsController {
   async index({ auth, request, view }: HttpContext) {

@@ -6,7 +6,8 @@ import Channel from '#models/channel'
 import { fieldError } from '#validators/field_error'
 import { isPlainlyPrivateUrl } from '#services/alerts/safe_http'
 import { decodeCursorKey, page } from '#services/support/cursor'
-import { channelConfigValidators, type ChannelKindName } from '#validators/channel'
+import { channelConfigValidators } from '#validators/channel'
+import type { ChannelKind } from '#services/alerts/channels/index'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { PAGE_SIZE } from '#validators/page'
 
@@ -19,7 +20,7 @@ const CHANNEL_CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)\|[0-9a-f-]{36}
  * Alert Channels: each kind validates its own config.
  */
 export default class ChannelService {
-  static async validConfig(kind: ChannelKindName, config: unknown) {
+  static async validConfig(kind: ChannelKind, config: unknown) {
     if (!config || typeof config !== 'object') {
       throw fieldError('config', 'The config field must be an object', 'object')
     }

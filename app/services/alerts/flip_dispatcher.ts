@@ -3,7 +3,7 @@ import SendNotification from '#jobs/send_notification'
 import { flips } from '#services/operations/app_metrics'
 
 /**
- * Turns Flips into notification jobs: every Flip to or from `down` queues one
+ * Turns Flips into notification jobs: every Flip to or from `down` or `warning` queues one
  * job per Channel of its Token. Flips are the outbox, so whatever writes one
  * (the worker's batches, the late-detection pass, a pause) gets its alerts.
  */
@@ -28,7 +28,8 @@ export default class FlipDispatcher {
       const notices = await trx.rawQuery(
         `SELECT f.id AS flip_id, tc.channel_id FROM flips f
          JOIN token_channels tc ON tc.token_id = f.token_id
-         WHERE f.id = ANY(?::bigint[]) AND 'down' IN (f.old_status, f.new_status)
+         WHERE f.id = ANY(?::bigint[])
+           AND (f.old_status IN ('down', 'warning') OR f.new_status IN ('down', 'warning'))
          ORDER BY f.id`,
         [ids]
       )

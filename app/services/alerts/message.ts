@@ -11,7 +11,7 @@ export interface AlertMessage {
   tags: string[]
   desc: string
   pingUrl: string
-  /** The status the Token flipped to ("up" or "down") */
+  /** The status the Token flipped to ("up", "warning" or "down") */
   status: string
   oldStatus: string
   reason: string
@@ -23,13 +23,16 @@ export interface AlertMessage {
 }
 
 const REASONS: Record<string, string> = {
-  timeout: 'no ping arrived in time',
-  start_timeout: 'a run started and did not finish within its grace time',
-  fail: 'a failure ping arrived',
-  success: 'a success ping arrived',
-  resumed: 'it was resumed',
-  paused: 'it was paused',
-  test: 'this is a test notification',
+  'timeout': 'no ping arrived in time',
+  'start_timeout': 'a run started and did not finish within its grace time',
+  'max runtime': 'a run started and did not finish within its maximum run time',
+  'too soon': 'a success came sooner after the previous one than its minimum interval',
+  'too short': 'a run ended sooner than its minimum duration',
+  'fail': 'a failure ping arrived',
+  'success': 'a success ping arrived',
+  'resumed': 'it was resumed',
+  'paused': 'it was paused',
+  'test': 'this is a test notification',
 }
 
 export function describeReason(reason: string) {

@@ -1,79 +1,120 @@
-import { HEADER_NAME_RE, NTFY_TOKEN_RE, NTFY_TOPIC_RE, WEBHOOK_LIMITS } from '#validators/channel'
-import { PLACEHOLDERS } from '#services/alerts/template'
-import { HIDDEN } from '#transformers/channel_transformer'
+import {
+  ANY_CHANNEL_KINDS as CHANNEL_KINDS,
+  CHANNEL_KIND_NAMES,
+} from '#services/alerts/channels/index'
+import { HIDDEN } from '#services/alerts/channels/redaction'
 
-const placeholders = PLACEHOLDERS.map((name) => `$${name}`).join(' ')
+type Schema = Record<string, any>
+
+const HIDDEN_PATTERN = `^${HIDDEN.replace(/\*/g, '\\*')}$`
+
+/** The component name of a kind's config schema: `WebhookChannelConfig` */
+export function kindSchemaName(name: string) {
+  return `${name[0].toUpperCase()}${name.slice(1)}ChannelConfig`
+}
 
 /**
- * The config of a Channel: which fields each kind takes, with the limits
- * of #validators/channel.
+ * A field as the API answers it: a hidden secret (HIDDEN) stands where a
+ * value its pattern refuses would be.
+ */
+function answered(field: Schema, hidden: boolean): Schema {
+  if (!hidden || !field.pattern || new RegExp(field.pattern).test(HIDDEN)) {
+    return field
+  }
+  return { ...field, pattern: `(${field.pattern})|${HIDDEN_PATTERN}` }
+}
+
+const lowerFirst = (text: string) => text[0].toLowerCase() + text.slice(1)
+
+/**
+ * Every kind's fields in one object (a field several kinds share, such as
+ * `url`, once, its description saying which kind uses it how; kinds that
+ * shape it differently each have their shape in `anyOf`), for the config as
+ * sent or as answered.
+ */
+function mergedProperties(answer: boolean) {
+  const shapes: Record<string, Schema[]> = {}
+  const notes: Record<string, string[]> = {}
+  for (const kind of CHANNEL_KINDS) {
+    const secrets: Record<string, string | undefined> = kind.secrets
+    for (const [name, field] of Object.entries(kind.schema.properties as Record<string, Schema>)) {
+      const { description, ...shape } = answer ? answered(field, secrets[name] === 'whole') : field
+      const known = (shapes[name] ??= [])
+      if (!known.some((other) => JSON.stringify(other) === JSON.stringify(shape))) {
+        known.push(shape)
+      }
+      notes[name] = [
+        ...(notes[name] ?? []),
+        description ? `${kind.name}: ${lowerFirst(description)}` : kind.name,
+      ]
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(shapes).map(([name, [shape, ...others]]) => [
+      name,
+      {
+        ...(others.length > 0 ? { anyOf: [shape, ...others] } : shape),
+        description: notes[name].join('; '),
+      },
+    ])
+  )
+}
+
+const kindList = CHANNEL_KINDS.map(
+  (kind) => `${kind.name}: ${Object.keys(kind.schema.properties).join(', ')}`
+).join('; ')
+
+const HIDING: Record<string, (kind: string, field: string) => string> = {
+  'whole': (kind, field) => `${kind} ${field}`,
+  'values': (kind, field) => `values of ${kind} ${field}`,
+  'url-path': () => '',
+}
+
+const hiddenList = CHANNEL_KINDS.flatMap((kind) =>
+  Object.entries(kind.secrets as Record<string, string>).map(([field, mode]) =>
+    HIDING[mode](kind.name, field)
+  )
+)
+  .filter(Boolean)
+  .join(', ')
+
+/** The config's shape for each kind, one component each */
+export const channelKindSchemas = Object.fromEntries(
+  CHANNEL_KINDS.map((kind) => [
+    kindSchemaName(kind.name),
+    {
+      ...kind.schema,
+      description: `The config of a Channel of kind \`${kind.name}\` (${kind.label})`,
+      example: kind.example,
+    },
+  ])
+)
+
+/**
+ * The config of a Channel: the fields of every kind, and the config of one
+ * of them.
  */
 export const channelConfig = {
   description:
-    'webhook: url, method, headers, body; email: to; slack: url; ntfy: url, topic, token. ' +
-    'Read-only API keys see it without credentials: token, ntfy topic and header values hidden, ' +
+    `${kindList}. Read-only API keys see it without credentials: ${hiddenList} hidden, ` +
     'URLs cut to their origin.',
   type: 'object',
-  example: { url: 'https://hooks.example.com/ngip', method: 'POST' },
-  properties: {
-    url: {
-      type: 'string',
-      maxLength: 2000,
-      description: `webhook, slack, ntfy (the server). A webhook URL may use ${placeholders}, URL-encoded`,
-    },
-    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH'], default: 'POST' },
-    headers: {
-      type: 'object',
-      description:
-        `webhook: at most ${WEBHOOK_LIMITS.headers} headers. Values may use the placeholders; ` +
-        'a value that is not printable ASCII once filled is sent as RFC 2047 encoded words ' +
-        '(=?UTF-8?B?…?=)',
-      maxProperties: WEBHOOK_LIMITS.headers,
-      propertyNames: {
-        pattern: HEADER_NAME_RE.source,
-        maxLength: WEBHOOK_LIMITS.headerName,
-      },
-      additionalProperties: {
-        type: 'string',
-        maxLength: WEBHOOK_LIMITS.headerValue,
-        description: 'One line: no control characters but tabs',
-      },
-    },
-    body: {
-      type: 'string',
-      maxLength: WEBHOOK_LIMITS.body,
-      description:
-        `webhook: a template that may use ${placeholders}. A template that is a JSON object ` +
-        'or array once each placeholder is a string is sent as application/json, each value ' +
-        'escaped (a placeholder outside quotes becomes a JSON string); any other as text/plain. ' +
-        'Left out: the message as JSON',
-    },
-    to: { type: 'string', format: 'email', maxLength: 254, description: 'email' },
-    topic: {
-      type: 'string',
-      pattern: NTFY_TOPIC_RE.source,
-      description: 'ntfy; published as JSON to the server root',
-    },
-    token: {
-      type: 'string',
-      maxLength: 200,
-      pattern: NTFY_TOKEN_RE.source,
-      description: 'ntfy access token (sent as Bearer)',
-    },
-  },
+  example: CHANNEL_KINDS[0].example,
+  properties: mergedProperties(false),
+  anyOf: CHANNEL_KINDS.map((kind) => ({
+    $ref: `#/components/schemas/${kindSchemaName(kind.name)}`,
+  })),
 }
 
 /**
  * The config as the API answers it: what a read-only key sees hidden
- * (HIDDEN) stands where a topic would be.
+ * (HIDDEN) stands where a secret would be.
  */
 export const channelConfigAnswer = {
-  ...channelConfig,
-  properties: {
-    ...channelConfig.properties,
-    topic: {
-      ...channelConfig.properties.topic,
-      pattern: `(${NTFY_TOPIC_RE.source})|^${HIDDEN.replace(/\*/g, '\\*')}$`,
-    },
-  },
+  description: channelConfig.description,
+  type: 'object',
+  example: channelConfig.example,
+  properties: mergedProperties(true),
 }
+
+export const channelKindEnum = { type: 'string', enum: CHANNEL_KIND_NAMES }

@@ -1,6 +1,12 @@
 import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_types'
 import { tokenSchemas } from '#services/api_docs/token_schemas'
-import { channelConfig, channelConfigAnswer } from '#services/api_docs/channel_schemas'
+import {
+  channelConfig,
+  channelConfigAnswer,
+  channelKindEnum,
+  channelKindSchemas,
+} from '#services/api_docs/channel_schemas'
+import { CHANNEL_KINDS } from '#services/alerts/channels/index'
 import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
 import { pageMetaSchema } from '#services/support/cursor'
 import { requestSchema } from '#services/api_docs/request_schema'
@@ -21,7 +27,7 @@ export const schemas = {
   Flip: flipSchema,
   Channel: answer({
     id: uuid,
-    kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
+    kind: channelKindEnum,
     name: { type: 'string', example: 'ops webhook' },
     config: { $ref: '#/components/schemas/ChannelConfigAnswer' },
     last_error: { ...nullable({ type: 'string' }), example: null },
@@ -30,16 +36,17 @@ export const schemas = {
   }),
   ChannelConfig: channelConfig,
   ChannelConfigAnswer: channelConfigAnswer,
+  ...channelKindSchemas,
   ChannelInput: {
     type: 'object',
     required: ['kind', 'name', 'config'],
     example: {
-      kind: 'webhook',
+      kind: CHANNEL_KINDS[0].name,
       name: 'ops webhook',
-      config: { url: 'https://hooks.example.com/ngip', method: 'POST' },
+      config: CHANNEL_KINDS[0].example,
     },
     properties: {
-      kind: { type: 'string', enum: ['webhook', 'email', 'slack', 'ntfy'] },
+      kind: channelKindEnum,
       name: { type: 'string', maxLength: 100 },
       config: { $ref: '#/components/schemas/ChannelConfig' },
     },

@@ -11,7 +11,8 @@ export interface LockedToken extends TokenState {
 }
 
 const TOKEN_COLUMNS = `id, uuid, kind, timeout, grace, schedule, tz, status, manual_resume,
-  n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after`
+  n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after,
+  max_runtime, min_interval, min_duration, fail_threshold, consecutive_fails`
 
 function toState(row: Record<string, any>): LockedToken {
   return {
@@ -30,6 +31,11 @@ function toState(row: Record<string, any>): LockedToken {
     lastStartAt: row.last_start_at,
     lastStartRid: row.last_start_rid,
     alertAfter: row.alert_after,
+    maxRuntime: row.max_runtime,
+    minInterval: row.min_interval,
+    minDuration: row.min_duration,
+    failThreshold: row.fail_threshold,
+    consecutiveFails: row.consecutive_fails,
   }
 }
 
@@ -85,10 +91,12 @@ export async function updateTokens(trx: TransactionClientContract, tokens: Locke
   await trx.rawQuery(
     `UPDATE tokens AS t SET status = v.status, n_pings = v.n_pings, last_ping_at = v.last_ping_at,
        last_duration_ms = v.last_duration_ms, last_start_at = v.last_start_at,
-       last_start_rid = v.last_start_rid, alert_after = v.alert_after, updated_at = now()
+       last_start_rid = v.last_start_rid, alert_after = v.alert_after,
+       consecutive_fails = v.consecutive_fails, updated_at = now()
      FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::timestamptz[], ?::integer[],
-       ?::timestamptz[], ?::uuid[], ?::timestamptz[])
-       AS v(id, status, n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after)
+       ?::timestamptz[], ?::uuid[], ?::timestamptz[], ?::integer[])
+       AS v(id, status, n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid,
+         alert_after, consecutive_fails)
      WHERE t.id = v.id`,
     [
       column((token) => token.id),
@@ -99,6 +107,7 @@ export async function updateTokens(trx: TransactionClientContract, tokens: Locke
       column((token) => token.lastStartAt),
       column((token) => token.lastStartRid),
       column((token) => token.alertAfter),
+      column((token) => token.consecutiveFails),
     ]
   )
 }

@@ -36,7 +36,7 @@ export const flips = appMetrics.counter(
   'ngip_flips_total',
   'Flips (status changes of a Token) handed to alerting, by new status.'
 )
-for (const to of ['up', 'down', 'paused', 'new']) {
+for (const to of ['up', 'warning', 'down', 'paused', 'new']) {
   flips.labels({ to })
 }
 

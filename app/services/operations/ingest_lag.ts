@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import { redisKeys } from '#lib/redis_keys'
-import { ingestGroup, pingQueueDepth } from '#services/operations/queue_depth_metric'
+import { ingestGroup, queueDepthOf } from '#services/operations/queue_depth_metric'
 
 export interface IngestLag {
   /** Pings accepted and not stored yet: never delivered to a worker, or delivered and not acknowledged */
@@ -20,17 +20,17 @@ function age(ms: number, now: number) {
 }
 
 /**
- * How far ingest is behind: the entries not stored (pingQueueDepth) and the
- * age of the oldest among them (the oldest pending entry, or the first one
- * past what was delivered; the stream's first while no worker made the group).
+ * How far ingest is behind: the entries not stored (pingQueueDepth's count, from one read
+ * of the group) and the age of the oldest among them (the oldest pending entry, or the
+ * first one past what was delivered; the stream's first while no worker made the group).
  */
 export async function ingestLag(redis: Redis, now = Date.now()): Promise<IngestLag> {
-  const lag = await pingQueueDepth(redis)
+  const group = await ingestGroup(redis)
+  const lag = await queueDepthOf(redis, group)
   if (lag === 0) {
     return { lag, oldest_s: null }
   }
   const stream = redisKeys.pings
-  const group = await ingestGroup(redis)
   if (group === null || group === 'no stream') {
     const [first] = await redis.xrange(stream, '-', '+', 'COUNT', 1)
     return { lag, oldest_s: first ? age(idTime(first[0]), now) : null }

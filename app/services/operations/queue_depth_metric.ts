@@ -56,7 +56,11 @@ export async function ingestGroup(client: Redis) {
  * as soon as a worker stores the backlog, without new pings.
  */
 export async function pingQueueDepth(client: Redis = redis.connection('main').ioConnection) {
-  const group = await ingestGroup(client)
+  return queueDepthOf(client, await ingestGroup(client))
+}
+
+/** pingQueueDepth from a group already read (ingestGroup's answer) */
+export async function queueDepthOf(client: Redis, group: Awaited<ReturnType<typeof ingestGroup>>) {
   if (group === 'no stream') {
     return 0
   }

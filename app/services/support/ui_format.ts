@@ -93,6 +93,35 @@ export function schedule(token: { kind: string; timeout: number; schedule: strin
     : `every ${period(token.timeout)}`
 }
 
+/**
+ * A Token's run rules in one line: "runs at most 30 min, at least 10 s apart, last 1 min".
+ */
+export function runRules(token: {
+  maxRuntime: number | null
+  minInterval: number | null
+  minDuration: number | null
+}) {
+  const parts = [
+    token.maxRuntime === null ? null : `runs at most ${period(token.maxRuntime)}`,
+    token.minInterval === null ? null : `successes at least ${period(token.minInterval)} apart`,
+    token.minDuration === null ? null : `runs last at least ${period(token.minDuration)}`,
+  ]
+  return parts.filter(Boolean).join(', ')
+}
+
+/**
+ * Failures in a row against the Token's threshold: "2 of 3 failures".
+ */
+export function failCount(token: { consecutiveFails: number; failThreshold: number }) {
+  const { consecutiveFails: count, failThreshold: threshold } = token
+  if (count >= threshold && threshold > 1) {
+    return `${count} failures in a row (down at ${threshold})`
+  }
+  return count < threshold
+    ? `${count} of ${threshold} failures`
+    : `${count} failure${count === 1 ? '' : 's'} in a row`
+}
+
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

@@ -46,6 +46,11 @@ export default class TokenService {
           schedule: input.schedule ?? TOKEN_DEFAULTS.schedule,
           tz: input.tz ?? TOKEN_DEFAULTS.tz,
           manualResume: input.manual_resume ?? TOKEN_DEFAULTS.manual_resume,
+          maxRuntime: input.max_runtime ?? TOKEN_DEFAULTS.max_runtime,
+          minInterval: input.min_interval ?? TOKEN_DEFAULTS.min_interval,
+          minDuration: input.min_duration ?? TOKEN_DEFAULTS.min_duration,
+          failThreshold: input.fail_threshold ?? TOKEN_DEFAULTS.fail_threshold,
+          consecutiveFails: 0,
           status: 'new',
           nPings: 0,
         },
@@ -85,6 +90,11 @@ export default class TokenService {
       schedule: changes.schedule ?? token.schedule,
       tz: changes.tz ?? token.tz,
       manualResume: changes.manual_resume ?? token.manualResume,
+      // null turns a run rule off, so only a field left out keeps the old value
+      maxRuntime: changes.max_runtime === undefined ? token.maxRuntime : changes.max_runtime,
+      minInterval: changes.min_interval === undefined ? token.minInterval : changes.min_interval,
+      minDuration: changes.min_duration === undefined ? token.minDuration : changes.min_duration,
+      failThreshold: changes.fail_threshold ?? token.failThreshold,
     })
     token.refreshAlertAfter()
     await db.transaction(async (trx) => {

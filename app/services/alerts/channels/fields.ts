@@ -1,0 +1,26 @@
+import { text } from '#validators/rules'
+import type { ChannelFormField } from '#services/alerts/channels/kind'
+
+/**
+ * The URL field several kinds share: one rule, one form input, one schema.
+ */
+export const URL_MAX_LENGTH = 2000
+
+export const channelUrl = () =>
+  text()
+    .trim()
+    .maxLength(URL_MAX_LENGTH)
+    // single-label hosts too (a compose service, localhost): whether a host may
+    // be reached is INTEGRATIONS_ALLOW_PRIVATE_IPS's to say, not the syntax's
+    .url({ require_protocol: true, protocols: ['http', 'https'], require_tld: false })
+
+export const urlFormField: ChannelFormField<'url'> = {
+  name: 'url',
+  label: 'URL',
+  input: 'url',
+  placeholder: 'https://',
+}
+
+export function urlSchema(description: string) {
+  return { type: 'string', maxLength: URL_MAX_LENGTH, description }
+}
