@@ -5,25 +5,7 @@ import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { describeFault } from '#lib/faults'
 import outageLog, { faultTargets } from '#services/operations/outages'
-
-export interface ApiError {
-  code: string
-  message: string
-  field?: string
-}
-
-const CODES: Record<number, string> = {
-  400: 'E_BAD_REQUEST',
-  401: 'E_UNAUTHORIZED',
-  403: 'E_FORBIDDEN',
-  404: 'E_NOT_FOUND',
-  405: 'E_METHOD_NOT_ALLOWED',
-  409: 'E_CONFLICT',
-  413: 'E_PAYLOAD_TOO_LARGE',
-  415: 'E_UNSUPPORTED_MEDIA_TYPE',
-  422: 'E_VALIDATION_ERROR',
-  429: 'E_TOO_MANY_REQUESTS',
-}
+import { ERROR_CODES, INTERNAL_ERROR_CODE, type ApiError } from '#services/api_docs/api_errors'
 
 const SEND_KEY = 'send it as "Authorization: Bearer <key>" or "X-Api-Key: <key>"'
 
@@ -47,16 +29,16 @@ export function toApiErrors(error: any): { status: number; errors: ApiError[] } 
     return {
       status,
       errors: messages.map((item) => ({
-        code: CODES[status],
+        code: ERROR_CODES[status],
         message: item.message,
         field: item.field,
       })),
     }
   }
   if (status >= 500) {
-    return { status, errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] }
+    return { status, errors: [{ code: INTERNAL_ERROR_CODE, message: 'Internal server error' }] }
   }
-  const code = CODES[status] ?? (typeof error?.code === 'string' ? error.code : 'E_ERROR')
+  const code = ERROR_CODES[status] ?? (typeof error?.code === 'string' ? error.code : 'E_ERROR')
   const message =
     status === 400 && !error?.code
       ? 'Malformed JSON body'
@@ -95,7 +77,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         return ctx.response.status(405).send({
           errors: [
             {
-              code: CODES[405],
+              code: ERROR_CODES[405],
               message: `${ctx.request.method()} is not allowed here; use ${allowed.join(', ')}`,
             },
           ],

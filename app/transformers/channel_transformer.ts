@@ -1,6 +1,8 @@
 import type Channel from '#models/channel'
 import { BaseTransformer } from '@adonisjs/core/transformers'
 import { redactedConfig } from '#services/alerts/channels/redaction'
+import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_types'
+import { channelKindEnum } from '#services/api_docs/channel_schemas'
 
 export default class ChannelTransformer extends BaseTransformer<Channel> {
   toObject() {
@@ -21,3 +23,14 @@ export default class ChannelTransformer extends BaseTransformer<Channel> {
     return { ...this.toObject(), config: redactedConfig(this.resource.kind, this.resource.config) }
   }
 }
+
+/** The API document's Channel: what `toObject` (and `toRedacted`) return */
+export const channelSchema = answer<ReturnType<ChannelTransformer['toObject']>>({
+  id: uuid,
+  kind: channelKindEnum,
+  name: { type: 'string', example: 'ops webhook' },
+  config: { $ref: '#/components/schemas/ChannelConfigAnswer' },
+  last_error: { ...nullable({ type: 'string' }), example: null },
+  last_notify_at: nullable(dateTime),
+  created_at: dateTime,
+})

@@ -1,5 +1,6 @@
 import type Ping from '#models/ping'
 import { BaseTransformer } from '@adonisjs/core/transformers'
+import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_types'
 
 export interface PingFields {
   id: number
@@ -33,6 +34,21 @@ export function pingJson(ping: PingFields, token: string | null) {
     body: ping.body ? ping.body.toString('utf8') : null,
   }
 }
+
+/** The API document's Ping: what `pingJson` returns */
+export const pingSchema = answer<ReturnType<typeof pingJson>>({
+  id: { type: 'integer' },
+  token: uuid,
+  kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
+  created_at: dateTime,
+  method: { type: 'string', example: 'POST' },
+  remote_addr: { type: 'string', example: '203.0.113.7' },
+  user_agent: { type: 'string', example: 'curl/8.5.0' },
+  exit_status: nullable({ type: 'integer', minimum: 0, maximum: 255 }),
+  rid: nullable(uuid),
+  duration_ms: nullable({ type: 'integer', example: 42000 }),
+  body: nullable({ type: 'string', example: 'backup done: 42 files' }),
+})
 
 export default class PingTransformer extends BaseTransformer<Ping> {
   toObject() {

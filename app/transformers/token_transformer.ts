@@ -1,6 +1,11 @@
 import type Token from '#models/token'
 import config from '@adonisjs/core/services/config'
 import { BaseTransformer } from '@adonisjs/core/transformers'
+import { answer, dateTime, nullable, uuid } from '#services/api_docs/schema_types'
+import { requestSchema } from '#services/api_docs/request_schema'
+import { updateTokenValidator } from '#validators/token'
+import { STATUSES } from '#validators/list_query'
+import { EXAMPLE_UUID } from '#services/api_docs/schema_text'
 
 export function pingUrlOf(token: Pick<Token, 'uuid'>) {
   return `${config.get<string>('ngip.pingUrl')}/ping/${token.uuid}`
@@ -46,3 +51,53 @@ export default class TokenTransformer extends BaseTransformer<Token> {
     }
   }
 }
+
+/** Fields stored as the validator let them in: the answer keeps its limits */
+const taken = requestSchema(updateTokenValidator).properties
+
+/** The API document's Token: what `toObject` returns */
+export const tokenSchema = answer<ReturnType<TokenTransformer['toObject']>>({
+  id: uuid,
+  name: { type: 'string', example: 'db-backup' },
+  slug: taken.slug,
+  tags: { type: 'array', items: { type: 'string' }, example: ['prod'] },
+  desc: taken.desc,
+  kind: taken.kind,
+  timeout: taken.timeout,
+  grace: taken.grace,
+  schedule: taken.schedule,
+  tz: taken.tz,
+  status: { type: 'string', enum: [...STATUSES], example: 'up' },
+  manual_resume: taken.manual_resume,
+  max_runtime: taken.max_runtime,
+  min_interval: taken.min_interval,
+  min_duration: taken.min_duration,
+  fail_threshold: taken.fail_threshold,
+  consecutive_fails: {
+    type: 'integer',
+    description: 'Failures in a row since the last success (down at `fail_threshold`)',
+    example: 0,
+  },
+  n_pings: { type: 'integer', description: 'Every Ping ever stored', example: 42 },
+  last_ping_at: nullable(dateTime),
+  last_duration_ms: nullable({ type: 'integer', example: 42000 }),
+  ping_url: {
+    type: 'string',
+    format: 'uri',
+    example: `https://ping.example.com/ping/${EXAMPLE_UUID}`,
+  },
+  channels: { type: 'array', items: uuid, description: 'Ids of your Channels this Token alerts' },
+  depends_on: taken.depends_on,
+  maintenance_schedule: taken.maintenance_schedule,
+  maintenance_minutes: taken.maintenance_minutes,
+  maintenance_tz: taken.maintenance_tz,
+  snoozed_until: {
+    ...nullable(dateTime),
+    description: 'End of the ad hoc maintenance window (snooze), while one is open',
+  },
+  in_maintenance_until: {
+    ...nullable(dateTime),
+    description: 'End of the maintenance window (snooze or scheduled) the Token is in now',
+  },
+  created_at: dateTime,
+})

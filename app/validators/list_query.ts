@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import type { DisplayStatus } from '#models/token_state'
 
 /**
  * Query-string filters of the admin UI's lists. An empty form field
@@ -10,8 +11,16 @@ export function presentOnly(query: Record<string, unknown>) {
   )
 }
 
-/** The statuses a person can filter on, in the order the filter lists them. */
-export const STATUSES = ['up', 'warning', 'grace', 'down', 'started', 'new', 'paused'] as const
+/** The statuses a Token shows and a list filters on, in the order the filter lists them. */
+export const STATUSES = [
+  'up',
+  'warning',
+  'grace',
+  'down',
+  'started',
+  'new',
+  'paused',
+] as const satisfies readonly DisplayStatus[]
 
 /** The dashboard's orders; the first is the default. */
 export const SORTS = ['newest', 'status', 'name', 'last_ping'] as const

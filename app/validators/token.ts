@@ -1,11 +1,13 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import { CronExpressionParser } from 'cron-parser'
-import { text } from '#validators/rules'
+import { text, unionMeta, uuid } from '#validators/rules'
+import { cursor, limit } from '#validators/page'
+import { STATUSES } from '#validators/list_query'
 import { MAX_WINDOW_MINUTES } from '#models/maintenance_window'
 import { SNOOZE_MINUTES } from '#lib/ping_message'
 
-const PERIOD = { min: 60, max: 31_536_000 }
+/** A Token's timeout and grace, in seconds: a minute to a year */
+export const PERIOD = { min: 60, max: 31_536_000 } as const
 /** Run rules take any whole number of seconds up to a year; null turns the rule off */
 const RUN_SECONDS = { min: 1, max: 31_536_000 }
 export const FAIL_THRESHOLD = { min: 1, max: 100 }
@@ -55,6 +57,12 @@ const tags = vine.union([
   ),
 ])
 
+const period = () => vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional()
+
+/**
+ * The fields a Token takes, with what the API document says of each beside
+ * the rules (`meta`); the document's request schemas are made from these.
+ */
 const tokenFields = {
   slug: vine
     .string()
@@ -62,51 +70,123 @@ const tokenFields = {
     .maxLength(100)
     .regex(/^[a-z0-9_-]+$/)
     .nullable()
-    .optional(),
-  tags: tags.optional(),
-  desc: text().trim().maxLength(5000).optional(),
+    .optional()
+    .meta({ example: 'db-backup' }),
+  tags: unionMeta(tags.optional(), {
+    description: 'An array of tags, or one space-separated string',
+    example: ['prod'],
+  }),
+  desc: text()
+    .trim()
+    .maxLength(5000)
+    .optional()
+    .meta({ example: 'Nightly pg_dump of the main database' }),
   kind: vine.enum(['simple', 'cron'] as const).optional(),
-  timeout: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
-  grace: vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional(),
-  schedule: vine.string().trim().maxLength(100).use(cronRule()).optional(),
-  tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
-  manual_resume: vine.boolean().optional(),
-  max_runtime: runSeconds(),
-  min_interval: runSeconds(),
-  min_duration: runSeconds(),
+  timeout: period().meta({
+    description: 'Seconds between pings (simple schedule)',
+    example: 86400,
+  }),
+  grace: period().meta({
+    description: 'Seconds of lateness before the Token goes down',
+    example: 3600,
+  }),
+  schedule: vine
+    .string()
+    .trim()
+    .maxLength(100)
+    .use(cronRule())
+    .optional()
+    .meta({ description: 'Five-field cron expression (cron schedule)', example: '0 3 * * *' }),
+  tz: vine
+    .string()
+    .trim()
+    .maxLength(64)
+    .use(timeZoneRule())
+    .optional()
+    .meta({ description: 'IANA time zone of the cron schedule', example: 'Europe/Berlin' }),
+  manual_resume: vine
+    .boolean()
+    .optional()
+    .meta({ description: 'Pings to a paused Token are ignored until resumed by hand' }),
+  max_runtime: runSeconds().meta({
+    description:
+      'Seconds a started run may take before the Token goes down (reason `max runtime`); null: the grace time applies',
+    example: 1800,
+  }),
+  min_interval: runSeconds().meta({
+    description:
+      'A success sooner than this many seconds after the previous success sets the Token to `warning` (reason `too soon`)',
+    example: 3000,
+  }),
+  min_duration: runSeconds().meta({
+    description:
+      'A run shorter than this many seconds sets the Token to `warning` (reason `too short`)',
+    example: 60,
+  }),
   fail_threshold: vine
     .number()
     .withoutDecimals()
     .range([FAIL_THRESHOLD.min, FAIL_THRESHOLD.max])
-    .optional(),
+    .optional()
+    .meta({ description: 'Failures in a row that take the Token down', example: 3 }),
   channels: vine
-    .array(vine.string().trim().regex(ANY_CASE_UUID_RE))
+    .array(uuid())
     .maxLength(50)
     .distinct()
-    .optional(),
+    .optional()
+    .meta({ description: 'Ids of your Channels this Token alerts' }),
   /** A scheduled maintenance window: opens at each fire of this cron line; null for none */
-  maintenance_schedule: vine.string().trim().maxLength(100).use(cronRule()).nullable().optional(),
-  maintenance_minutes: vine.number().withoutDecimals().range([0, MAX_WINDOW_MINUTES]).optional(),
-  maintenance_tz: vine.string().trim().maxLength(64).use(timeZoneRule()).optional(),
-  /** The Tokens this one depends on (their ids); cycles are refused */
+  maintenance_schedule: vine
+    .string()
+    .trim()
+    .maxLength(100)
+    .use(cronRule())
+    .nullable()
+    .optional()
+    .meta({
+      description: 'A maintenance window opens at each fire of this cron line; null for none',
+    }),
+  maintenance_minutes: vine
+    .number()
+    .withoutDecimals()
+    .range([0, MAX_WINDOW_MINUTES])
+    .optional()
+    .meta({ description: 'How long each scheduled maintenance window lasts, in minutes' }),
+  maintenance_tz: vine
+    .string()
+    .trim()
+    .maxLength(64)
+    .use(timeZoneRule())
+    .optional()
+    .meta({ description: 'The time zone of maintenance_schedule' }),
   depends_on: vine
-    .array(vine.string().trim().regex(ANY_CASE_UUID_RE))
+    .array(uuid())
     .maxLength(50)
     .distinct()
-    .optional(),
+    .optional()
+    .meta({ description: 'Ids of the Tokens this one depends on; cycles are refused' }),
 }
 
+const name = () => text().trim().minLength(1).maxLength(100)
+
 export const createTokenValidator = vine.create({
-  name: text().trim().minLength(1).maxLength(100),
+  name: name(),
   ...tokenFields,
+  kind: tokenFields.kind.meta({
+    description: '`cron` when only `schedule` is given, as healthchecks does',
+  }),
   unique: vine
     .array(vine.enum(['name', 'slug'] as const))
     .maxLength(2)
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'Return your existing Token with the same name or slug (200), unchanged, instead of a new one',
+    }),
 })
 
 export const updateTokenValidator = vine.create({
-  name: text().trim().minLength(1).maxLength(100).optional(),
+  name: name().optional(),
   ...tokenFields,
 })
 
@@ -120,10 +200,10 @@ const tokenMessages = new SimpleMessagesProvider({
   'kind.enum': 'kind is simple or cron',
   'manual_resume.boolean': 'manual_resume is true or false',
   'channels.*.string': 'Each entry of channels must be a Channel id (a UUID)',
-  'channels.*.regex': 'Each entry of channels must be a Channel id (a UUID)',
+  'channels.*.uuid': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.distinct': 'channels lists a Channel twice',
   'depends_on.*.string': 'Each entry of depends_on must be a Token id (a UUID)',
-  'depends_on.*.regex': 'Each entry of depends_on must be a Token id (a UUID)',
+  'depends_on.*.uuid': 'Each entry of depends_on must be a Token id (a UUID)',
   'depends_on.distinct': 'depends_on lists a Token twice',
   'tags.*.string': 'Each tag must be a string',
   'tags.*.regex': 'A tag must not contain spaces',
@@ -135,30 +215,35 @@ const tokenMessages = new SimpleMessagesProvider({
 createTokenValidator.messagesProvider = tokenMessages
 updateTokenValidator.messagesProvider = tokenMessages
 
-const limit = vine.number().withoutDecimals().range([1, 100]).optional()
-const cursor = vine.string().maxLength(100).optional()
-
 export const listTokensValidator = vine.create({
-  status: vine
-    .enum(['new', 'up', 'warning', 'grace', 'down', 'paused', 'started'] as const)
-    .optional(),
+  status: vine.enum(STATUSES).optional(),
   /** Repeated (`?tag=prod&tag=db`), only Tokens with every one of them, as healthchecks */
-  tag: vine
-    .union([
-      vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(50)),
-      vine.union.else(vine.array(vine.string().trim().maxLength(50)).maxLength(10)),
-    ])
-    .optional(),
-  q: vine.string().trim().maxLength(100).optional(),
-  limit,
-  cursor,
+  tag: unionMeta(
+    vine
+      .union([
+        vine.union.if((value) => typeof value === 'string', vine.string().trim().maxLength(50)),
+        vine.union.else(vine.array(vine.string().trim().maxLength(50)).maxLength(10)),
+      ])
+      .optional(),
+    { description: 'Repeat for Tokens with every one of the tags' }
+  ),
+  q: vine
+    .string()
+    .trim()
+    .maxLength(100)
+    .optional()
+    .meta({ description: 'Search in name and slug' }),
+  limit: limit(),
+  cursor: cursor(),
 })
-
-export const pageValidator = vine.create({ limit, cursor })
 
 /** An ad hoc maintenance window from now; 0 ends the current one. */
 export const snoozeValidator = vine.create({
-  minutes: vine.number().withoutDecimals().range([0, SNOOZE_MINUTES.max]),
+  minutes: vine
+    .number()
+    .withoutDecimals()
+    .range([0, SNOOZE_MINUTES.max])
+    .meta({ description: 'Length of the window from now; 0 ends the current one' }),
 })
 
 /**

@@ -1,4 +1,5 @@
 import { SimpleMessagesProvider } from '@vinejs/vine'
+import { TOKEN_DEFAULTS } from '#models/token_defaults'
 
 /**
  * The Token form of the admin UI. It posts periods as an amount and a unit;
@@ -65,7 +66,7 @@ export function tokenFormInput(body: FormBody) {
     depends_on: Array.isArray(parents) ? parents : [parents],
     ...runRules(body),
     ...(kind === 'cron'
-      ? { schedule: body.schedule ?? '', tz: body.tz ?? 'UTC' }
+      ? { schedule: body.schedule ?? '', tz: body.tz ?? TOKEN_DEFAULTS.tz }
       : { timeout: seconds(body.timeout, body.timeout_unit) }),
   }
 }
@@ -108,11 +109,11 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'schedule.cron': 'Enter a cron expression with five fields, such as 0 3 * * *',
   'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'tags.maxLength': 'Too many tags',
-  'channels.*.regex': 'Pick Channels from the list',
+  'channels.*.uuid': 'Pick Channels from the list',
   'maintenance_schedule.cron': 'Enter a cron expression with five fields, such as 0 2 * * 0',
   'maintenance_minutes.range': 'A window lasts between 0 minutes and 7 days',
   'maintenance_tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
-  'depends_on.*.regex': 'Pick Tokens from the list',
+  'depends_on.*.uuid': 'Pick Tokens from the list',
   'max_runtime.number': 'Enter the maximum run time as a number',
   'max_runtime.range': 'The maximum run time must be between 1 second and 365 days',
   'max_runtime.withoutDecimals': 'The maximum run time must be a whole number of seconds',
@@ -154,21 +155,22 @@ interface FormToken {
  * replaced by what was posted when the form comes back with errors.
  */
 export function tokenFormValues(token: FormToken | null, flashed: Record<string, any> = {}) {
-  const timeout = periodFields(token?.timeout ?? 86_400)
-  const grace = periodFields(token?.grace ?? 3600)
+  const timeout = periodFields(token?.timeout ?? TOKEN_DEFAULTS.timeout)
+  const grace = periodFields(token?.grace ?? TOKEN_DEFAULTS.grace)
   const values: Record<string, any> = {
     name: token?.name ?? '',
     slug: token?.slug ?? '',
     tags: token?.tags.join(' ') ?? '',
-    desc: token?.desc ?? '',
-    kind: token?.kind ?? 'simple',
+    desc: token?.desc ?? TOKEN_DEFAULTS.desc,
+    kind: token?.kind ?? TOKEN_DEFAULTS.kind,
     timeout: timeout.amount,
     timeout_unit: timeout.unit,
     grace: grace.amount,
     grace_unit: grace.unit,
+    // a daily run is a better start to edit than the default's every minute
     schedule: token?.kind === 'cron' ? token.schedule : '0 3 * * *',
-    tz: token?.tz ?? 'UTC',
-    manual_resume: token?.manualResume ?? false,
+    tz: token?.tz ?? TOKEN_DEFAULTS.tz,
+    manual_resume: token?.manualResume ?? TOKEN_DEFAULTS.manual_resume,
     channels: token?.channels?.map((channel) => channel.id) ?? [],
     maintenance_schedule: token?.maintenanceSchedule ?? '',
     maintenance_minutes: token?.maintenanceMinutes ?? 60,

@@ -14,15 +14,26 @@ type Schema = Record<string, unknown>
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>
 }
-interface Checker {
-  document: { paths: Record<string, Record<string, Operation>> }
-  /** The document's components, closed: response schemas refer into them */
-  components: unknown
-  ajv: InstanceType<typeof Ajv2020>
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, Operation>>
+  components: Schema
+}
+/** An answer as the check sees it: `path` below /api/v1 */
+export interface Answer {
+  method: string
+  path: string
+  status: number
+  body: unknown
+  text: string
 }
 
 const PREFIX = '/api/v1'
-let checker: Promise<Checker> | undefined
+
+/**
+ * The operations whose answers were checked, as "METHOD /template STATUS":
+ * a test can tell the check ran for what it asked.
+ */
+export const checkedAnswers = new Set<string>()
 
 /**
  * An object schema that names its properties and says nothing of others
@@ -49,24 +60,71 @@ function closed(value: unknown): unknown {
   return schema
 }
 
-async function load(base: string): Promise<Checker> {
-  const response = await fetch(`${base}${PREFIX}/openapi.json`)
-  const document = (await response.json()) as Checker['document'] & { components: Schema }
-  const ajv = new Ajv2020({ strict: false, allErrors: true })
-  addFormats.default(ajv)
-  return { document, components: closed(document.components), ajv }
-}
-
 /** The document's path template that `path` (below /api/v1) falls under. */
-function templateOf(paths: Checker['document']['paths'], path: string) {
+function templateOf(paths: OpenApiDocument['paths'], path: string) {
   return Object.keys(paths).find((template) => {
     const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^/]+\}/g, '[^/]+')
     return new RegExp(`^${pattern}$`).test(path)
   })
 }
 
-function describe(response: ApiResponse) {
-  return `${response.request.config.method} ${response.request.config.endpoint} → ${response.status()}`
+/**
+ * A check of answers against one document; throws, saying why, for an
+ * answer the document does not describe.
+ */
+export function openApiChecker(document: OpenApiDocument) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true })
+  addFormats.default(ajv)
+  const components = closed(document.components)
+  return (answer: Answer) => {
+    const method = answer.method.toLowerCase()
+    const status = String(answer.status)
+    const shown = `${answer.method.toUpperCase()} ${answer.path} → ${status}`
+    const template = templateOf(document.paths, answer.path)
+    const operation = template ? document.paths[template][method] : undefined
+    if (!operation) {
+      // The document's description covers a path that is not one (404) and a method a path does not take (405).
+      if (status !== '404' && status !== '405') {
+        throw new Error(`OpenAPI: ${shown}: the document has no such operation`)
+      }
+      return
+    }
+    const documented = operation.responses[status]
+    if (!documented) {
+      throw new Error(`OpenAPI: ${shown}: the document lists no ${status} for it`)
+    }
+    checkedAnswers.add(`${method.toUpperCase()} ${template} ${status}`)
+    const json = documented.content?.['application/json']
+    if (!json) {
+      if (answer.text) {
+        throw new Error(`OpenAPI: ${shown}: a body where the document promises none`)
+      }
+      return
+    }
+    // The components ride along, so the schema's `#/components/...` references resolve.
+    const id = `https://ngip.invalid/openapi/${method}/${encodeURIComponent(template!)}/${status}`
+    let validate = ajv.getSchema(id)
+    if (!validate) {
+      ajv.addSchema({ ...(closed(json.schema) as Schema), $id: id, components })
+      validate = ajv.getSchema(id)!
+    }
+    if (!validate(answer.body)) {
+      const errors = (validate.errors ?? [])
+        .map((error) => {
+          const field = error.params.unevaluatedProperty ?? error.params.missingProperty
+          return `body${error.instancePath} ${error.message}${field ? ` (${field})` : ''}`
+        })
+        .join('; ')
+      throw new Error(`OpenAPI: ${shown}: the body does not match the document: ${errors}`)
+    }
+  }
+}
+
+let served: Promise<ReturnType<typeof openApiChecker>> | undefined
+
+async function load(base: string) {
+  const response = await fetch(`${base}${PREFIX}/openapi.json`)
+  return openApiChecker((await response.json()) as OpenApiDocument)
 }
 
 export async function checkAgainstOpenApi(response: ApiResponse) {
@@ -75,47 +133,13 @@ export async function checkAgainstOpenApi(response: ApiResponse) {
   if (!url.pathname.startsWith(`${PREFIX}/`) || url.pathname === `${PREFIX}/openapi.json`) {
     return
   }
-  checker ??= load(base)
-  const { document, components, ajv } = await checker
-  const path = url.pathname.slice(PREFIX.length)
-  const method = response.request.config.method.toLowerCase()
-  const template = templateOf(document.paths, path)
-  const operation = template ? document.paths[template][method] : undefined
-  const status = String(response.status())
-  if (!operation) {
-    // The document's description covers a path that is not one (404) and a method a path does not take (405).
-    if (status !== '404' && status !== '405') {
-      throw new Error(`OpenAPI: ${describe(response)}: the document has no such operation`)
-    }
-    return
-  }
-  const answer = operation.responses[status]
-  if (!answer) {
-    throw new Error(`OpenAPI: ${describe(response)}: the document lists no ${status} for it`)
-  }
-  const json = answer.content?.['application/json']
-  if (!json) {
-    if (response.text()) {
-      throw new Error(`OpenAPI: ${describe(response)}: a body where the document promises none`)
-    }
-    return
-  }
-  // The components ride along, so the schema's `#/components/...` references resolve.
-  const id = `https://ngip.invalid/openapi/${method}/${encodeURIComponent(template!)}/${status}`
-  let validate = ajv.getSchema(id)
-  if (!validate) {
-    ajv.addSchema({ ...(closed(json.schema) as Schema), $id: id, components })
-    validate = ajv.getSchema(id)!
-  }
-  if (!validate(response.body())) {
-    const errors = (validate.errors ?? [])
-      .map((error) => {
-        const field = error.params.unevaluatedProperty ?? error.params.missingProperty
-        return `body${error.instancePath} ${error.message}${field ? ` (${field})` : ''}`
-      })
-      .join('; ')
-    throw new Error(
-      `OpenAPI: ${describe(response)}: the body does not match the document: ${errors}`
-    )
-  }
+  served ??= load(base)
+  const check = await served
+  check({
+    method: response.request.config.method,
+    path: url.pathname.slice(PREFIX.length),
+    status: response.status(),
+    body: response.body(),
+    text: response.text(),
+  })
 }

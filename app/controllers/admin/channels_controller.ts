@@ -3,7 +3,7 @@ import ChannelService from '#services/alerts/channel_service'
 import { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
 import { channelForm } from '#services/alerts/channels/form'
-import { pageValidator } from '#validators/token'
+import { pageValidator } from '#validators/page'
 import { visibleChannel } from '#policies/visible'
 
 const PAGE_SIZE = 50

@@ -9,6 +9,7 @@ import { decodeCursorKey, page } from '#services/support/cursor'
 import { channelConfigValidators } from '#validators/channel'
 import type { ChannelKind } from '#services/alerts/channels/index'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
+import { PAGE_SIZE } from '#validators/page'
 
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>
@@ -57,7 +58,7 @@ export default class ChannelService {
    * Oldest first, paged on (created_at, id).
    */
   static async list(user: User, filters: { limit?: number; cursor?: string }) {
-    const limit = filters.limit ?? 50
+    const limit = filters.limit ?? PAGE_SIZE.default
     const query = Channel.query()
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
       .limit(limit + 1)

@@ -3,6 +3,7 @@ import {
   CHANNEL_KIND_NAMES,
 } from '#services/alerts/channels/index'
 import { HIDDEN } from '#services/alerts/channels/redaction'
+import { requestSchema } from '#services/api_docs/request_schema'
 
 type Schema = Record<string, any>
 
@@ -24,6 +25,10 @@ function answered(field: Schema, hidden: boolean): Schema {
   return { ...field, pattern: `(${field.pattern})|${HIDDEN_PATTERN}` }
 }
 
+/** A kind's config schema, made from its validator */
+const configSchemas = new Map(CHANNEL_KINDS.map((kind) => [kind, requestSchema(kind.config)]))
+const configOf = (kind: (typeof CHANNEL_KINDS)[number]) => configSchemas.get(kind)!
+
 const lowerFirst = (text: string) => text[0].toLowerCase() + text.slice(1)
 
 /**
@@ -37,7 +42,9 @@ function mergedProperties(answer: boolean) {
   const notes: Record<string, string[]> = {}
   for (const kind of CHANNEL_KINDS) {
     const secrets: Record<string, string | undefined> = kind.secrets
-    for (const [name, field] of Object.entries(kind.schema.properties as Record<string, Schema>)) {
+    for (const [name, field] of Object.entries(
+      configOf(kind).properties as Record<string, Schema>
+    )) {
       const { description, ...shape } = answer ? answered(field, secrets[name] === 'whole') : field
       const known = (shapes[name] ??= [])
       if (!known.some((other) => JSON.stringify(other) === JSON.stringify(shape))) {
@@ -61,7 +68,7 @@ function mergedProperties(answer: boolean) {
 }
 
 const kindList = CHANNEL_KINDS.map(
-  (kind) => `${kind.name}: ${Object.keys(kind.schema.properties).join(', ')}`
+  (kind) => `${kind.name}: ${Object.keys(configOf(kind).properties).join(', ')}`
 ).join('; ')
 
 const HIDING: Record<string, (kind: string, field: string) => string> = {
@@ -83,7 +90,7 @@ export const channelKindSchemas = Object.fromEntries(
   CHANNEL_KINDS.map((kind) => [
     kindSchemaName(kind.name),
     {
-      ...kind.schema,
+      ...configOf(kind),
       description: `The config of a Channel of kind \`${kind.name}\` (${kind.label})`,
       example: kind.example,
     },

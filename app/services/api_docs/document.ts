@@ -1,7 +1,8 @@
 import { tokenPaths } from '#services/api_docs/token_paths'
 import { pingAndChannelPaths } from '#services/api_docs/ping_channel_paths'
 import { schemas } from '#services/api_docs/schemas'
-import { BODY_LIMIT, page } from '#services/api_docs/operation'
+import { BODY_LIMIT } from '#services/api_docs/operation'
+import { PAGE_SIZE } from '#validators/page'
 
 export interface DocumentOptions {
   /** Requests a minute per API key (API_RATE_LIMIT) */
@@ -15,8 +16,8 @@ function limits({ rateLimit }: DocumentOptions) {
     `- ${rateLimit} requests a minute per API key (\`API_RATE_LIMIT\`); past it 429 with \`Retry-After\`, ` +
       'and every answer says what is left in `X-RateLimit-Remaining`.',
     `- Request bodies up to ${BODY_LIMIT}; larger ones answer 413.`,
-    `- Lists give ${page.limit.minimum} to ${page.limit.maximum} items a page (\`limit\`, ` +
-      `${page.limit.default} by default).`,
+    `- Lists give ${PAGE_SIZE.min} to ${PAGE_SIZE.max} items a page (\`limit\`, ` +
+      `${PAGE_SIZE.default} by default).`,
     '- Each field states its own limits below (lengths, ranges, patterns, choices); input past ' +
       'one answers 422 naming the field.',
   ].join('\n')

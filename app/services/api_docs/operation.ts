@@ -1,4 +1,6 @@
-import { TIME_RANGE } from '#validators/rules'
+import { pageValidator } from '#validators/page'
+import { listPingsValidator } from '#validators/ping'
+import { queryParameters } from '#services/api_docs/request_schema'
 
 /**
  * Operations of the OpenAPI document, built from a compact description so
@@ -28,27 +30,12 @@ const errors = (description: string) => ({
   description,
   content: { 'application/json': { schema: ref('Errors') } },
 })
-export const page = {
-  limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
-  cursor: { type: 'string', description: 'The next_cursor of the previous page' },
-}
-/** Filters of one Token's Pings */
-const within = `, from ${TIME_RANGE.min} to ${TIME_RANGE.max}`
-export const pingFilters = {
-  kind: { type: 'string', enum: ['success', 'start', 'fail', 'log', 'ign'] },
-  since: {
-    type: 'string',
-    format: 'date-time',
-    description: `Pings at or after this time${within}`,
-  },
-  until: { type: 'string', format: 'date-time', description: `Pings before this time${within}` },
-  ...page,
-}
+/** A page of a list */
+export const page = queryParameters(pageValidator)
+/** Filters of one Token's Pings: the Token is the path's */
+export const pingFilters = queryParameters(listPingsValidator, ['token'])
 /** Filters of Pings across Tokens */
-export const anyPingFilters = {
-  token: { type: 'string', format: 'uuid', description: "Only this Token's Pings" },
-  ...pingFilters,
-}
+export const anyPingFilters = queryParameters(listPingsValidator)
 
 /** The request body limit of config/bodyparser.ts */
 export const BODY_LIMIT = '100 KB'

@@ -16,12 +16,26 @@ const FORMAT_EXAMPLES: Record<string, string> = {
 
 export const refName = (ref: string) => ref.split('/').pop()!
 
+/** The branches of a choice: `oneOf`, `anyOf`, or a list of types */
+function branchesOf(schema: Schema): Schema[] | undefined {
+  if (schema.oneOf ?? schema.anyOf) {
+    return schema.oneOf ?? schema.anyOf
+  }
+  if (Array.isArray(schema.type)) {
+    return (schema.type as string[]).map((type) =>
+      type === 'null' ? { type } : { ...schema, type }
+    )
+  }
+  return undefined
+}
+
 export function typeText(schema: Schema): string {
   if (schema.$ref) {
     return refName(schema.$ref)
   }
-  if (schema.oneOf ?? schema.anyOf) {
-    return ((schema.oneOf ?? schema.anyOf) as Schema[]).map(typeText).join(' or ')
+  const branches = branchesOf(schema)
+  if (branches) {
+    return branches.map(typeText).join(' or ')
   }
   if (schema.type === 'array') {
     return `array of ${schema.items ? typeText(schema.items) : 'any'}`
@@ -54,6 +68,9 @@ function ownLimits(schema: Schema, inItems = false): string[] {
   }
   if (schema.maxItems !== undefined) {
     limits.push(`at most ${schema.maxItems} items`)
+  }
+  if (schema.uniqueItems) {
+    limits.push('no item twice')
   }
   if (schema.maxProperties !== undefined) {
     limits.push(`at most ${schema.maxProperties} entries`)
@@ -94,8 +111,9 @@ export function exampleOf(schema: Schema, schemas: Record<string, Schema>): unkn
   if (schema.enum) {
     return schema.enum[0]
   }
-  if (schema.oneOf ?? schema.anyOf) {
-    const branch = ((schema.oneOf ?? schema.anyOf) as Schema[]).find((one) => one.type !== 'null')
+  const branches = branchesOf(schema)
+  if (branches) {
+    const branch = branches.find((one) => one.type !== 'null')
     return branch ? exampleOf(branch, schemas) : null
   }
   switch (schema.type) {

@@ -1,4 +1,6 @@
 import { page, pingFilters, read, write } from '#services/api_docs/operation'
+import { queryParameters } from '#services/api_docs/request_schema'
+import { listTokensValidator } from '#validators/token'
 
 /**
  * Operations on Tokens and their history.
@@ -11,19 +13,7 @@ export const tokenPaths = {
       summary: 'List Tokens',
       returns: 'Token',
       list: true,
-      query: {
-        status: {
-          type: 'string',
-          enum: ['new', 'up', 'warning', 'grace', 'down', 'paused', 'started'],
-        },
-        tag: {
-          type: 'array',
-          items: { type: 'string' },
-          description: 'Repeat for Tokens with every one of the tags',
-        },
-        q: { type: 'string', description: 'Search in name and slug' },
-        ...page,
-      },
+      query: queryParameters(listTokensValidator),
     }),
     post: write({
       id: 'createToken',

@@ -1,4 +1,6 @@
 import { fieldError } from '#validators/field_error'
+import { PAGE_SIZE } from '#validators/page'
+import { nullable } from '#services/api_docs/schema_types'
 
 /**
  * Opaque cursors for keyset pagination. A cursor carries the sort key of the
@@ -43,4 +45,15 @@ export function page<T>(
   const items = rows.slice(0, limit)
   const nextCursor = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null
   return { items, meta: { limit, next_cursor: nextCursor } }
+}
+
+type PageMeta = ReturnType<typeof page>['meta']
+
+/** The API document's PageMeta: the `meta` of a list's answer */
+export const pageMetaSchema = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', example: PAGE_SIZE.default },
+    next_cursor: { ...nullable({ type: 'string' }), example: null },
+  } satisfies { [Field in keyof PageMeta]-?: Record<string, unknown> },
 }

@@ -11,11 +11,10 @@ import { decodeCursor, page } from '#services/support/cursor'
 import { recordPing } from '#models/token_state'
 import { exitStatusAction } from '#lib/ping_url'
 import type { createPingValidator, listPingsValidator } from '#validators/ping'
+import { PAGE_SIZE } from '#validators/page'
 
 type PingFilters = Infer<typeof listPingsValidator>
 type PingInput = Infer<typeof createPingValidator>
-
-const DEFAULT_LIMIT = 50
 
 /**
  * Pings across Tokens: lists, one by id, recorded by hand, deleted.
@@ -25,7 +24,7 @@ export default class PingService {
    * Pings the user may see, newest first; `token` narrows to one Token.
    */
   static async list(user: User, filters: PingFilters, token?: Token) {
-    const limit = filters.limit ?? DEFAULT_LIMIT
+    const limit = filters.limit ?? PAGE_SIZE.default
     const query = Ping.query()
       .orderBy('pings.id', 'desc')
       .limit(limit + 1)

@@ -4,10 +4,12 @@ import Token from '#models/token'
 import Flip from '#models/flip'
 import { decodeCursor, decodeCursorKey, page } from '#services/support/cursor'
 import type { Infer } from '@vinejs/vine/types'
-import type { listTokensValidator, pageValidator } from '#validators/token'
+import type { listTokensValidator } from '#validators/token'
+import type { pageValidator } from '#validators/page'
 import type { TokenSort } from '#validators/list_query'
 import { STATUS_RANK, STATUS_SQL } from '#models/token_state'
 import { statusOrderIds } from '#services/tokens/status_order'
+import { PAGE_SIZE } from '#validators/page'
 
 /** The API's filters, and the dashboard's order and owner (admins only). */
 type TokenFilters = Infer<typeof listTokensValidator> & {
@@ -16,8 +18,6 @@ type TokenFilters = Infer<typeof listTokensValidator> & {
   withOwner?: boolean
 }
 type PageFilters = Infer<typeof pageValidator>
-
-const DEFAULT_LIMIT = 50
 
 /** Each order ends on the id, so that equal keys keep one order between pages. */
 const ORDER_SQL: Record<Exclude<TokenSort, 'newest'>, string> = {
@@ -39,7 +39,7 @@ export default class TokenQueries {
   }
 
   static async list(user: User, filters: TokenFilters) {
-    const limit = filters.limit ?? DEFAULT_LIMIT
+    const limit = filters.limit ?? PAGE_SIZE.default
     const query = Token.query()
       .preload('channels')
       .preload('parents')
@@ -102,7 +102,7 @@ export default class TokenQueries {
   }
 
   static async flips(token: Token, filters: PageFilters) {
-    const limit = filters.limit ?? DEFAULT_LIMIT
+    const limit = filters.limit ?? PAGE_SIZE.default
     const query = Flip.query()
       .where('token_id', token.id)
       .orderBy('id', 'desc')

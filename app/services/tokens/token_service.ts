@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
 import Token from '#models/token'
+import { TOKEN_DEFAULTS } from '#models/token_defaults'
 import Flip from '#models/flip'
 import Channel from '#models/channel'
 import TokenRegistry from '#services/registry/token_registry'
@@ -37,22 +38,22 @@ export default class TokenService {
           userId: user.id,
           name: input.name,
           slug: input.slug ?? null,
-          tags: normaliseTags(input.tags) ?? [],
-          desc: input.desc ?? '',
+          tags: normaliseTags(input.tags) ?? [...TOKEN_DEFAULTS.tags],
+          desc: input.desc ?? TOKEN_DEFAULTS.desc,
           // a schedule alone makes a cron Token, as healthchecks does
-          kind: input.kind ?? (input.schedule === undefined ? 'simple' : 'cron'),
-          timeout: input.timeout ?? 86400,
-          grace: input.grace ?? 3600,
-          schedule: input.schedule ?? '* * * * *',
-          tz: input.tz ?? 'UTC',
-          manualResume: input.manual_resume ?? false,
+          kind: input.kind ?? (input.schedule === undefined ? TOKEN_DEFAULTS.kind : 'cron'),
+          timeout: input.timeout ?? TOKEN_DEFAULTS.timeout,
+          grace: input.grace ?? TOKEN_DEFAULTS.grace,
+          schedule: input.schedule ?? TOKEN_DEFAULTS.schedule,
+          tz: input.tz ?? TOKEN_DEFAULTS.tz,
+          manualResume: input.manual_resume ?? TOKEN_DEFAULTS.manual_resume,
+          maxRuntime: input.max_runtime ?? TOKEN_DEFAULTS.max_runtime,
+          minInterval: input.min_interval ?? TOKEN_DEFAULTS.min_interval,
+          minDuration: input.min_duration ?? TOKEN_DEFAULTS.min_duration,
+          failThreshold: input.fail_threshold ?? TOKEN_DEFAULTS.fail_threshold,
           maintenanceSchedule: input.maintenance_schedule ?? '',
           maintenanceMinutes: input.maintenance_minutes ?? 0,
           maintenanceTz: input.maintenance_tz ?? 'UTC',
-          maxRuntime: input.max_runtime ?? null,
-          minInterval: input.min_interval ?? null,
-          minDuration: input.min_duration ?? null,
-          failThreshold: input.fail_threshold ?? 1,
           consecutiveFails: 0,
           status: 'new',
           nPings: 0,

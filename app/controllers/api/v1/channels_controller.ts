@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ChannelService from '#services/alerts/channel_service'
 import ChannelTransformer from '#transformers/channel_transformer'
 import { createChannelValidator, updateChannelValidator } from '#validators/channel'
-import { pageValidator } from '#validators/token'
+import { pageValidator } from '#validators/page'
 import { visibleChannel } from '#policies/visible'
 
 /** Read-only keys see Channels without their credentials */

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import TokenQueries from '#services/tokens/token_queries'
 import FlipTransformer from '#transformers/flip_transformer'
 import { listPingsValidator } from '#validators/ping'
-import { pageValidator } from '#validators/token'
+import { pageValidator } from '#validators/page'
 import { visibleToken, visiblePingPage } from '#policies/visible'
 
 /**

@@ -9,15 +9,8 @@ export default defineChannelKind({
   label: 'Email',
   reaches: 'mail',
   config: vine.object({
-    to: text().trim().email().maxLength(254),
+    to: text().trim().email().maxLength(254).meta({ description: 'The address' }),
   }),
-  schema: {
-    type: 'object',
-    required: ['to'],
-    properties: {
-      to: { type: 'string', format: 'email', maxLength: 254, description: 'The address' },
-    },
-  },
   example: { to: 'ops@example.com' },
   secrets: {},
   form: {

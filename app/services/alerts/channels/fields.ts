@@ -2,7 +2,8 @@ import { text } from '#validators/rules'
 import type { ChannelFormField } from '#services/alerts/channels/kind'
 
 /**
- * The URL field several kinds share: one rule, one form input, one schema.
+ * The URL field several kinds share: one rule, one form input. What the API
+ * document says of it is the kind's (`.meta({ description })`).
  */
 export const URL_MAX_LENGTH = 2000
 
@@ -19,8 +20,4 @@ export const urlFormField: ChannelFormField<'url'> = {
   label: 'URL',
   input: 'url',
   placeholder: 'https://',
-}
-
-export function urlSchema(description: string) {
-  return { type: 'string', maxLength: URL_MAX_LENGTH, description }
 }

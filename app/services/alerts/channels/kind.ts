@@ -44,12 +44,8 @@ export interface ChannelKindDefinition<Name extends string, Config extends Confi
   config: Config
   /** Messages of the config validator, keyed `<field>.<rule>` below `config` */
   messages?: Record<string, string>
-  /** The config's JSON Schema in the API document: each field of Config, its shape and limits */
-  schema: {
-    type: 'object'
-    required: readonly FieldOf<Config>[]
-    properties: { [Field in FieldOf<Config>]-?: Record<string, unknown> }
-  }
+  // The API document's schema of the config is made from `config` (#services/api_docs/request_schema):
+  // what a field's rules cannot say, its `meta()` does.
   /** A config the validator accepts, holding every secret field; the document's example */
   example: Infer<Config>
   secrets: Partial<Record<FieldOf<Config>, SecretMode>>

@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import { safeRequest } from '#services/alerts/safe_http'
 import { subjectOf, textOf } from '#services/alerts/message'
 import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
-import { channelUrl, urlFormField, urlSchema } from '#services/alerts/channels/fields'
+import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 
 const TOPIC_RE = /^[\w-]{1,64}$/
 /** Sent in a header: printable ASCII, as ntfy's tokens are */
@@ -13,31 +13,22 @@ export default defineChannelKind({
   label: 'ntfy',
   reaches: 'http',
   config: vine.object({
-    url: channelUrl(),
-    topic: vine.string().trim().regex(TOPIC_RE),
-    token: vine.string().maxLength(200).regex(TOKEN_RE).optional(),
+    url: channelUrl().meta({ description: 'The server' }),
+    topic: vine
+      .string()
+      .trim()
+      .regex(TOPIC_RE)
+      .meta({ description: 'Published as JSON to the server root' }),
+    token: vine
+      .string()
+      .maxLength(200)
+      .regex(TOKEN_RE)
+      .optional()
+      .meta({ description: 'An access token (sent as Bearer)' }),
   }),
   messages: {
     'topic.regex': 'An ntfy topic has 1 to 64 letters, digits, - and _',
     'token.regex': 'An ntfy access token has printable ASCII characters only, no spaces',
-  },
-  schema: {
-    type: 'object',
-    required: ['url', 'topic'],
-    properties: {
-      url: urlSchema('The server'),
-      topic: {
-        type: 'string',
-        pattern: TOPIC_RE.source,
-        description: 'Published as JSON to the server root',
-      },
-      token: {
-        type: 'string',
-        maxLength: 200,
-        pattern: TOKEN_RE.source,
-        description: 'An access token (sent as Bearer)',
-      },
-    },
   },
   example: { url: 'https://ntfy.example.com', topic: 'ops-alerts', token: 'tk_0123abcd' },
   // A topic is a secret in itself on a public server.

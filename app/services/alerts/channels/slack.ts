@@ -2,20 +2,15 @@ import vine from '@vinejs/vine'
 import { safeRequest } from '#services/alerts/safe_http'
 import { textOf } from '#services/alerts/message'
 import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
-import { channelUrl, urlFormField, urlSchema } from '#services/alerts/channels/fields'
+import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 
 export default defineChannelKind({
   name: 'slack',
   label: 'Slack-compatible webhook',
   reaches: 'http',
   config: vine.object({
-    url: channelUrl(),
+    url: channelUrl().meta({ description: 'The incoming webhook' }),
   }),
-  schema: {
-    type: 'object',
-    required: ['url'],
-    properties: { url: urlSchema('The incoming webhook') },
-  },
   example: { url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
   secrets: { url: 'url-path' },
   form: { fields: [urlFormField] },

@@ -5,9 +5,9 @@ import { headerValue } from '#services/alerts/header_value'
 import { safeRequest } from '#services/alerts/safe_http'
 import { subjectOf, type AlertMessage } from '#services/alerts/message'
 import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
-import { channelUrl, urlFormField, urlSchema } from '#services/alerts/channels/fields'
+import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 import {
-  HEADER_NAME_RE,
+  HEADER_NAMES_SCHEMA,
   WEBHOOK_LIMITS,
   headersMessages,
   headersRule,
@@ -35,50 +35,36 @@ function webhookBody(template: string | undefined, message: AlertMessage, conten
   return { body: renderTemplate(template, message, escape), type: 'text/plain; charset=utf-8' }
 }
 
-const schema = {
-  type: 'object' as const,
-  required: ['url'] as const,
-  properties: {
-    url: urlSchema(`The address; it may use ${placeholders}, URL-encoded`),
-    method: { type: 'string', enum: [...METHODS], default: 'POST' },
-    headers: {
-      type: 'object',
-      description:
-        `At most ${WEBHOOK_LIMITS.headers} headers. Values may use the placeholders; ` +
-        'a value that is not printable ASCII once filled is sent as RFC 2047 encoded words ' +
-        '(=?UTF-8?B?…?=)',
-      maxProperties: WEBHOOK_LIMITS.headers,
-      propertyNames: { pattern: HEADER_NAME_RE.source, maxLength: WEBHOOK_LIMITS.headerName },
-      additionalProperties: {
-        type: 'string',
-        maxLength: WEBHOOK_LIMITS.headerValue,
-        description: 'One line: no control characters but tabs',
-      },
-    },
-    body: {
-      type: 'string',
-      maxLength: WEBHOOK_LIMITS.body,
-      description:
-        `A template that may use ${placeholders}. A template that is a JSON object ` +
-        'or array once each placeholder is a string is sent as application/json, each value ' +
-        'escaped (a placeholder outside quotes becomes a JSON string); any other as text/plain. ' +
-        'Left out: the message as JSON',
-    },
-  },
-}
-
 export default defineChannelKind({
   name: 'webhook',
   label: 'Webhook',
   reaches: 'http',
   config: vine.object({
-    url: channelUrl(),
-    method: vine.enum(METHODS).optional(),
-    headers: headersRule().optional(),
-    body: text().maxLength(WEBHOOK_LIMITS.body).optional(),
+    url: channelUrl().meta({
+      description: `The address; it may use ${placeholders}, URL-encoded`,
+    }),
+    method: vine.enum(METHODS).optional().meta({ default: 'POST' }),
+    headers: headersRule()
+      .optional()
+      .meta({
+        description:
+          `At most ${WEBHOOK_LIMITS.headers} headers. Values may use the placeholders; ` +
+          'a value that is not printable ASCII once filled is sent as RFC 2047 encoded words ' +
+          '(=?UTF-8?B?…?=)',
+        propertyNames: HEADER_NAMES_SCHEMA,
+      }),
+    body: text()
+      .maxLength(WEBHOOK_LIMITS.body)
+      .optional()
+      .meta({
+        description:
+          `A template that may use ${placeholders}. A template that is a JSON object ` +
+          'or array once each placeholder is a string is sent as application/json, each value ' +
+          'escaped (a placeholder outside quotes becomes a JSON string); any other as text/plain. ' +
+          'Left out: the message as JSON',
+      }),
   }),
   messages: headersMessages,
-  schema,
   example: {
     url: 'https://hooks.example.com/ngip',
     method: 'POST',

@@ -23,7 +23,12 @@ const ONE_LINE_RE = /^(?:\t|\P{Cc})*$/u
 
 export const headersRule = () =>
   vine
-    .record(text().maxLength(WEBHOOK_LIMITS.headerValue).regex(ONE_LINE_RE))
+    .record(
+      text()
+        .maxLength(WEBHOOK_LIMITS.headerValue)
+        .regex(ONE_LINE_RE)
+        .meta({ description: 'One line: no control characters but tabs' })
+    )
     .maxLength(WEBHOOK_LIMITS.headers)
     .validateKeys((names, field) => {
       const bad = names.find(
@@ -38,6 +43,12 @@ export const headersRule = () =>
         )
       }
     })
+
+/** What the key check (validateKeys) allows, which VineJS cannot print for the document */
+export const HEADER_NAMES_SCHEMA = {
+  pattern: HEADER_NAME_RE.source,
+  maxLength: WEBHOOK_LIMITS.headerName,
+}
 
 export const headersMessages = {
   'headers.record.maxLength': `A webhook has at most ${WEBHOOK_LIMITS.headers} headers`,
