@@ -6,7 +6,6 @@ import { cpus, tmpdir } from 'node:os'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
-import { TOKEN_TAGS_BACKFILL } from '../database/migrations/0023_create_token_tags_table.js'
 import { claimRunScope, freePort } from '../bin/test_scope.js'
 import { bench, pgConfig } from './setup.js'
 import { buildEdge, startServer, stop } from './processes.js'
@@ -117,12 +116,6 @@ async function prepareDatabase(env: NodeJS.ProcessEnv) {
   }
 }
 
-/** token_tags as its trigger would have kept it (the migration's backfill). */
-async function rebuildTokenTags(client: pg.Client) {
-  await client.query('DELETE FROM token_tags')
-  await client.query(TOKEN_TAGS_BACKFILL)
-}
-
 /**
  * Adds the owner's Tokens up to `total` in one statement: mostly up, and by
  * n mod 1000: 1 % down, 1 % paused, 5 % new, 0.5 % in a run, 0.5 % late
@@ -140,10 +133,8 @@ async function seedTokens(client: pg.Client, total: number) {
   await client.query(
     "SELECT setval(pg_get_serial_sequence('tokens', 'id'), coalesce(max(id), 0) + 1, false) FROM tokens"
   )
-  // token_tags' per-row trigger updates the same twenty rows once per Token, which in one
-  // statement of a million rows takes hours: off while seeding, the table rebuilt after.
-  await client.query('ALTER TABLE tokens DISABLE TRIGGER token_tags_insert_delete')
-  try {
+  // token_tags follows the insert per statement (migration 0034): one net change per tag.
+  {
     await client.query(
       `INSERT INTO tokens (uuid, user_id, name, tags, status, timeout, grace, last_ping_at,
          last_start_at, alert_after, created_at, updated_at)
@@ -158,10 +149,7 @@ async function seedTokens(client: pg.Client, total: number) {
        FROM generate_series($1::int, $2::int) AS n, LATERAL (SELECT n % 1000 AS m) AS k`,
       [have + 1, total, OWNER]
     )
-  } finally {
-    await client.query('ALTER TABLE tokens ENABLE TRIGGER token_tags_insert_delete')
   }
-  await rebuildTokenTags(client)
   await client.query('VACUUM ANALYZE tokens')
   log(`Tokens added in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
@@ -672,10 +660,7 @@ export async function scaleBench() {
       await client.query('TRUNCATE tokens, pings, flips RESTART IDENTITY CASCADE')
     } else if (have[0].n > Math.min(...SCALES)) {
       log('deleting the Tokens an earlier, bigger run added (the Pings stay)')
-      await client.query('ALTER TABLE tokens DISABLE TRIGGER token_tags_insert_delete')
       await client.query('DELETE FROM tokens WHERE id > $1', [Math.min(...SCALES)])
-      await client.query('ALTER TABLE tokens ENABLE TRIGGER token_tags_insert_delete')
-      await rebuildTokenTags(client)
       await client.query('VACUUM ANALYZE tokens')
     }
     const rows: ScaleRow[] = []
