@@ -3,7 +3,8 @@ import { YEARS } from './oncalendar_syntax.ts'
 import type { Wall } from './zoned_time.ts'
 
 const atLeast = (sorted: readonly number[], value: number) => sorted.find((item) => item >= value)
-const atMost = (sorted: readonly number[], value: number) => sorted.findLast((item) => item <= value)
+const atMost = (sorted: readonly number[], value: number) =>
+  sorted.findLast((item) => item <= value)
 
 /** The days of one month that match the event's days and weekdays, in order. */
 function daysOf(event: CalendarEvent, year: number, month: number): number[] {

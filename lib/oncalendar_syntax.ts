@@ -131,7 +131,9 @@ function date(text: string) {
   const fields = parts.filter((_, index) => index % 2 === 0)
   const separators = parts.filter((_, index) => index % 2 === 1)
   if (fields.length < 2 || fields.length > 3 || separators.slice(0, -1).includes('~')) {
-    fail(`the date "${text}" is not YYYY-MM-DD, MM-DD or YYYY-MM~DD (~ counts from the month's end)`)
+    fail(
+      `the date "${text}" is not YYYY-MM-DD, MM-DD or YYYY-MM~DD (~ counts from the month's end)`
+    )
   }
   const [year, month, day] = fields.length === 3 ? fields : ['*', ...fields]
   const fromEnd = separators.at(-1) === '~'
@@ -146,7 +148,8 @@ function date(text: string) {
 function time(text: string) {
   const fields = text.split(':')
   if (fields.length < 2 || fields.length > 3) fail(`the time "${text}" is not HH:MM or HH:MM:SS`)
-  if (text.includes('.')) fail('fractions of a second are not supported')
+  // a lone dot, not a `..` range
+  if (/(^|[^.])\.([^.]|$)/.test(fields[2] ?? '')) fail('fractions of a second are not supported')
   return {
     hours: values(fields[0], DOMAINS.hour),
     minutes: values(fields[1], DOMAINS.minute),
