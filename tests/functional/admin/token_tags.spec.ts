@@ -93,4 +93,46 @@ test.group('Dashboard tag list (token_tags)', (group) => {
     )
     assert.deepEqual(counts, { x: 1, y: 2, z: 1 })
   })
+
+  test('statements writing many Tokens at once leave the counts the backfill would', async ({
+    assert,
+  }) => {
+    const alice = await makeUser()
+    const bob = await makeUser()
+    const fromScratch = async () => {
+      const result = await db.rawQuery(
+        `SELECT t.user_id, u.tag, count(*)::int AS count
+         FROM tokens t CROSS JOIN LATERAL (SELECT DISTINCT unnest(t.tags) AS tag) u
+         WHERE u.tag IS NOT NULL GROUP BY t.user_id, u.tag ORDER BY t.user_id, u.tag`
+      )
+      return result.rows
+    }
+    // One INSERT of 600 Tokens over two Users, tags shared, repeated and empty.
+    await db.rawQuery(
+      `INSERT INTO tokens (uuid, user_id, name, tags, created_at)
+       SELECT gen_random_uuid(), CASE WHEN n % 3 = 0 THEN ?::int ELSE ?::int END, 'bulk ' || n,
+         CASE n % 4 WHEN 0 THEN ARRAY['prod', 'db', 'prod'] WHEN 1 THEN ARRAY['prod']
+           WHEN 2 THEN ARRAY[]::text[] ELSE ARRAY['eu', 'db'] END,
+         now()
+       FROM generate_series(1, 600) AS n`,
+      [bob.id, alice.id]
+    )
+    assert.deepEqual(await tagCounts(), await fromScratch())
+    // One UPDATE retagging some, moving some to the other User, leaving some as they were.
+    await db.rawQuery(
+      `UPDATE tokens SET
+         tags = CASE WHEN id % 5 = 0 THEN ARRAY['weekly'] ELSE tags END,
+         user_id = CASE WHEN id % 7 = 0 THEN ?::int ELSE user_id END
+       WHERE name LIKE 'bulk %'`,
+      [bob.id]
+    )
+    assert.deepEqual(await tagCounts(), await fromScratch())
+    // One DELETE of a third of them, then the cascade of a User's deletion.
+    await db.rawQuery(`DELETE FROM tokens WHERE name LIKE 'bulk %' AND id % 3 = 1`)
+    assert.deepEqual(await tagCounts(), await fromScratch())
+    await db.rawQuery('DELETE FROM users WHERE id = ?', [bob.id])
+    assert.deepEqual(await tagCounts(), await fromScratch())
+    const left = await tagCounts()
+    assert.isTrue(left.every((row) => row.user_id === alice.id))
+  })
 })
