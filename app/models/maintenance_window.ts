@@ -1,13 +1,15 @@
 import { CronExpressionParser } from 'cron-parser'
+import { parseOnCalendar, previousFire, type ParsedCalendar } from '#lib/oncalendar'
 
 /**
  * A Token's maintenance windows: an ad hoc snooze until a moment, and a
- * scheduled window that opens at each fire of a cron line (in its own time
- * zone) and lasts a number of minutes. Pure, as token_state.ts is.
+ * scheduled window that opens at each fire of a cron line or a systemd
+ * OnCalendar expression (in its own time zone) and lasts a number of minutes.
+ * Pure, as token_state.ts is.
  */
 export interface MaintenanceFields {
   snoozeUntil: Date | null
-  /** A 5-field cron line; empty for none */
+  /** A 5-field cron line or an OnCalendar expression; empty for none */
   maintenanceSchedule: string
   maintenanceMinutes: number
   maintenanceTz: string
@@ -16,19 +18,53 @@ export interface MaintenanceFields {
 /** The longest scheduled window, a week: longer is a pause, not maintenance. */
 export const MAX_WINDOW_MINUTES = 7 * 24 * 60
 
+export type ScheduleSyntax = 'cron' | 'oncalendar'
+
+/**
+ * Which syntax a schedule is in: five space-separated fields make a cron
+ * line; an OnCalendar expression has at most three (weekdays, date, time).
+ */
+export function scheduleSyntax(schedule: string): ScheduleSyntax {
+  return schedule.trim().split(/\s+/).length === 5 ? 'cron' : 'oncalendar'
+}
+
+const parsedCalendars = new Map<string, ParsedCalendar>()
+
+/** Parsed once per distinct expression: late passes ask the same Tokens again and again. */
+function calendarOf(expression: string): ParsedCalendar {
+  let parsed = parsedCalendars.get(expression)
+  if (!parsed) {
+    if (parsedCalendars.size >= 1000) parsedCalendars.clear()
+    parsed = parseOnCalendar(expression)
+    parsedCalendars.set(expression, parsed)
+  }
+  return parsed
+}
+
+/** The last time the schedule fired at or before `at`; throws on a line the parser rejects. */
+function lastOpened(fields: MaintenanceFields, at: Date): number | null {
+  if (scheduleSyntax(fields.maintenanceSchedule) === 'oncalendar') {
+    const parsed = calendarOf(fields.maintenanceSchedule)
+    if (!parsed.ok) return null
+    return previousFire(parsed.event, at, fields.maintenanceTz)?.getTime() ?? null
+  }
+  // prev() is strictly before its start: one millisecond on, a window opening at `at` counts
+  return CronExpressionParser.parse(fields.maintenanceSchedule, {
+    currentDate: new Date(at.getTime() + 1),
+    tz: fields.maintenanceTz,
+  })
+    .prev()
+    .toDate()
+    .getTime()
+}
+
 function scheduledEnd(fields: MaintenanceFields, at: Date): number | null {
   if (!fields.maintenanceSchedule || fields.maintenanceMinutes <= 0) {
     return null
   }
   try {
-    // prev() is strictly before its start: one millisecond on, a window opening at `at` counts
-    const opened = CronExpressionParser.parse(fields.maintenanceSchedule, {
-      currentDate: new Date(at.getTime() + 1),
-      tz: fields.maintenanceTz,
-    })
-      .prev()
-      .toDate()
-      .getTime()
+    const opened = lastOpened(fields, at)
+    if (opened === null) return null
     const end = opened + fields.maintenanceMinutes * 60_000
     return Number.isFinite(end) && at.getTime() < end ? end : null
   } catch {

@@ -3,7 +3,8 @@ import { CronExpressionParser } from 'cron-parser'
 import { text, unionMeta, uuid } from '#validators/rules'
 import { cursor, limit } from '#validators/page'
 import { STATUSES } from '#validators/list_query'
-import { MAX_WINDOW_MINUTES } from '#models/maintenance_window'
+import { MAX_WINDOW_MINUTES, scheduleSyntax } from '#models/maintenance_window'
+import { nextFire, parseOnCalendar } from '#lib/oncalendar'
 import { SNOOZE_MINUTES } from '#lib/ping_message'
 
 /** A Token's timeout and grace, in seconds: a minute to a year */
@@ -38,6 +39,35 @@ export function isValidCron(expression: string) {
 const cronRule = vine.createRule((value, _, field) => {
   if (typeof value === 'string' && !isValidCron(value)) {
     field.report('The {{ field }} field must be a valid 5-field cron expression', 'cron', field)
+  }
+})
+
+/**
+ * What is wrong with a maintenance schedule, naming the syntax it was read
+ * in (see scheduleSyntax), or null when it is fine.
+ */
+export function maintenanceScheduleError(schedule: string, now = new Date()): string | null {
+  if (scheduleSyntax(schedule) === 'cron') {
+    return isValidCron(schedule)
+      ? null
+      : 'has five fields, so it was read as a cron line, and it is not a valid one (such as 0 2 * * 0)'
+  }
+  const read =
+    'does not have the five fields of a cron line, so it was read as an OnCalendar expression'
+  const parsed = parseOnCalendar(schedule)
+  if (!parsed.ok) {
+    return `${read}: ${parsed.error}`
+  }
+  // UTC is close enough here: the check is for a date that is gone, not for an hour
+  return nextFire(parsed.event, now, 'UTC') === null
+    ? `${read}: it never fires again, its last date is past`
+    : null
+}
+
+const maintenanceScheduleRule = vine.createRule((value, _, field) => {
+  const error = typeof value === 'string' ? maintenanceScheduleError(value) : null
+  if (error !== null) {
+    field.report(`The {{ field }} field ${error}`, 'schedule', field)
   }
 })
 
@@ -135,16 +165,18 @@ const tokenFields = {
     .distinct()
     .optional()
     .meta({ description: 'Ids of your Channels this Token alerts' }),
-  /** A scheduled maintenance window: opens at each fire of this cron line; null for none */
+  /** A scheduled maintenance window: opens at each fire of this schedule; null for none */
   maintenance_schedule: vine
     .string()
     .trim()
     .maxLength(100)
-    .use(cronRule())
+    .use(maintenanceScheduleRule())
     .nullable()
     .optional()
     .meta({
-      description: 'A maintenance window opens at each fire of this cron line; null for none',
+      description:
+        'A maintenance window opens at each fire of this schedule, in `maintenance_tz`: a five-field cron line, or a systemd OnCalendar expression (anything without five space-separated fields, such as `Sat,Sun *-*-* 02:00`, `*-*~1 23:00` or `weekly`; no time zone inside it). Null for none',
+      example: 'Mon..Fri *-*-* 02:00',
     }),
   maintenance_minutes: vine
     .number()

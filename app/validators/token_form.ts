@@ -110,7 +110,6 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'tags.maxLength': 'Too many tags',
   'channels.*.uuid': 'Pick Channels from the list',
-  'maintenance_schedule.cron': 'Enter a cron expression with five fields, such as 0 2 * * 0',
   'maintenance_minutes.range': 'A window lasts between 0 minutes and 7 days',
   'maintenance_tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'depends_on.*.uuid': 'Pick Tokens from the list',

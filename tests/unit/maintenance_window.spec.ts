@@ -30,6 +30,23 @@ test.group('Maintenance windows', () => {
     assert.isNull(maintenanceEnd(window, at('2026-01-05T01:30:00Z')), 'Monday')
   })
 
+  test('an OnCalendar schedule opens the window at its fires in its time zone', ({ assert }) => {
+    // the last weekday of each month at 23:00 in New York (UTC-4 in September), for an hour
+    const window = tokenState({
+      maintenanceSchedule: 'Mon..Fri *-*~1 23:00',
+      maintenanceMinutes: 60,
+      maintenanceTz: 'America/New_York',
+    })
+    // 2026-09-30 is a Wednesday
+    assert.isNull(maintenanceEnd(window, at('2026-10-01T02:59:59Z')))
+    assert.equal(
+      iso(maintenanceEnd(window, at('2026-10-01T03:00:00Z'))),
+      '2026-10-01T04:00:00.000Z'
+    )
+    assert.isNull(maintenanceEnd(window, at('2026-10-01T04:00:00Z')))
+    assert.isNull(maintenanceEnd(window, at('2026-09-30T03:30:00Z')), 'the day before the last')
+  })
+
   test('a snooze covers until its end; with a scheduled window the later end wins', ({
     assert,
   }) => {
@@ -56,6 +73,10 @@ test.group('Maintenance windows', () => {
       maintenanceTz: 'Nowhere/City',
     })
     assert.isNull(maintenanceEnd(odd, at('2026-01-04T02:10:00Z')))
+    const never = tokenState({ maintenanceSchedule: '*-02-30', maintenanceMinutes: 30 })
+    assert.isNull(maintenanceEnd(never, at('2026-01-04T02:10:00Z')))
+    const zoned = { ...odd, maintenanceSchedule: '02:00' }
+    assert.isNull(maintenanceEnd(zoned, at('2026-01-04T02:10:00Z')))
   })
 
   test('a fail inside a window takes the Token down with its end as the next judgement', ({

@@ -35,6 +35,33 @@ test.group('Admin UI: snooze, maintenance windows, dependencies', (group) => {
     stranger.assertStatus(404)
   })
 
+  test('the form takes an OnCalendar window and explains the field', async ({ client, assert }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'backup' })
+    const form = await client.get(`/tokens/${token.uuid}/edit`).loginAs(user)
+    assert.include(form.text(), 'Opens on (cron or OnCalendar)')
+    const saved = await client
+      .put(`/tokens/${token.uuid}`)
+      .form({
+        name: 'backup',
+        kind: 'simple',
+        timeout: '1',
+        timeout_unit: 'days',
+        grace: '1',
+        grace_unit: 'hours',
+        maintenance_schedule: 'Sat,Sun *-*-* 03:00',
+        maintenance_minutes: '120',
+        maintenance_tz: 'Europe/Berlin',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    saved.assertStatus(302)
+    const fresh = await Token.findOrFail(token.id)
+    assert.equal(fresh.maintenanceSchedule, 'Sat,Sun *-*-* 03:00')
+    assert.equal(fresh.maintenanceTz, 'Europe/Berlin')
+  })
+
   test('the form sets a window and parents; the page shows depends on and silenced by', async ({
     client,
     assert,

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
-import type Token from '#models/token'
+import Token from '#models/token'
 import type User from '#models/user'
 import Flip from '#models/flip'
 import FlipDispatcher from '#services/alerts/flip_dispatcher'
@@ -9,7 +9,7 @@ import LateDetector from '#services/tokens/late_detector'
 import ChannelService from '#services/alerts/channel_service'
 import TokenService from '#services/tokens/token_service'
 import PingService from '#services/tokens/ping_service'
-import { makeToken, makeUser } from '#tests/helpers/factories'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
 import { startHttpReceiver } from '#tests/helpers/receivers'
@@ -138,6 +138,77 @@ test.group('Alerts: maintenance windows and dependencies', (group) => {
         reason: 'maintenance_end',
       })
       assert.equal(await detector.runOnce(new Date(ends + 60_000)), 0)
+    } finally {
+      await receiver.close()
+    }
+  })
+
+  test('an OnCalendar window set through the API silences a fail inside it, not outside', async ({
+    client,
+    assert,
+  }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const user = await makeUser()
+      const key = await makeApiKey(user)
+      const zone = 'America/New_York'
+      const wall = (instant: number) => {
+        const parts = new Intl.DateTimeFormat('en-US', {
+          timeZone: zone,
+          hourCycle: 'h23',
+          weekday: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+        }).formatToParts(instant)
+        const part = (type: string) => parts.find((item) => item.type === type)!.value
+        return { weekday: part('weekday'), time: `${part('hour')}:${part('minute')}` }
+      }
+      const withWindow = async (name: string, opensAt: number) => {
+        const hook = await ChannelService.create(user, {
+          kind: 'webhook',
+          name: `hook ${name}`,
+          config: { url: `${receiver.url}/${name}` },
+        })
+        const opens = wall(opensAt)
+        const created = await client
+          .post('/api/v1/tokens')
+          .bearerToken(key)
+          .json({
+            name,
+            channels: [hook.id],
+            maintenance_schedule: `${opens.weekday} *-*-* ${opens.time}`,
+            maintenance_minutes: 30,
+            maintenance_tz: zone,
+          })
+        created.assertStatus(201)
+        return Token.findByOrFail('uuid', created.body().data.id)
+      }
+      // one window opened this minute (New York wall clock), one three hours ago and long shut
+      const inside = await withWindow('inside', Date.now())
+      const outside = await withWindow('outside', Date.now() - 3 * 3_600_000)
+      const dispatcher = new FlipDispatcher()
+      for (const token of [inside, outside]) {
+        await ping(token)
+        await ping(token, 'fail')
+      }
+      assert.equal(await dispatcher.runOnce(), 1)
+      assert.deepEqual(
+        receiver.requests.map((request) => request.url),
+        ['/outside']
+      )
+      const [silenced, heard] = [await lastFlipOf(inside), await lastFlipOf(outside)]
+      assert.deepInclude(silenced.$attributes, { newStatus: 'down', silenced: 'maintenance' })
+      assert.deepInclude(heard.$attributes, { newStatus: 'down', silenced: null })
+
+      // at the window's end (the clock handed to the late pass), the Token is judged again
+      await inside.refresh()
+      const ends = inside.alertAfter!.toMillis()
+      assert.isAtMost(ends, Date.now() + 30 * 60_000)
+      assert.equal(await new LateDetector().runOnce(new Date(ends - 1)), 0)
+      assert.equal(await new LateDetector().runOnce(new Date(ends)), 1)
+      assert.equal(await dispatcher.runOnce(), 1)
+      assert.equal(receiver.requests[1].url, '/inside')
+      assert.equal(JSON.parse(receiver.requests[1].body).reason, 'maintenance_end')
     } finally {
       await receiver.close()
     }

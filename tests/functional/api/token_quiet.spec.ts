@@ -75,6 +75,40 @@ test.group('API v1 tokens: snooze, maintenance windows, dependencies', (group) =
     assert.isNull(cleared.body().data.maintenance_schedule)
   })
 
+  test('an OnCalendar maintenance schedule is taken; a wrong one is refused naming the syntax read', async ({
+    client,
+    assert,
+  }) => {
+    const key = await makeApiKey(await makeUser())
+    const created = await client.post('/api/v1/tokens').bearerToken(key).json({
+      name: 'etl',
+      maintenance_schedule: 'Mon..Fri *-*~1 23:00',
+      maintenance_minutes: 60,
+      maintenance_tz: 'America/New_York',
+    })
+    created.assertStatus(201)
+    assert.equal(created.body().data.maintenance_schedule, 'Mon..Fri *-*~1 23:00')
+
+    const refusal = async (schedule: string) => {
+      const response = await client
+        .patch(`/api/v1/tokens/${created.body().data.id}`)
+        .bearerToken(key)
+        .json({ maintenance_schedule: schedule })
+      response.assertStatus(422)
+      return response.body().errors[0]
+    }
+    const never = await refusal('*-02-30 02:00')
+    assert.equal(never.field, 'maintenance_schedule')
+    assert.include(never.message, 'read as an OnCalendar expression')
+    assert.include(never.message, 'never fires')
+    const zoned = await refusal('Mon 02:00 Europe/Berlin')
+    assert.include(zoned.message, 'time zone field')
+    const past = await refusal('2020-01-01')
+    assert.include(past.message, 'never fires again')
+    const cron = await refusal('0 25 * * *')
+    assert.include(cron.message, 'read as a cron line')
+  })
+
   test('depends_on sets parents; a cycle is refused with a 422 that says so', async ({
     client,
     assert,
