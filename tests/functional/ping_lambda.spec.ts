@@ -62,6 +62,20 @@ async function lambda() {
 }
 
 test.group('Ping edge on AWS Lambda (API Gateway HTTP API, payload 2.0)', (group) => {
+  // lambda() sets the handler's settings in this process's environment: put them back after,
+  // or every process a later test starts inherits them (a 16-byte body limit, say).
+  group.setup(() => {
+    const saved = { REDIS_DB: process.env.REDIS_DB, PING_BODY_LIMIT: process.env.PING_BODY_LIMIT }
+    return () => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) {
+          delete process.env[name]
+        } else {
+          process.env[name] = value
+        }
+      }
+    }
+  })
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
 

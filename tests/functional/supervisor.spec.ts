@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { freePort } from '#tests/helpers/edge'
 import { waitFor } from '#tests/helpers/worker_process'
+import { flushRedis } from '#tests/helpers/redis'
 
 /**
  * `pnpm start` as a child, on its own database (it seeds an admin) and on
@@ -69,7 +70,11 @@ function childCommands(pid: number) {
     .map((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean))
 }
 
-test.group('pnpm start (the supervisor)', () => {
+test.group('pnpm start (the supervisor)', (group) => {
+  // The supervisor's database is its own, its Redis database the run's: the stream must not
+  // hold what earlier tests left (Pings of Tokens only their database knows).
+  group.each.setup(() => flushRedis())
+
   test('--small: one app process and the edge, from the build; a ping reaches PostgreSQL; SIGTERM stops both', async ({
     assert,
   }) => {
@@ -115,7 +120,9 @@ test.group('pnpm start (the supervisor)', () => {
           return rows[0].n as number
         },
         (n) => n === 1
-      )
+      ).catch((error) => {
+        throw new Error(`${error.message}\n--- the supervisor printed:\n${supervisor.output()}`)
+      })
       const ready = await fetch(`http://127.0.0.1:${ports.web}/health/ready`)
       assert.equal(ready.status, 200)
 
