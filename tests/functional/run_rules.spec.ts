@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type Token from '#models/token'
 import Flip from '#models/flip'
@@ -12,7 +11,7 @@ import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
 import { statusOf } from '#tests/helpers/ping'
-import { startHttpReceiver } from '#tests/helpers/receivers'
+import { startHttpReceiver, allowPrivateReceivers } from '#tests/helpers/receivers'
 
 const RID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 const API_SOURCE = { method: 'API', remoteAddr: '', userAgent: '' }
@@ -161,11 +160,7 @@ test.group('Run rules: pings through the edge, the worker and the late pass', (g
 test.group('Run rules: a warning is notified once, and its end too', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
-  group.each.setup(() => {
-    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', true)
-    return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
-  })
+  group.each.setup(allowPrivateReceivers)
 
   test('too short sends one warning notice; a repeat sends none; a normal run sends up', async ({
     assert,

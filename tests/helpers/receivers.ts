@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
+import app from '@adonisjs/core/services/app'
 
 export interface ReceivedRequest {
   method: string
@@ -71,4 +72,14 @@ export async function startSmtpReceiver() {
     server.listen(Number(process.env.SMTP_PORT), '127.0.0.1', resolve)
   )
   return { mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+/**
+ * A group setup: Channels may reach this machine's receivers (127.0.0.1) while the group's
+ * tests run, as INTEGRATIONS_ALLOW_PRIVATE_IPS=true allows; put back after each test.
+ */
+export function allowPrivateReceivers() {
+  const previous = app.config.get('ngip.integrationsAllowPrivateIps')
+  app.config.set('ngip.integrationsAllowPrivateIps', true)
+  return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
 }

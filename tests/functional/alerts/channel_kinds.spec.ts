@@ -1,7 +1,6 @@
 import { test } from '@japa/runner'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { ANY_CHANNEL_KINDS, type AnyChannelKind } from '#services/alerts/channels/index'
 import { HIDDEN, redactedConfig } from '#services/alerts/channels/redaction'
@@ -10,7 +9,11 @@ import { channelForm } from '#services/alerts/channels/form'
 import ChannelService from '#services/alerts/channel_service'
 import Notifier from '#services/alerts/notifier'
 import { makeApiKey, makeUser } from '#tests/helpers/factories'
-import { startHttpReceiver, startSmtpReceiver } from '#tests/helpers/receivers'
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  allowPrivateReceivers,
+} from '#tests/helpers/receivers'
 
 /**
  * Every kind in the registry, checked for being complete: a kind that
@@ -22,11 +25,7 @@ const propertiesOf = (kind: AnyChannelKind) => Object.keys(kind.config.getProper
 
 test.group('Channel kinds: each one complete', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
-  group.each.setup(() => {
-    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', true)
-    return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
-  })
+  group.each.setup(allowPrivateReceivers)
 
   test('{name}: its validator accepts its example')
     .with(kinds)

@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type Channel from '#models/channel'
 import type Token from '#models/token'
@@ -9,7 +8,11 @@ import TokenService from '#services/tokens/token_service'
 import PingService from '#services/tokens/ping_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
-import { startHttpReceiver, startSmtpReceiver } from '#tests/helpers/receivers'
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  allowPrivateReceivers,
+} from '#tests/helpers/receivers'
 import { decodeEncodedWords, mailHeader } from '#tests/helpers/mime'
 
 /** Names that once broke a notification: outside Latin-1, quotes, escapes, a newline */
@@ -28,11 +31,7 @@ async function failToken(token: Token, ...channels: Channel[]) {
 test.group('Alerts: Token names in any script', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
-  group.each.setup(() => {
-    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', true)
-    return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
-  })
+  group.each.setup(allowPrivateReceivers)
 
   test('a name with emoji, Cyrillic, quotes or a newline reaches every Channel kind intact', async ({
     assert,

@@ -1,7 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import Channel from '#models/channel'
 import User from '#models/user'
 import ChannelService from '#services/alerts/channel_service'
@@ -10,6 +9,7 @@ import TokenService from '#services/tokens/token_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { spawnWorker, waitFor } from '#tests/helpers/worker_process'
+import { allowPrivateReceivers } from '#tests/helpers/receivers'
 
 /**
  * A webhook receiver that holds its first request unanswered (the delivery
@@ -45,11 +45,7 @@ async function startHoldingReceiver() {
 
 test.group('Alerts: the notification queue on Redis, with a real worker', (group) => {
   group.each.setup(() => flushRedis())
-  group.each.setup(() => {
-    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', true)
-    return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
-  })
+  group.each.setup(allowPrivateReceivers)
 
   test('a notification whose worker is killed mid-delivery arrives once after a restart', async ({
     assert,

@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type Channel from '#models/channel'
 import type Token from '#models/token'
@@ -12,7 +11,11 @@ import PingService from '#services/tokens/ping_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
-import { startHttpReceiver, startSmtpReceiver } from '#tests/helpers/receivers'
+import {
+  startHttpReceiver,
+  startSmtpReceiver,
+  allowPrivateReceivers,
+} from '#tests/helpers/receivers'
 
 async function webhookChannel(user: User, url: string, extra: Record<string, unknown> = {}) {
   return ChannelService.create(user, { kind: 'webhook', name: 'hook', config: { url, ...extra } })
@@ -36,11 +39,7 @@ async function attach(token: Token, ...channels: Channel[]) {
 test.group('Alerts: notifications that arrive', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
-  group.each.setup(() => {
-    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', true)
-    return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
-  })
+  group.each.setup(allowPrivateReceivers)
 
   test('a fail ping sends one down notice per Channel, a success one up notice', async ({
     assert,

@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import Token from '#models/token'
 import type User from '#models/user'
@@ -12,7 +11,7 @@ import PingService from '#services/tokens/ping_service'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
-import { startHttpReceiver } from '#tests/helpers/receivers'
+import { startHttpReceiver, allowPrivateReceivers } from '#tests/helpers/receivers'
 
 function ping(token: Token, kind?: 'fail') {
   return PingService.record(
@@ -44,11 +43,7 @@ async function lastFlipOf(token: Token) {
 test.group('Alerts: maintenance windows and dependencies', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
-  group.each.setup(() => {
-    const previous = app.config.get('ngip.integrationsAllowPrivateIps')
-    app.config.set('ngip.integrationsAllowPrivateIps', true)
-    return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
-  })
+  group.each.setup(allowPrivateReceivers)
 
   test('a snooze by URL, through the edge and the worker, silences a fail; its end judges the Token again', async ({
     assert,
