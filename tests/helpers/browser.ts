@@ -77,10 +77,14 @@ export async function makeBusyToken(user: User, name = 'nightly-backup', hours =
 }
 
 /**
- * Waits until the page's Alpine components are live.
+ * Waits until the page's Alpine components are live. A function, not a string: Playwright
+ * evaluates a string predicate with eval() in the page, which the UI's CSP (no
+ * 'unsafe-eval') refuses whenever the first check fails and polling starts (a loaded machine).
  */
 export async function alpineReady(page: Page) {
-  await page.waitForFunction('window.Alpine !== undefined')
+  await page.waitForFunction(
+    () => (globalThis as unknown as { Alpine?: unknown }).Alpine !== undefined
+  )
 }
 
 /**
