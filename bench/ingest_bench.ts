@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
 import { bench, benchEnv, pgConfig, run, scratch } from './setup.js'
+import { startRole } from './roles.js'
 import { fillStream } from './edge_bench.js'
 
 export interface IngestFigures {
@@ -76,24 +76,19 @@ async function copyBaseline(tokens: BenchToken[], count: number) {
 }
 
 /**
- * The real worker (`node ace worker:run`) drains the stream; the clock runs
- * from its "draining" line (booted) to the empty stream.
+ * The worker role as `pnpm start` runs it (compiled, bin/roles.ts) drains the
+ * stream; the clock runs from its "draining" line (booted) to the empty stream.
  */
 async function drainWithWorker(redis: Redis, pings: number) {
   // BENCH_WORKER_NODE_ARGS: e.g. "--cpu-prof" to profile the worker.
-  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ') ?? []
-  const worker = spawn(process.execPath, [...nodeArgs, 'ace', 'worker:run'], {
-    cwd: bench.root,
-    env: benchEnv({ LOG_LEVEL: 'info' }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const startedAt = await new Promise<number>((resolve) => {
-    worker.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('draining the ping stream')) {
-        resolve(performance.now())
-      }
-    })
-  })
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const worker = await startRole(
+    'worker',
+    benchEnv({ LOG_LEVEL: 'info' }),
+    'draining the ping stream',
+    nodeArgs
+  )
+  const startedAt = performance.now()
   while ((await redis.xlen(redisKeys.pings)) > 0) {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }

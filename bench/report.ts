@@ -125,7 +125,7 @@ export function ingestSection(ingest: IngestFigures): Section {
       ],
     ],
     notes: [
-      `Ingest: the compiled edge alone (PING_REDIS_CLIENT=builtin) fills the stream under the edge bench's keep-alive load (${ingest.pings.toLocaleString('en-US')} pings over ${bench.tokens} Tokens, packed as the edge packs a loop turn's pings), then \`node ace worker:run\` drains it with the edge stopped (default batch size, PING_LOG_LIMIT as configured: these pings stay under it, so no pruning — see the platform bench for that), timed from its start line to the empty stream, tables truncated and vacuumed before each round; baseline: psql \`\\copy\` of as many rows into the same \`pings\` table. Best of 2 rounds each.`,
+      `Ingest: the compiled edge alone (PING_REDIS_CLIENT=builtin) fills the stream under the edge bench's keep-alive load (${ingest.pings.toLocaleString('en-US')} pings over ${bench.tokens} Tokens, packed as the edge packs a loop turn's pings), then the worker role, compiled as \`pnpm start\` runs it (bin/roles.ts), drains it with the edge stopped (default batch size, PING_LOG_LIMIT as configured: these pings stay under it, so no pruning — see the platform bench for that), timed from its start line to the empty stream, tables truncated and vacuumed before each round; baseline: psql \`\\copy\` of as many rows into the same \`pings\` table. Best of 2 rounds each.`,
     ],
   }
 }

@@ -19,7 +19,12 @@ function fullRole(name: RoleName, buildDir: string): RoleCommand {
  * A role started as `pnpm start` starts it (bin/roles.ts, the supervisor's own list, from
  * the same compiled build, reused or made first), resolved once it prints `ready`.
  */
-export async function startRole(name: RoleName, env: NodeJS.ProcessEnv, ready: string) {
+export async function startRole(
+  name: RoleName,
+  env: NodeJS.ProcessEnv,
+  ready: string,
+  nodeArgs: string[] = []
+) {
   built ??= ensureBuild(bench.root)
   const role = fullRole(name, await built)
   // The build directory has no .env: like bin/start.ts, hand the checkout's on (what `env`
@@ -28,7 +33,12 @@ export async function startRole(name: RoleName, env: NodeJS.ProcessEnv, ready: s
   const fromFile = existsSync(dotenv) ? parseEnv(readFileSync(dotenv, 'utf8')) : {}
   // A fresh clone has no .env before its first `pnpm start`: the run makes do with its own key.
   const appKey = env.APP_KEY ?? fromFile.APP_KEY ?? randomBytes(32).toString('base64url')
-  return startServer(role.args, { ...fromFile, ...env, APP_KEY: appKey }, ready, role.cwd)
+  return startServer(
+    [...nodeArgs, ...role.args],
+    { ...fromFile, ...env, APP_KEY: appKey },
+    ready,
+    role.cwd
+  )
 }
 
 export function roleArgs(name: RoleName) {
