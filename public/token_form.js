@@ -1,6 +1,7 @@
 /*
- * The Token form: the schedule kind, and the next runs of a cron schedule
- * shown as it is typed (from the app's /schedule/preview).
+ * The Token form: the schedule kind, and the next runs of a cron or
+ * OnCalendar schedule shown as it is typed (from the app's /schedule/preview),
+ * or what is wrong with it.
  */
 document.addEventListener('alpine:init', () => {
   window.Alpine.data('tokenForm', ({ kind, isNew }) => ({
@@ -16,10 +17,11 @@ document.addEventListener('alpine:init', () => {
       this.preview()
     },
     async preview() {
-      if (this.kind !== 'cron') {
+      if (this.kind === 'simple') {
         return
       }
       const params = new URLSearchParams({
+        kind: this.kind,
         schedule: this.$refs.schedule.value,
         tz: this.$refs.tz.value,
       })

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser'
-import { parseOnCalendar, previousFire, type ParsedCalendar } from '#lib/oncalendar'
+import { previousFire } from '#lib/oncalendar'
+import { calendarOf, cronFields, scheduleSyntax } from '#models/token_schedule'
 
 /**
  * A Token's maintenance windows: an ad hoc snooze until a moment, and a
@@ -18,28 +19,7 @@ export interface MaintenanceFields {
 /** The longest scheduled window, a week: longer is a pause, not maintenance. */
 export const MAX_WINDOW_MINUTES = 7 * 24 * 60
 
-export type ScheduleSyntax = 'cron' | 'oncalendar'
-
-/**
- * Which syntax a schedule is in: five space-separated fields make a cron
- * line; an OnCalendar expression has at most three (weekdays, date, time).
- */
-export function scheduleSyntax(schedule: string): ScheduleSyntax {
-  return schedule.trim().split(/\s+/).length === 5 ? 'cron' : 'oncalendar'
-}
-
-const parsedCalendars = new Map<string, ParsedCalendar>()
-
-/** Parsed once per distinct expression: late passes ask the same Tokens again and again. */
-function calendarOf(expression: string): ParsedCalendar {
-  let parsed = parsedCalendars.get(expression)
-  if (!parsed) {
-    if (parsedCalendars.size >= 1000) parsedCalendars.clear()
-    parsed = parseOnCalendar(expression)
-    parsedCalendars.set(expression, parsed)
-  }
-  return parsed
-}
+export { scheduleSyntax, type ScheduleSyntax } from '#models/token_schedule'
 
 /** The last time the schedule fired at or before `at`; throws on a line the parser rejects. */
 function lastOpened(fields: MaintenanceFields, at: Date): number | null {
@@ -49,7 +29,7 @@ function lastOpened(fields: MaintenanceFields, at: Date): number | null {
     return previousFire(parsed.event, at, fields.maintenanceTz)?.getTime() ?? null
   }
   // prev() is strictly before its start: one millisecond on, a window opening at `at` counts
-  return CronExpressionParser.parse(fields.maintenanceSchedule, {
+  return CronExpressionParser.parse(cronFields(fields.maintenanceSchedule), {
     currentDate: new Date(at.getTime() + 1),
     tz: fields.maintenanceTz,
   })

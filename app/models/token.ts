@@ -128,6 +128,28 @@ export default class Token extends BaseModel {
   @column()
   declare consecutiveFails: number
 
+  /** '' for any method, 'POST' to ignore GET and HEAD pings */
+  @column()
+  declare methods: string
+
+  /** Look for the keywords in an email ping's subject */
+  @column()
+  declare filterSubject: boolean
+
+  /** Look for the keywords in a ping's body */
+  @column()
+  declare filterBody: boolean
+
+  /** Comma-separated keywords (ping_filters.ts) */
+  @column()
+  declare startKw: string
+
+  @column()
+  declare successKw: string
+
+  @column()
+  declare failureKw: string
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
@@ -190,6 +212,12 @@ export default class Token extends BaseModel {
       minDuration: this.minDuration ?? null,
       failThreshold: this.failThreshold ?? 1,
       consecutiveFails: this.consecutiveFails ?? 0,
+      methods: this.methods ?? '',
+      filterSubject: this.filterSubject ?? false,
+      filterBody: this.filterBody ?? false,
+      startKw: this.startKw ?? '',
+      successKw: this.successKw ?? '',
+      failureKw: this.failureKw ?? '',
     }
   }
 

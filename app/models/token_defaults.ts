@@ -19,6 +19,12 @@ export const TOKEN_DEFAULTS: {
   readonly min_interval: number | null
   readonly min_duration: number | null
   readonly fail_threshold: number
+  readonly methods: string
+  readonly filter_subject: boolean
+  readonly filter_body: boolean
+  readonly start_kw: string
+  readonly success_kw: string
+  readonly failure_kw: string
 } = Object.freeze({
   tags: Object.freeze([]),
   desc: '',
@@ -32,4 +38,10 @@ export const TOKEN_DEFAULTS: {
   min_interval: null,
   min_duration: null,
   fail_threshold: 1,
+  methods: '',
+  filter_subject: false,
+  filter_body: false,
+  start_kw: '',
+  success_kw: '',
+  failure_kw: '',
 })

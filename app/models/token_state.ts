@@ -1,6 +1,7 @@
-import { CronExpressionParser } from 'cron-parser'
 import { MAX_RUN_MS, type PingAction } from '#lib/ping_message'
 import { maintenanceEnd, type MaintenanceFields } from '#models/maintenance_window'
+import { filteredAction, type PingFilters } from '#models/ping_filters'
+import { nextRun } from '#models/token_schedule'
 
 /**
  * A Token's status rules in one place, as pure functions over its state, so
@@ -8,7 +9,9 @@ import { maintenanceEnd, type MaintenanceFields } from '#models/maintenance_wind
  * tests reach them without a database (healthchecks' Check.ping and
  * going_down_after). The caller persists the result in one transaction.
  */
-export type TokenKind = 'simple' | 'cron'
+/** How a Token's schedule is read: a period (`timeout`), a cron line or an OnCalendar expression */
+export const TOKEN_KINDS = ['simple', 'cron', 'oncalendar'] as const
+export type TokenKind = (typeof TOKEN_KINDS)[number]
 /**
  * Stored statuses; `grace` and `started` are derived for display. `warning`: the last run
  * succeeded but came too soon or ended too quickly (min_interval, min_duration).
@@ -17,7 +20,7 @@ export type StoredStatus = 'new' | 'up' | 'warning' | 'down' | 'paused'
 export type DisplayStatus = StoredStatus | 'grace' | 'started'
 export type StoredPingKind = PingAction | 'ign'
 
-export interface TokenState extends MaintenanceFields {
+export interface TokenState extends MaintenanceFields, PingFilters {
   kind: TokenKind
   timeout: number
   grace: number
@@ -54,6 +57,11 @@ export interface PingInput {
   rid: string | null
   /** The run's duration as the client reported it; kept over the measured one */
   durationMs?: number | null
+  /** The HTTP method, for the method filter; absent for Pings recorded through the API */
+  method?: string | null
+  /** The body (and an email's subject), for the keyword filters */
+  body?: Buffer | string | null
+  subject?: string | null
 }
 
 export interface FlipChange {
@@ -89,14 +97,17 @@ function endRun(state: TokenState, ping: PingInput): number | null {
 }
 
 /**
- * Applies one ping to the state (mutating it) and says how to store the Ping
- * and which Flip to write.
+ * Applies one ping to the state (mutating it), read through the Token's
+ * filters (ping_filters.ts), and says how to store the Ping and which Flip to
+ * write. An ignored Ping (`ign`) is counted and changes nothing else.
  */
-export function recordPing(state: TokenState, ping: PingInput): PingOutcome {
+export function recordPing(state: TokenState, input: PingInput): PingOutcome {
   state.nPings += 1
-  if (state.status === 'paused' && state.manualResume) {
+  const action = filteredAction(state, input)
+  if (action === 'ign' || (state.status === 'paused' && state.manualResume)) {
     return { kind: 'ign', durationMs: null, flip: null }
   }
+  const ping = { ...input, action }
 
   let flip: FlipChange | null = null
   let durationMs: number | null = null
@@ -278,23 +289,22 @@ function runDeadline(state: TokenState, startedAt: Date): number {
 export function nextExpected(
   state: Pick<TokenState, 'kind' | 'timeout' | 'schedule' | 'tz'>,
   from: Date
-): Date {
-  if (state.kind === 'cron') {
-    return CronExpressionParser.parse(state.schedule, { currentDate: from, tz: state.tz })
-      .next()
-      .toDate()
+): Date | null {
+  if (state.kind === 'simple') {
+    return new Date(from.getTime() + state.timeout * 1000)
   }
-  return new Date(from.getTime() + state.timeout * 1000)
+  return nextRun(state.kind, state.schedule, state.tz, from)
 }
 
 /**
  * nextExpected, or null for a schedule that cannot say (a cron line or time
- * zone the parser rejects): one odd Token must never fail a whole batch.
+ * zone the parser rejects, an OnCalendar date that is past): one odd Token
+ * must never fail a whole batch.
  */
 function safeNextExpected(state: TokenState, from: Date): Date | null {
   try {
     const next = nextExpected(state, from)
-    return Number.isFinite(next.getTime()) ? next : null
+    return next && Number.isFinite(next.getTime()) ? next : null
   } catch {
     return null
   }

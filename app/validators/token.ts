@@ -1,9 +1,11 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
-import { CronExpressionParser } from 'cron-parser'
 import { text, unionMeta, uuid } from '#validators/rules'
 import { cursor, limit } from '#validators/page'
 import { STATUSES } from '#validators/list_query'
-import { MAX_WINDOW_MINUTES, scheduleSyntax } from '#models/maintenance_window'
+import { MAX_WINDOW_MINUTES } from '#models/maintenance_window'
+import { cronError, scheduleError, scheduleSyntax } from '#models/token_schedule'
+import { TOKEN_KINDS, type TokenKind } from '#models/token_state'
+import { METHODS } from '#models/ping_filters'
 import { nextFire, parseOnCalendar } from '#lib/oncalendar'
 import { SNOOZE_MINUTES } from '#lib/ping_message'
 
@@ -25,20 +27,40 @@ export function isValidTimeZone(tz: string) {
 }
 
 export function isValidCron(expression: string) {
-  if (expression.trim().split(/\s+/).length !== 5) {
-    return false
-  }
-  try {
-    CronExpressionParser.parse(expression, { strict: false })
-    return true
-  } catch {
-    return false
-  }
+  return cronError(expression) === null
 }
 
-const cronRule = vine.createRule((value, _, field) => {
-  if (typeof value === 'string' && !isValidCron(value)) {
-    field.report('The {{ field }} field must be a valid 5-field cron expression', 'cron', field)
+/**
+ * What is wrong with a Token's schedule read as `kind` (cron or oncalendar),
+ * or, with no kind, in the syntax it looks like (scheduleSyntax), saying which
+ * it was read in; null when it is fine.
+ */
+export function tokenScheduleError(
+  schedule: string,
+  kind?: TokenKind | null,
+  now = new Date()
+): string | null {
+  if (kind === 'cron' || kind === 'oncalendar') {
+    return scheduleError(kind, schedule, now)
+  }
+  const syntax = scheduleSyntax(schedule)
+  const error = scheduleError(syntax, schedule, now)
+  if (error === null) {
+    return null
+  }
+  return syntax === 'cron'
+    ? `${error} (read as a cron line: it has five fields or starts with @)`
+    : `does not have the five fields of a cron line, so it was read as an OnCalendar expression, and it ${error}`
+}
+
+const scheduleRule = vine.createRule((value, _, field) => {
+  if (typeof value !== 'string') {
+    return
+  }
+  const kind = (field.parent as Record<string, unknown> | undefined)?.kind
+  const error = tokenScheduleError(value, TOKEN_KINDS.find((known) => known === kind))
+  if (error !== null) {
+    field.report(`The {{ field }} field ${error}`, 'schedule', field)
   }
 })
 
@@ -87,6 +109,9 @@ const tags = vine.union([
   ),
 ])
 
+/** A comma-separated keyword list, as healthchecks takes it */
+const keywordList = () => text().trim().maxLength(200).optional()
+
 const period = () => vine.number().withoutDecimals().range([PERIOD.min, PERIOD.max]).optional()
 
 /**
@@ -111,7 +136,7 @@ const tokenFields = {
     .maxLength(5000)
     .optional()
     .meta({ example: 'Nightly pg_dump of the main database' }),
-  kind: vine.enum(['simple', 'cron'] as const).optional(),
+  kind: vine.enum(TOKEN_KINDS).optional(),
   timeout: period().meta({
     description: 'Seconds between pings (simple schedule)',
     example: 86400,
@@ -124,16 +149,20 @@ const tokenFields = {
     .string()
     .trim()
     .maxLength(100)
-    .use(cronRule())
+    .use(scheduleRule())
     .optional()
-    .meta({ description: 'Five-field cron expression (cron schedule)', example: '0 3 * * *' }),
+    .meta({
+      description:
+        'The calendar schedule of a `cron` or `oncalendar` Token: a five-field cron line or a nickname (`@yearly @annually @monthly @weekly @daily @midnight @hourly`), or a systemd OnCalendar expression (such as `Mon..Fri *-*-* 09:00` or `daily`; no time zone inside it). One that never fires (`0 0 31 2 *`) is refused',
+      example: '0 3 * * *',
+    }),
   tz: vine
     .string()
     .trim()
     .maxLength(64)
     .use(timeZoneRule())
     .optional()
-    .meta({ description: 'IANA time zone of the cron schedule', example: 'Europe/Berlin' }),
+    .meta({ description: 'IANA time zone of the schedule', example: 'Europe/Berlin' }),
   manual_resume: vine
     .boolean()
     .optional()
@@ -165,6 +194,35 @@ const tokenFields = {
     .distinct()
     .optional()
     .meta({ description: 'Ids of your Channels this Token alerts' }),
+  methods: vine
+    .enum(METHODS)
+    .optional()
+    .meta({
+      description:
+        '`POST`: only POST pings count; GET and HEAD pings are stored as ignored (kind `ign`) and change nothing. Empty: any method',
+      example: 'POST',
+    }),
+  filter_subject: vine.boolean().optional().meta({
+    description: "Look for the keywords in an email ping's subject line",
+  }),
+  filter_body: vine.boolean().optional().meta({
+    description: "Look for the keywords in a ping's body",
+  }),
+  start_kw: keywordList().meta({
+    description:
+      'Comma-separated keywords, case-insensitive: a success ping holding one (and no failure or success keyword) counts as a start',
+    example: 'starting',
+  }),
+  success_kw: keywordList().meta({
+    description:
+      'Comma-separated keywords, case-insensitive: when set, a success ping holding none of these, nor a start keyword, is ignored',
+    example: 'completed, ok',
+  }),
+  failure_kw: keywordList().meta({
+    description:
+      'Comma-separated keywords, case-insensitive: a success ping holding one counts as a failure',
+    example: 'error, fatal',
+  }),
   /** A scheduled maintenance window: opens at each fire of this schedule; null for none */
   maintenance_schedule: vine
     .string()
@@ -205,7 +263,8 @@ export const createTokenValidator = vine.create({
   name: name(),
   ...tokenFields,
   kind: tokenFields.kind.meta({
-    description: '`cron` when only `schedule` is given, as healthchecks does',
+    description:
+      'When only `schedule` is given: `cron` for five fields or an @ nickname, `oncalendar` otherwise, as healthchecks reads it',
   }),
   unique: vine
     .array(vine.enum(['name', 'slug'] as const))
@@ -229,7 +288,8 @@ export const updateTokenValidator = vine.create({
 const tokenMessages = new SimpleMessagesProvider({
   'name.minLength': 'The name must not be empty',
   'slug.regex': 'A slug has lowercase letters, digits, - and _ only',
-  'kind.enum': 'kind is simple or cron',
+  'kind.enum': 'kind is simple, cron or oncalendar',
+  'methods.enum': 'methods is "" (any) or "POST"',
   'manual_resume.boolean': 'manual_resume is true or false',
   'channels.*.string': 'Each entry of channels must be a Channel id (a UUID)',
   'channels.*.uuid': 'Each entry of channels must be a Channel id (a UUID)',

@@ -46,8 +46,21 @@ function runRules(body: FormBody) {
   return rules
 }
 
+/** The ping filters as the form posts them: checkboxes and keyword lists */
+function filterInput(body: FormBody) {
+  const checked = (value: unknown) => value === 'on' || value === 'true'
+  return {
+    methods: body.methods === 'POST' ? 'POST' : '',
+    filter_subject: checked(body.filter_subject),
+    filter_body: checked(body.filter_body),
+    start_kw: body.start_kw ?? '',
+    success_kw: body.success_kw ?? '',
+    failure_kw: body.failure_kw ?? '',
+  }
+}
+
 export function tokenFormInput(body: FormBody) {
-  const kind = body.kind === 'cron' ? 'cron' : 'simple'
+  const kind = body.kind === 'cron' || body.kind === 'oncalendar' ? body.kind : 'simple'
   const channels = body.channels ?? []
   const parents = body.depends_on ?? []
   const minutes = body.maintenance_minutes
@@ -65,7 +78,8 @@ export function tokenFormInput(body: FormBody) {
     maintenance_tz: body.maintenance_tz || 'UTC',
     depends_on: Array.isArray(parents) ? parents : [parents],
     ...runRules(body),
-    ...(kind === 'cron'
+    ...filterInput(body),
+    ...(kind !== 'simple'
       ? { schedule: body.schedule ?? '', tz: body.tz ?? TOKEN_DEFAULTS.tz }
       : { timeout: seconds(body.timeout, body.timeout_unit) }),
   }
@@ -106,7 +120,10 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'grace.number': 'Enter the grace time as a number',
   'grace.range': 'The grace time must be between 1 minute and 365 days',
   'grace.withoutDecimals': 'The grace time must be a whole number of seconds',
-  'schedule.cron': 'Enter a cron expression with five fields, such as 0 3 * * *',
+  'methods.enum': 'Pick any method or POST only',
+  'start_kw.maxLength': 'Keep the keywords under 200 characters',
+  'success_kw.maxLength': 'Keep the keywords under 200 characters',
+  'failure_kw.maxLength': 'Keep the keywords under 200 characters',
   'tz.tz': 'Enter an IANA time zone, such as Europe/Paris',
   'tags.maxLength': 'Too many tags',
   'channels.*.uuid': 'Pick Channels from the list',
@@ -142,6 +159,12 @@ interface FormToken {
   minInterval?: number | null
   minDuration?: number | null
   failThreshold?: number
+  methods?: string
+  filterSubject?: boolean
+  filterBody?: boolean
+  startKw?: string
+  successKw?: string
+  failureKw?: string
   channels?: { id: string }[]
   maintenanceSchedule?: string
   maintenanceMinutes?: number
@@ -167,7 +190,7 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
     grace: grace.amount,
     grace_unit: grace.unit,
     // a daily run is a better start to edit than the default's every minute
-    schedule: token?.kind === 'cron' ? token.schedule : '0 3 * * *',
+    schedule: token && token.kind !== 'simple' ? token.schedule : '0 3 * * *',
     tz: token?.tz ?? TOKEN_DEFAULTS.tz,
     manual_resume: token?.manualResume ?? TOKEN_DEFAULTS.manual_resume,
     channels: token?.channels?.map((channel) => channel.id) ?? [],
@@ -176,6 +199,12 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
     maintenance_tz: token?.maintenanceTz ?? 'UTC',
     depends_on: token?.parents?.map((parent) => parent.uuid) ?? [],
     fail_threshold: token?.failThreshold ?? 1,
+    methods: token?.methods ?? TOKEN_DEFAULTS.methods,
+    filter_subject: token?.filterSubject ?? TOKEN_DEFAULTS.filter_subject,
+    filter_body: token?.filterBody ?? TOKEN_DEFAULTS.filter_body,
+    start_kw: token?.startKw ?? TOKEN_DEFAULTS.start_kw,
+    success_kw: token?.successKw ?? TOKEN_DEFAULTS.success_kw,
+    failure_kw: token?.failureKw ?? TOKEN_DEFAULTS.failure_kw,
   }
   const runs = {
     max_runtime: token?.maxRuntime,
@@ -194,6 +223,8 @@ export function tokenFormValues(token: FormToken | null, flashed: Record<string,
     values[key] = flashed[key] ?? (typeof values[key] === 'string' ? '' : values[key])
   }
   values.manual_resume = flashed.manual_resume === 'on'
+  values.filter_subject = flashed.filter_subject === 'on'
+  values.filter_body = flashed.filter_body === 'on'
   values.channels = [flashed.channels ?? []].flat()
   values.depends_on = [flashed.depends_on ?? []].flat()
   return values

@@ -29,6 +29,12 @@ export function tokenState(overrides: Partial<TokenState> = {}): TokenState {
     minDuration: null,
     failThreshold: 1,
     consecutiveFails: 0,
+    methods: '',
+    filterSubject: false,
+    filterBody: false,
+    startKw: '',
+    successKw: '',
+    failureKw: '',
     ...overrides,
   }
 }

@@ -3,7 +3,7 @@ import { tokenFormInput, tokenFormValues, periodFields } from '#validators/token
 import { channelFormInput, formatHeaders, parseHeaders } from '#validators/channel_form'
 import { chartSeries } from '#services/tokens/token_activity'
 import { failCount, runRules, softBreaks } from '#services/support/ui_format'
-import { previewCron } from '#services/tokens/schedule_preview'
+import { previewSchedule } from '#services/tokens/schedule_preview'
 
 test.group('Admin UI forms', () => {
   test('a Token form becomes the REST API shape, periods in seconds', ({ assert }) => {
@@ -204,7 +204,7 @@ test.group('Admin UI forms', () => {
 
   test('previews cron runs in the schedule’s time zone', ({ assert }) => {
     const from = new Date('2024-12-31T12:00:00Z')
-    const preview = previewCron('0 9 * * *', 'Asia/Tokyo', 3, from)
+    const preview = previewSchedule('cron', '0 9 * * *', 'Asia/Tokyo', 3, from)
     assert.deepEqual(preview, {
       ok: true,
       runs: [
@@ -213,9 +213,34 @@ test.group('Admin UI forms', () => {
         'Fri 3 Jan 2025, 09:00 GMT+9',
       ],
     })
-    assert.deepEqual(previewCron('0 9 * *', 'UTC'), {
+    assert.deepEqual(previewSchedule('cron', '0 9 * *', 'UTC'), {
       ok: false,
-      error: 'Not a 5-field cron expression yet',
+      error: 'The cron expression must be a valid 5-field cron expression',
+    })
+    assert.deepEqual(previewSchedule('cron', '0 0 31 2 *', 'UTC'), {
+      ok: false,
+      error: 'The cron expression never fires: no month it names has that day (such as 0 0 31 2 *)',
+    })
+  })
+
+  test('previews OnCalendar runs in the schedule’s time zone, and says why one is refused', ({
+    assert,
+  }) => {
+    const from = new Date('2024-12-31T12:00:00Z')
+    assert.deepEqual(previewSchedule('oncalendar', 'Mon..Fri 09:30', 'Europe/Paris', 3, from), {
+      ok: true,
+      runs: [
+        'Wed 1 Jan 2025, 09:30 GMT+1',
+        'Thu 2 Jan 2025, 09:30 GMT+1',
+        'Fri 3 Jan 2025, 09:30 GMT+1',
+      ],
+    })
+    const refused = previewSchedule('oncalendar', 'Mon..Fri 25:00', 'UTC', 3, from)
+    assert.isFalse(refused.ok)
+    assert.match(!refused.ok ? refused.error : '', /^The OnCalendar expression is not a valid/)
+    assert.deepEqual(previewSchedule('oncalendar', '2020-01-01 00:00', 'UTC', 3, from), {
+      ok: false,
+      error: 'The OnCalendar expression never fires again: its last date is past',
     })
   })
 })

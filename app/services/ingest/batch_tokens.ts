@@ -2,8 +2,9 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { FlipChange, TokenState } from '#models/token_state'
 
 /**
- * The Token rows one ingest batch works on: read and locked at its start,
- * written back once at its end, with the batch's Flips.
+ * The Token rows one ingest batch works on: read and locked at its start
+ * (with their ping filters, so filtering costs no query of its own), written
+ * back once at its end, with the batch's Flips.
  */
 export interface LockedToken extends TokenState {
   id: number
@@ -13,7 +14,8 @@ export interface LockedToken extends TokenState {
 const TOKEN_COLUMNS = `id, uuid, kind, timeout, grace, schedule, tz, status, manual_resume,
   n_pings, last_ping_at, last_duration_ms, last_start_at, last_start_rid, alert_after,
   snooze_until, maintenance_schedule, maintenance_minutes, maintenance_tz, quiet_until,
-  max_runtime, min_interval, min_duration, fail_threshold, consecutive_fails`
+  max_runtime, min_interval, min_duration, fail_threshold, consecutive_fails, methods,
+  filter_subject, filter_body, start_kw, success_kw, failure_kw`
 
 function toState(row: Record<string, any>): LockedToken {
   return {
@@ -42,6 +44,12 @@ function toState(row: Record<string, any>): LockedToken {
     minDuration: row.min_duration,
     failThreshold: row.fail_threshold,
     consecutiveFails: row.consecutive_fails,
+    methods: row.methods,
+    filterSubject: row.filter_subject,
+    filterBody: row.filter_body,
+    startKw: row.start_kw,
+    successKw: row.success_kw,
+    failureKw: row.failure_kw,
   }
 }
 

@@ -122,14 +122,14 @@ export async function storePings(
       continue
     }
     const at = new Date(ping.message.at)
-    const { action, rid, durationMs } = ping.message
+    const { action, rid, durationMs, method, body } = ping.message
     if (action === 'snooze') {
       // a window, not a Ping: applied to the Token, nothing stored in its log
       snooze(token, at, ping.message.snoozeMinutes ?? 0)
       touched.add(token)
       continue
     }
-    const outcome = recordPing(token, { action, at, rid, durationMs })
+    const outcome = recordPing(token, { action, at, rid, durationMs, method, body })
     touched.add(token)
     rows += `${token.id}\t${outcome.kind}${ping.middle}${copyValue(outcome.durationMs)}${ping.tail}`
     result.stored += 1

@@ -85,9 +85,13 @@ export function period(seconds: number): string {
 }
 
 /**
- * A Token's schedule in one line: "every 1 h" or "0 3 * * * (Europe/Paris)".
+ * A Token's schedule in one line: "every 1 h", "0 3 * * * (Europe/Paris)" or
+ * "OnCalendar Mon..Fri 09:00 (Europe/Paris)".
  */
 export function schedule(token: { kind: string; timeout: number; schedule: string; tz: string }) {
+  if (token.kind === 'oncalendar') {
+    return `OnCalendar ${token.schedule} (${token.tz})`
+  }
   return token.kind === 'cron'
     ? `${token.schedule} (${token.tz})`
     : `every ${period(token.timeout)}`
@@ -156,6 +160,10 @@ export function scriptJson(value: unknown): string {
 export function crontabSchedule(token: { kind: string; timeout: number; schedule: string }) {
   if (token.kind === 'cron') {
     return token.schedule
+  }
+  if (token.kind === 'oncalendar') {
+    // an OnCalendar expression has no cron spelling in general: a daily run to edit
+    return '0 3 * * *'
   }
   const minutes = Math.round(token.timeout / 60)
   if (minutes < 60) {

@@ -105,7 +105,8 @@ export default class PingService {
         .firstOrFail()
       const now = new Date()
       const state = locked.toState()
-      const outcome = recordPing(state, { action, at: now, rid: input.rid ?? null })
+      // no method: the method filter is for HTTP pings; the keyword filters read the body
+      const outcome = recordPing(state, { action, at: now, rid: input.rid ?? null, body })
       locked.applyState(state)
       await locked.save()
       if (outcome.flip) {

@@ -7,14 +7,50 @@ import Flip from '#models/flip'
 import Channel from '#models/channel'
 import TokenRegistry from '#services/registry/token_registry'
 import { fieldError } from '#validators/field_error'
-import type { FlipChange } from '#models/token_state'
-import { normaliseTags } from '#validators/token'
+import type { FlipChange, TokenKind } from '#models/token_state'
+import { scheduleSyntax } from '#models/token_schedule'
+import { normaliseTags, tokenScheduleError } from '#validators/token'
 import { setParents } from '#services/tokens/token_dependencies'
 import type { Infer } from '@vinejs/vine/types'
 import type { createTokenValidator, updateTokenValidator } from '#validators/token'
 
 export type TokenInput = Infer<typeof createTokenValidator>
 export type TokenChanges = Infer<typeof updateTokenValidator>
+
+type FilterInput = Pick<
+  TokenChanges,
+  'methods' | 'filter_subject' | 'filter_body' | 'start_kw' | 'success_kw' | 'failure_kw'
+>
+
+/** The ping filters as the model names them: each given field, else its fallback. */
+function filterFields(
+  input: FilterInput,
+  fallback: Omit<Required<FilterInput>, 'methods'> & { methods: string }
+) {
+  return {
+    methods: input.methods ?? fallback.methods,
+    filterSubject: input.filter_subject ?? fallback.filter_subject,
+    filterBody: input.filter_body ?? fallback.filter_body,
+    startKw: input.start_kw ?? fallback.start_kw,
+    successKw: input.success_kw ?? fallback.success_kw,
+    failureKw: input.failure_kw ?? fallback.failure_kw,
+  }
+}
+
+/**
+ * Refuses a calendar kind whose schedule does not read in its syntax: the
+ * validator saw the schedule only when it was sent.
+ */
+function assertSchedule(kind: TokenKind, schedule: string, sent: boolean) {
+  if (kind === 'simple') {
+    return
+  }
+  const error = tokenScheduleError(schedule, kind)
+  if (error !== null) {
+    const named = sent ? 'The schedule field' : `The Token's schedule (${schedule})`
+    throw fieldError('schedule', `${named} ${error} for kind ${kind}`, 'schedule')
+  }
+}
 
 /**
  * Token changes shared by the REST API, the admin UI and commands; each
@@ -30,6 +66,11 @@ export default class TokenService {
     if (existing) {
       return { token: existing, created: false }
     }
+    assertSchedule(
+      input.kind ?? TOKEN_DEFAULTS.kind,
+      input.schedule ?? TOKEN_DEFAULTS.schedule,
+      input.schedule !== undefined
+    )
     const channelIds = await this.#ownedChannels(user, input.channels)
     await this.#assertSlugFree(user, input.slug ?? null)
     const token = await db.transaction(async (trx) => {
@@ -40,8 +81,10 @@ export default class TokenService {
           slug: input.slug ?? null,
           tags: normaliseTags(input.tags) ?? [...TOKEN_DEFAULTS.tags],
           desc: input.desc ?? TOKEN_DEFAULTS.desc,
-          // a schedule alone makes a cron Token, as healthchecks does
-          kind: input.kind ?? (input.schedule === undefined ? TOKEN_DEFAULTS.kind : 'cron'),
+          // a schedule alone makes a cron or OnCalendar Token, as healthchecks reads it
+          kind:
+            input.kind ??
+            (input.schedule === undefined ? TOKEN_DEFAULTS.kind : scheduleSyntax(input.schedule)),
           timeout: input.timeout ?? TOKEN_DEFAULTS.timeout,
           grace: input.grace ?? TOKEN_DEFAULTS.grace,
           schedule: input.schedule ?? TOKEN_DEFAULTS.schedule,
@@ -51,6 +94,7 @@ export default class TokenService {
           minInterval: input.min_interval ?? TOKEN_DEFAULTS.min_interval,
           minDuration: input.min_duration ?? TOKEN_DEFAULTS.min_duration,
           failThreshold: input.fail_threshold ?? TOKEN_DEFAULTS.fail_threshold,
+          ...filterFields(input, TOKEN_DEFAULTS),
           maintenanceSchedule: input.maintenance_schedule ?? '',
           maintenanceMinutes: input.maintenance_minutes ?? 0,
           maintenanceTz: input.maintenance_tz ?? 'UTC',
@@ -84,11 +128,11 @@ export default class TokenService {
       slug: changes.slug === undefined ? token.slug : changes.slug,
       tags: normaliseTags(changes.tags) ?? token.tags,
       desc: changes.desc ?? token.desc,
-      // as healthchecks: a schedule alone makes it cron, a timeout alone simple
+      // as healthchecks: a schedule alone makes it cron or oncalendar, a timeout alone simple
       kind:
         changes.kind ??
         (changes.schedule !== undefined
-          ? 'cron'
+          ? scheduleSyntax(changes.schedule)
           : changes.timeout !== undefined
             ? 'simple'
             : token.kind),
@@ -108,7 +152,17 @@ export default class TokenService {
       minInterval: changes.min_interval === undefined ? token.minInterval : changes.min_interval,
       minDuration: changes.min_duration === undefined ? token.minDuration : changes.min_duration,
       failThreshold: changes.fail_threshold ?? token.failThreshold,
+      ...filterFields(changes, {
+        methods: token.methods,
+        filter_subject: token.filterSubject,
+        filter_body: token.filterBody,
+        start_kw: token.startKw,
+        success_kw: token.successKw,
+        failure_kw: token.failureKw,
+      }),
     })
+    // a kind changed alone must still fit the schedule the Token keeps
+    assertSchedule(token.kind, token.schedule, changes.schedule !== undefined)
     token.refreshAlertAfter()
     await db.transaction(async (trx) => {
       token.useTransaction(trx)
