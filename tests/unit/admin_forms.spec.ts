@@ -37,11 +37,37 @@ test.group('Admin UI forms', () => {
       min_interval: null,
       min_duration: null,
       fail_threshold: 1,
+      methods: '',
+      filter_subject: false,
+      filter_body: false,
+      start_kw: '',
+      success_kw: '',
+      failure_kw: '',
       timeout: 5400,
     })
     const cron = tokenFormInput({ name: 'x', kind: 'cron', grace: null, channels: 'a' })
     assert.containSubset(cron, { schedule: '', tz: 'UTC', grace: '', channels: ['a'] })
     assert.notProperty(cron, 'timeout')
+    const calendar = tokenFormInput({ name: 'x', kind: 'oncalendar', schedule: 'daily' })
+    assert.containSubset(calendar, { kind: 'oncalendar', schedule: 'daily', tz: 'UTC' })
+  })
+
+  test('a Token form posts its filters as the API takes them', ({ assert }) => {
+    const input = tokenFormInput({
+      name: 'x',
+      kind: 'simple',
+      methods: 'POST',
+      filter_body: 'on',
+      failure_kw: 'error, fatal',
+    })
+    assert.containSubset(input, {
+      methods: 'POST',
+      filter_body: true,
+      filter_subject: false,
+      failure_kw: 'error, fatal',
+      success_kw: '',
+    })
+    assert.equal(tokenFormInput({ name: 'x', methods: 'PUT' }).methods, '')
   })
 
   test('run rules: an empty field turns the rule off, units become seconds', ({ assert }) => {
