@@ -100,7 +100,34 @@ test.group('Admin UI: create, edit, pause, resume and delete a Token', (group) =
     await seeText(page, '.runs li >> nth=0', 'Mon')
     await seeText(page, '.runs li >> nth=0', '04:30')
     await page.locator('#schedule').fill('30 4 *')
-    await seeText(page, '.preview', 'Not a 5-field cron expression yet')
+    await seeText(page, '.preview', 'The cron expression must be a valid 5-field cron expression')
+    await page.locator('#schedule').fill('0 0 31 2 *')
+    await seeText(page, '.preview', 'The cron expression never fires')
+  })
+
+  test('previews an OnCalendar schedule, says why one is refused, and saves it', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const user = await makeUser()
+    await browserContext.loginAs(user)
+    const page = await visit('/tokens/new')
+    await alpineReady(page)
+    await page.locator('#name').fill('Weekday report')
+    await page.getByRole('radio', { name: 'On a systemd OnCalendar schedule' }).check()
+    await page.locator('#tz').fill('Europe/Paris')
+    await page.locator('#schedule').fill('Mon..Fri 25:00')
+    await seeText(page, '.preview', 'The OnCalendar expression is not a valid OnCalendar expression')
+    await page.locator('#schedule').fill('Mon..Fri 07:45')
+    await page.assertElementsCount('.runs li', 5)
+    await seeText(page, '.runs li >> nth=0', '07:45')
+    await page.getByRole('button', { name: 'Create Token' }).click()
+    await seeText(page, '[role=status]', 'Weekday report')
+    const token = await Token.findByOrFail('name', 'Weekday report')
+    assert.equal(token.kind, 'oncalendar')
+    assert.equal(token.schedule, 'Mon..Fri 07:45')
+    assert.equal(token.tz, 'Europe/Paris')
   })
 
   test('edits the schedule, grace and Channels of a Token', async ({

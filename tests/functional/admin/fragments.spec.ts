@@ -29,10 +29,46 @@ test.group('Admin UI: JSON and HTML fragments', (group) => {
     }
   })
 
-  test('says what is wrong with a schedule it cannot preview', async ({ client }) => {
+  test('previews the next runs of an OnCalendar schedule and of a cron nickname', async ({
+    client,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const response = await client
+      .get('/schedule/preview')
+      .qs({ kind: 'oncalendar', schedule: 'Sat,Sun *-*-* 06:15', tz: 'Asia/Kolkata' })
+      .loginAs(user)
+    const { ok, runs } = response.body()
+    assert.isTrue(ok)
+    assert.lengthOf(runs, 5)
+    for (const run of runs) {
+      assert.match(run, /^(Sat|Sun) .*, 06:15 GMT\+5:30$/)
+    }
+    const daily = await client
+      .get('/schedule/preview')
+      .qs({ kind: 'cron', schedule: '@daily', tz: 'UTC' })
+      .loginAs(user)
+    assert.match(daily.body().runs[0], /, 00:00 UTC$/)
+  })
+
+  test('says what is wrong with a schedule it cannot preview', async ({ client, assert }) => {
     const user = await makeUser()
     const bad = await client.get('/schedule/preview').qs({ schedule: '0 9 *' }).loginAs(user)
-    bad.assertBody({ ok: false, error: 'Not a 5-field cron expression yet' })
+    bad.assertBody({
+      ok: false,
+      error: 'The cron expression must be a valid 5-field cron expression',
+    })
+    const never = await client.get('/schedule/preview').qs({ schedule: '0 0 31 2 *' }).loginAs(user)
+    never.assertBody({
+      ok: false,
+      error: 'The cron expression never fires: no month it names has that day (such as 0 0 31 2 *)',
+    })
+    const calendar = await client
+      .get('/schedule/preview')
+      .qs({ kind: 'oncalendar', schedule: 'Mon..Fri 25:00' })
+      .loginAs(user)
+    assert.isFalse(calendar.body().ok)
+    assert.match(calendar.body().error, /^The OnCalendar expression is not a valid OnCalendar/)
     const zone = await client
       .get('/schedule/preview')
       .qs({ schedule: '0 9 * * *', tz: 'Nowhere/City' })

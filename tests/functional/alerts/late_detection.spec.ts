@@ -12,6 +12,8 @@ import Ping from '#models/ping'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { waitFor } from '#tests/helpers/worker_process'
+import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
+import { statusOf } from '#tests/helpers/ping'
 
 const source = { method: 'API', remoteAddr: '', userAgent: '' }
 
@@ -137,6 +139,37 @@ test.group('Alerts: schedules and retention', (group) => {
     const detector = new LateDetector()
     assert.equal(await detector.runOnce(new Date('2026-03-29T07:09:59Z')), 0)
     assert.equal(await detector.runOnce(new Date('2026-03-29T07:10:00Z')), 1)
+  })
+
+  test('an OnCalendar Token pinged through the edge goes down after its next run plus grace', async ({
+    assert,
+  }) => {
+    // every 20 minutes on Kathmandu's clocks (UTC+5:45): :15, :35 and :55 past each UTC hour
+    const token = await makeToken(await makeUser(), {
+      kind: 'oncalendar',
+      schedule: '*-*-* *:00/20:00',
+      tz: 'Asia/Kathmandu',
+      grace: 300,
+    })
+    const edge = await startEdge()
+    try {
+      assert.equal(await statusOf(edge.url, `/ping/${token.uuid}`), 200)
+      await drain(await makeIngest())
+    } finally {
+      await edge.close()
+    }
+    await token.refresh()
+    assert.equal(token.status, 'up')
+    const pingedAt = token.lastPingAt!.toMillis()
+    let nextRun = Math.floor(pingedAt / 60_000) * 60_000 + 60_000
+    while (![15, 35, 55].includes(new Date(nextRun).getUTCMinutes())) nextRun += 60_000
+    assert.equal(token.alertAfter!.toMillis(), nextRun + 300_000)
+
+    const detector = new LateDetector()
+    assert.equal(await detector.runOnce(new Date(nextRun + 299_000)), 0)
+    assert.equal(await detector.runOnce(new Date(nextRun + 300_000)), 1)
+    const flip = await Flip.query().where('token_id', token.id).orderBy('id', 'desc').firstOrFail()
+    assert.deepEqual([flip.oldStatus, flip.newStatus, flip.reason], ['up', 'down', 'timeout'])
   })
 
   test('a started run goes down when no end arrives within grace', async ({ assert }) => {
