@@ -12,6 +12,7 @@ import {
   exactTime,
   failCount,
   period,
+  pingFilters,
   runRules,
   schedule,
   scriptJson,
@@ -26,6 +27,7 @@ edge.global('exactTime', exactTime)
 edge.global('duration', duration)
 edge.global('period', period)
 edge.global('runRules', runRules)
+edge.global('pingFilters', pingFilters)
 edge.global('failCount', failCount)
 edge.global('schedule', schedule)
 edge.global('scriptJson', scriptJson)

@@ -102,7 +102,5 @@ export function nextRun(syntax: ScheduleSyntax, schedule: string, tz: string, fr
     if (!parsed.ok) throw new SyntaxError(parsed.error)
     return nextFire(parsed.event, from, tz)
   }
-  return CronExpressionParser.parse(cronFields(schedule), { currentDate: from, tz })
-    .next()
-    .toDate()
+  return CronExpressionParser.parse(cronFields(schedule), { currentDate: from, tz }).next().toDate()
 }

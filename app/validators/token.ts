@@ -57,10 +57,15 @@ const scheduleRule = vine.createRule((value, _, field) => {
   if (typeof value !== 'string') {
     return
   }
-  const kind = (field.parent as Record<string, unknown> | undefined)?.kind
-  const error = tokenScheduleError(value, TOKEN_KINDS.find((known) => known === kind))
+  const parentKind = (field.parent as Record<string, unknown> | undefined)?.kind
+  const kind = TOKEN_KINDS.find((known) => known === parentKind)
+  const error = tokenScheduleError(value, kind)
   if (error !== null) {
-    field.report(`The {{ field }} field ${error}`, 'schedule', field)
+    // the form names the syntax (`syntax`) and says the reason (`reason`) in its own words
+    const syntax = { cron: 'cron expression', oncalendar: 'OnCalendar expression' }[
+      kind === 'oncalendar' || kind === 'cron' ? kind : scheduleSyntax(value)
+    ]
+    field.report(`The {{ field }} field ${error}`, 'schedule', field, { reason: error, syntax })
   }
 })
 
@@ -145,17 +150,11 @@ const tokenFields = {
     description: 'Seconds of lateness before the Token goes down',
     example: 3600,
   }),
-  schedule: vine
-    .string()
-    .trim()
-    .maxLength(100)
-    .use(scheduleRule())
-    .optional()
-    .meta({
-      description:
-        'The calendar schedule of a `cron` or `oncalendar` Token: a five-field cron line or a nickname (`@yearly @annually @monthly @weekly @daily @midnight @hourly`), or a systemd OnCalendar expression (such as `Mon..Fri *-*-* 09:00` or `daily`; no time zone inside it). One that never fires (`0 0 31 2 *`) is refused',
-      example: '0 3 * * *',
-    }),
+  schedule: vine.string().trim().maxLength(100).use(scheduleRule()).optional().meta({
+    description:
+      'The calendar schedule of a `cron` or `oncalendar` Token: a five-field cron line or a nickname (`@yearly @annually @monthly @weekly @daily @midnight @hourly`), or a systemd OnCalendar expression (such as `Mon..Fri *-*-* 09:00` or `daily`; no time zone inside it). One that never fires (`0 0 31 2 *`) is refused',
+    example: '0 3 * * *',
+  }),
   tz: vine
     .string()
     .trim()
@@ -194,14 +193,11 @@ const tokenFields = {
     .distinct()
     .optional()
     .meta({ description: 'Ids of your Channels this Token alerts' }),
-  methods: vine
-    .enum(METHODS)
-    .optional()
-    .meta({
-      description:
-        '`POST`: only POST pings count; GET and HEAD pings are stored as ignored (kind `ign`) and change nothing. Empty: any method',
-      example: 'POST',
-    }),
+  methods: vine.enum(METHODS).optional().meta({
+    description:
+      '`POST`: only POST pings count; GET and HEAD pings are stored as ignored (kind `ign`) and change nothing. Empty: any method',
+    example: 'POST',
+  }),
   filter_subject: vine.boolean().optional().meta({
     description: "Look for the keywords in an email ping's subject line",
   }),

@@ -120,6 +120,7 @@ export const tokenFormMessages = new SimpleMessagesProvider({
   'grace.number': 'Enter the grace time as a number',
   'grace.range': 'The grace time must be between 1 minute and 365 days',
   'grace.withoutDecimals': 'The grace time must be a whole number of seconds',
+  'schedule.schedule': 'The {{ syntax }} {{ reason }}',
   'methods.enum': 'Pick any method or POST only',
   'start_kw.maxLength': 'Keep the keywords under 200 characters',
   'success_kw.maxLength': 'Keep the keywords under 200 characters',

@@ -65,6 +65,31 @@ test.group('Admin UI: create, edit, pause, resume and delete a Token', (group) =
     await seeText(page, '.facts', '0 of 3 failures')
   })
 
+  test('sets the ping filters on the form, with their explanation', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'Mailer' })
+    await browserContext.loginAs(user)
+    const page = await visit(`/tokens/${token.uuid}/edit`)
+    await seeText(page, '#methods-hint', 'GET and HEAD pings')
+    await page.getByLabel('HTTP methods').selectOption('POST')
+    await page.getByLabel("Look for keywords in the ping's body").check()
+    await page.getByLabel('Failure keywords').fill('error, fatal')
+    await page.getByRole('button', { name: 'Save' }).click()
+
+    await seeText(page, '[role=status]', 'Token "Mailer" saved')
+    await token.refresh()
+    assert.equal(token.methods, 'POST')
+    assert.isTrue(token.filterBody)
+    assert.isFalse(token.filterSubject)
+    assert.equal(token.failureKw, 'error, fatal')
+    const again = await visit(`/tokens/${token.uuid}/edit`)
+    await again.assertInputValue('#failure_kw', 'error, fatal')
+  })
+
   test('shows validation messages next to the fields and keeps the input', async ({
     visit,
     browserContext,
@@ -79,7 +104,11 @@ test.group('Admin UI: create, edit, pause, resume and delete a Token', (group) =
     await page.getByRole('button', { name: 'Create Token' }).click()
 
     await page.assertPath('/tokens/new')
-    await seeText(page, '#schedule-error', 'Enter a cron expression with five fields')
+    await seeText(
+      page,
+      '#schedule-error',
+      'The cron expression must be a valid 5-field cron expression'
+    )
     await seeText(page, '#tz-error', 'Enter an IANA time zone')
     await page.assertInputValue('#name', 'Nightly')
     await page.assertInputValue('#schedule', '61 * * *')
@@ -118,7 +147,11 @@ test.group('Admin UI: create, edit, pause, resume and delete a Token', (group) =
     await page.getByRole('radio', { name: 'On a systemd OnCalendar schedule' }).check()
     await page.locator('#tz').fill('Europe/Paris')
     await page.locator('#schedule').fill('Mon..Fri 25:00')
-    await seeText(page, '.preview', 'The OnCalendar expression is not a valid OnCalendar expression')
+    await seeText(
+      page,
+      '.preview',
+      'The OnCalendar expression is not a valid OnCalendar expression'
+    )
     await page.locator('#schedule').fill('Mon..Fri 07:45')
     await page.assertElementsCount('.runs li', 5)
     await seeText(page, '.runs li >> nth=0', '07:45')

@@ -71,9 +71,7 @@ test.group('Token schedules: reading cron and OnCalendar', () => {
 })
 
 test.group('Token schedules: OnCalendar next runs and deadlines', () => {
-  test('an OnCalendar Token expects its next run on the clocks of its time zone', ({
-    assert,
-  }) => {
+  test('an OnCalendar Token expects its next run on the clocks of its time zone', ({ assert }) => {
     const schedule = { kind: 'oncalendar' as const, timeout: 0, tz: 'Europe/Berlin' }
     // weekdays at 09:30 Berlin: Friday evening's next run is Monday morning (UTC+1 in March)
     assert.deepEqual(
@@ -92,9 +90,7 @@ test.group('Token schedules: OnCalendar next runs and deadlines', () => {
     )
   })
 
-  test('a success sets an OnCalendar Token’s deadline to its next run plus grace', ({
-    assert,
-  }) => {
+  test('a success sets an OnCalendar Token’s deadline to its next run plus grace', ({ assert }) => {
     const token = tokenState({
       kind: 'oncalendar',
       schedule: 'Sat,Sun 06:00',

@@ -6,6 +6,7 @@ import {
   duration,
   exactTime,
   period,
+  pingFilters,
   schedule,
 } from '#services/support/ui_format'
 
@@ -55,5 +56,25 @@ test.group('ui_format', () => {
     assert.equal(crontabSchedule(simple), '0 * * * *')
     assert.equal(crontabSchedule({ ...simple, timeout: 6 * 3600 }), '0 */6 * * *')
     assert.equal(crontabSchedule({ ...simple, timeout: 86_400 }), '0 3 * * *')
+    const calendar = { kind: 'oncalendar', timeout: 0, schedule: 'Mon..Fri 09:00', tz: 'UTC' }
+    assert.equal(schedule(calendar), 'OnCalendar Mon..Fri 09:00 (UTC)')
+    assert.equal(crontabSchedule(calendar), '0 3 * * *')
+  })
+
+  test('writes a Token’s ping filters in one line, empty for none', ({ assert }) => {
+    const none = {
+      methods: '',
+      filterSubject: false,
+      filterBody: false,
+      startKw: '',
+      successKw: '',
+      failureKw: '',
+    }
+    assert.equal(pingFilters(none), '')
+    assert.equal(pingFilters({ ...none, failureKw: 'error' }), '')
+    assert.equal(
+      pingFilters({ ...none, methods: 'POST', filterBody: true, failureKw: 'error, fatal' }),
+      'POST only; body: failure error, fatal'
+    )
   })
 })

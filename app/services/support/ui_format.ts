@@ -114,6 +114,30 @@ export function runRules(token: {
 }
 
 /**
+ * A Token's ping filters in one line: "POST only; body: failure error, fatal"; empty for none.
+ */
+export function pingFilters(token: {
+  methods: string
+  filterSubject: boolean
+  filterBody: boolean
+  startKw: string
+  successKw: string
+  failureKw: string
+}) {
+  const parts = token.methods === 'POST' ? ['POST only'] : []
+  const places = [token.filterBody && 'body', token.filterSubject && 'subject'].filter(Boolean)
+  const lists = [
+    token.failureKw && `failure ${token.failureKw}`,
+    token.successKw && `success ${token.successKw}`,
+    token.startKw && `start ${token.startKw}`,
+  ].filter(Boolean)
+  if (places.length > 0 && lists.length > 0) {
+    parts.push(`${places.join(' and ')}: ${lists.join('; ')}`)
+  }
+  return parts.join('; ')
+}
+
+/**
  * Failures in a row against the Token's threshold: "2 of 3 failures".
  */
 export function failCount(token: { consecutiveFails: number; failThreshold: number }) {
