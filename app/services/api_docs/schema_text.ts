@@ -50,7 +50,9 @@ function ownLimits(schema: Schema, inItems = false): string[] {
   const unit = inItems ? 'each ' : ''
   const limits: string[] = []
   if (schema.enum) {
-    limits.push(`one of ${schema.enum.map((value: unknown) => `\`${value}\``).join(', ')}`)
+    // an empty string as JSON writes it: an empty code span is no code span in Markdown
+    const shown = (value: unknown) => (value === '' ? '""' : String(value))
+    limits.push(`one of ${schema.enum.map((value: unknown) => `\`${shown(value)}\``).join(', ')}`)
   }
   if (schema.minLength !== undefined && schema.maxLength !== undefined) {
     limits.push(`${unit}${schema.minLength} to ${schema.maxLength} characters`)
