@@ -107,7 +107,7 @@ export function recordPing(state: TokenState, input: PingInput): PingOutcome {
   if (action === 'ign' || (state.status === 'paused' && state.manualResume)) {
     return { kind: 'ign', durationMs: null, flip: null }
   }
-  const ping = { ...input, action }
+  const ping = action === input.action ? input : { ...input, action }
 
   let flip: FlipChange | null = null
   let durationMs: number | null = null
