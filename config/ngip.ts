@@ -1,6 +1,29 @@
 import env from '#start/env'
 
 /**
+ * CHANNEL_API_BASE_URLS: `host=base URL` pairs, comma-separated; a malformed one stops the boot.
+ */
+function parseApiBaseUrls(setting: string): Record<string, string> {
+  const bases: Record<string, string> = {}
+  for (const pair of setting.split(',').map((entry) => entry.trim())) {
+    if (pair === '') {
+      continue
+    }
+    const at = pair.indexOf('=')
+    const host = at > 0 ? pair.slice(0, at).trim().toLowerCase() : ''
+    const base = pair.slice(at + 1).trim()
+    if (!host || !URL.canParse(base) || !['http:', 'https:'].includes(new URL(base).protocol)) {
+      throw new Error(
+        `CHANNEL_API_BASE_URLS: "${pair}" is not <service host>=<http(s) base URL>, ` +
+          'e.g. api.telegram.org=http://bot-api:8081'
+      )
+    }
+    bases[host] = base.replace(/\/+$/, '')
+  }
+  return bases
+}
+
+/**
  * Product settings of ngip itself.
  */
 const ngipConfig = {
@@ -21,6 +44,12 @@ const ngipConfig = {
   notifications: {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
+    /**
+     * Where the Channel kinds with a fixed service host (Telegram, PagerDuty, Opsgenie…)
+     * send instead, by host: `api.telegram.org=http://bot-api:8081,…` (a proxy, a
+     * self-hosted Bot API server, a test receiver). Empty: each service's own host.
+     */
+    apiBaseUrls: parseApiBaseUrls(env.get('CHANNEL_API_BASE_URLS', '')),
   },
   metrics: {
     /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */
