@@ -83,3 +83,22 @@ export function allowPrivateReceivers() {
   app.config.set('ngip.integrationsAllowPrivateIps', true)
   return () => app.config.set('ngip.integrationsAllowPrivateIps', previous)
 }
+
+/**
+ * Sends what Channel kinds send to these service hosts (api.telegram.org…) to `base`
+ * instead, as CHANNEL_API_BASE_URLS does; returns what puts the setting back.
+ */
+export function useServiceReceiver(hosts: readonly string[], base: string) {
+  const key = 'ngip.notifications.apiBaseUrls'
+  const previous = app.config.get<Record<string, string>>(key, {})
+  app.config.set(key, {
+    ...previous,
+    ...Object.fromEntries(hosts.map((host) => [host, base])),
+  })
+  return () => app.config.set(key, previous)
+}
+
+/** The CHANNEL_API_BASE_URLS value that sends these service hosts to `base` (a worker's environment) */
+export function serviceReceiverSetting(hosts: readonly string[], base: string) {
+  return hosts.map((host) => `${host}=${base}`).join(',')
+}
