@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import {
-  DeliveryError,
+  type DeliveryError,
   RETRY_AFTER_CAP_MS,
   expectOk,
   retryAfterMs,

@@ -263,73 +263,79 @@ function waitForRequests(token: Token, count: number, timeoutMs = 30_000) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-test.group('Channel services: each kind delivers a down and an up as its service documents', (group) => {
-  group.setup(async () => {
-    await flushRedis()
-    receiver = await startServiceReceiver(answerFor)
-    const hosts = ANY_CHANNEL_KINDS.flatMap((kind) => kind.hosts ?? [])
-    const worker = spawnWorker({
-      QUEUE_DRIVER: 'redis',
-      INTEGRATIONS_ALLOW_PRIVATE_IPS: 'true',
-      // Each service host under a path of its name on the receiver
-      CHANNEL_API_BASE_URLS: hosts
-        .map((host) => serviceReceiverSetting([host], `${receiver.url}/${host}`))
-        .join(','),
+test.group(
+  'Channel services: each kind delivers a down and an up as its service documents',
+  (group) => {
+    group.setup(async () => {
+      await flushRedis()
+      receiver = await startServiceReceiver(answerFor)
+      const hosts = ANY_CHANNEL_KINDS.flatMap((kind) => kind.hosts ?? [])
+      const worker = spawnWorker({
+        QUEUE_DRIVER: 'redis',
+        INTEGRATIONS_ALLOW_PRIVATE_IPS: 'true',
+        // Each service host under a path of its name on the receiver
+        CHANNEL_API_BASE_URLS: hosts
+          .map((host) => serviceReceiverSetting([host], `${receiver.url}/${host}`))
+          .join(','),
+      })
+      await worker.ready
+      return async () => {
+        await worker.kill()
+        await receiver.close()
+      }
     })
-    await worker.ready
-    return async () => {
-      await worker.kill()
-      await receiver.close()
-    }
-  })
-  group.each.setup(allowPrivateReceivers)
+    group.each.setup(allowPrivateReceivers)
 
-  test('{kind}: a down and an up Flip reach the service as it documents them')
-    .with(CASES)
-    .run(async ({ assert, cleanup }, row) => {
-      const { token, channel } = await setUp(row, cleanup)
-      scripts.set(token.uuid, { ok: row.ok, first: [] })
-      const flip = (status: Flip['status']) => ({ status, uuid: token.uuid, name: token.name })
+    test('{kind}: a down and an up Flip reach the service as it documents them')
+      .with(CASES)
+      .run(async ({ assert, cleanup }, row) => {
+        const { token, channel } = await setUp(row, cleanup)
+        scripts.set(token.uuid, { ok: row.ok, first: [] })
+        const flip = (status: Flip['status']) => ({ status, uuid: token.uuid, name: token.name })
 
-      await recordPing(token, 'fail')
-      await waitForRequests(token, 1)
-      row.check(assert, requestsOf(token)[0], flip('down'))
+        await recordPing(token, 'fail')
+        await waitForRequests(token, 1)
+        row.check(assert, requestsOf(token)[0], flip('down'))
 
-      await recordPing(token)
-      await waitForRequests(token, 2)
-      row.check(assert, requestsOf(token)[1], flip('up'))
+        await recordPing(token)
+        await waitForRequests(token, 2)
+        row.check(assert, requestsOf(token)[1], flip('up'))
 
-      const delivered = await waitFor(
-        'the deliveries to be recorded',
-        () => Channel.findOrFail(channel.id),
-        (seen) => seen.lastNotifyAt !== null
-      )
-      assert.isNull(delivered.lastError)
-    })
-    .timeout(60_000)
+        const delivered = await waitFor(
+          'the deliveries to be recorded',
+          () => Channel.findOrFail(channel.id),
+          (seen) => seen.lastNotifyAt !== null
+        )
+        assert.isNull(delivered.lastError)
+      })
+      .timeout(60_000)
 
-  test('{kind}: a 4xx refusal is recorded and not tried again')
-    .with(CASES)
-    .run(async ({ assert, cleanup }, row) => {
-      const { token, channel } = await setUp(row, cleanup)
-      scripts.set(token.uuid, { ok: row.refusal, first: [] })
-      await recordPing(token, 'fail')
-      const refused = await waitFor(
-        'the refusal to be recorded',
-        () => Channel.findOrFail(channel.id),
-        (seen) => seen.lastError !== null
-      )
-      assert.include(refused.lastError!, `answered ${row.refusal.status} (not retried)`)
-      // A retry would have come by now: NOTIFY_RETRY_BASE_MS=20 in tests, and the worker
-      // looks for jobs that are due every second.
-      await sleep(2500)
-      assert.lengthOf(requestsOf(token), 1)
-    })
-    .timeout(60_000)
+    test('{kind}: a 4xx refusal is recorded and not tried again')
+      .with(CASES)
+      .run(async ({ assert, cleanup }, row) => {
+        const { token, channel } = await setUp(row, cleanup)
+        scripts.set(token.uuid, { ok: row.refusal, first: [] })
+        await recordPing(token, 'fail')
+        const refused = await waitFor(
+          'the refusal to be recorded',
+          () => Channel.findOrFail(channel.id),
+          (seen) => seen.lastError !== null
+        )
+        assert.include(refused.lastError!, `answered ${row.refusal.status} (not retried)`)
+        // A retry would have come by now: NOTIFY_RETRY_BASE_MS=20 in tests, and the worker
+        // looks for jobs that are due every second.
+        await sleep(2500)
+        assert.lengthOf(requestsOf(token), 1)
+      })
+      .timeout(60_000)
 
-  // Without the wait, the retry comes within about a second (the worker's poll).
-  const rateLimits: { kind: ChannelKind; how: string; limit: () => ServiceAnswer; waitMs: number }[] =
-    [
+    // Without the wait, the retry comes within about a second (the worker's poll).
+    const rateLimits: {
+      kind: ChannelKind
+      how: string
+      limit: () => ServiceAnswer
+      waitMs: number
+    }[] = [
       {
         kind: 'discord',
         how: 'Retry-After in seconds',
@@ -365,43 +371,47 @@ test.group('Channel services: each kind delivers a down and an up as its service
       },
     ]
 
-  test('{kind}: a 429 with {how} is tried again that long after')
-    .with(rateLimits)
-    .run(async ({ assert, cleanup }, limited) => {
-      const row = CASES.find((one) => one.kind === limited.kind)!
+    test('{kind}: a 429 with {how} is tried again that long after')
+      .with(rateLimits)
+      .run(async ({ assert, cleanup }, limited) => {
+        const row = CASES.find((one) => one.kind === limited.kind)!
+        const { token, channel } = await setUp(row, cleanup)
+        scripts.set(token.uuid, { ok: row.ok, first: [limited.limit()] })
+        await recordPing(token, 'fail')
+        await waitForRequests(token, 2)
+        const [first, second] = requestsOf(token)
+        assert.isAtLeast(second.at - first.at, limited.waitMs - 50)
+        const delivered = await waitFor(
+          'the delivery to be recorded',
+          () => Channel.findOrFail(channel.id),
+          (seen) => seen.lastNotifyAt !== null
+        )
+        assert.include(delivered.lastError!, 'answered 429 (tried again in')
+        await sleep(300)
+        assert.lengthOf(requestsOf(token), 2)
+      })
+      .timeout(60_000)
+
+    test('a 5xx is retried with backoff until the service takes it', async ({
+      assert,
+      cleanup,
+    }) => {
+      const row = CASES.find((one) => one.kind === 'pagerduty')!
       const { token, channel } = await setUp(row, cleanup)
-      scripts.set(token.uuid, { ok: row.ok, first: [limited.limit()] })
+      const unavailable = { status: 503, body: 'upstream unavailable' }
+      scripts.set(token.uuid, { ok: row.ok, first: [unavailable, unavailable] })
       await recordPing(token, 'fail')
-      await waitForRequests(token, 2)
-      const [first, second] = requestsOf(token)
-      assert.isAtLeast(second.at - first.at, limited.waitMs - 50)
+      await waitForRequests(token, 3)
       const delivered = await waitFor(
         'the delivery to be recorded',
         () => Channel.findOrFail(channel.id),
         (seen) => seen.lastNotifyAt !== null
       )
-      assert.include(delivered.lastError!, 'answered 429 (tried again in')
-      await sleep(300)
-      assert.lengthOf(requestsOf(token), 2)
-    })
-    .timeout(60_000)
-
-  test('a 5xx is retried with backoff until the service takes it', async ({ assert, cleanup }) => {
-    const row = CASES.find((one) => one.kind === 'pagerduty')!
-    const { token, channel } = await setUp(row, cleanup)
-    const unavailable = { status: 503, body: 'upstream unavailable' }
-    scripts.set(token.uuid, { ok: row.ok, first: [unavailable, unavailable] })
-    await recordPing(token, 'fail')
-    await waitForRequests(token, 3)
-    const delivered = await waitFor(
-      'the delivery to be recorded',
-      () => Channel.findOrFail(channel.id),
-      (seen) => seen.lastNotifyAt !== null
-    )
-    assert.include(delivered.lastError!, 'answered 503: upstream unavailable')
-    assert.lengthOf(requestsOf(token), 3)
-  }).timeout(60_000)
-})
+      assert.include(delivered.lastError!, 'answered 503: upstream unavailable')
+      assert.lengthOf(requestsOf(token), 3)
+    }).timeout(60_000)
+  }
+)
 
 test.group('Channel services: config and secrets', (group) => {
   group.each.setup(allowPrivateReceivers)

@@ -30,7 +30,13 @@ export default defineChannelKind({
       allowed_mentions: { parse: [] },
     })
     const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({ method: 'POST', url: config.url, headers, body, ...options })
+    const response = await safeRequest({
+      method: 'POST',
+      url: config.url,
+      headers,
+      body,
+      ...options,
+    })
     expectOk(response, 'Discord')
   },
 })

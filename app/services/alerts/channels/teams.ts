@@ -37,7 +37,12 @@ export function adaptiveCardMessage(message: AlertMessage) {
     { type: 'FactSet', facts },
   ]
   if (message.body) {
-    body.push({ type: 'TextBlock', text: message.body.slice(0, 1000), fontType: 'Monospace', wrap: true })
+    body.push({
+      type: 'TextBlock',
+      text: message.body.slice(0, 1000),
+      fontType: 'Monospace',
+      wrap: true,
+    })
   }
   return {
     type: 'message',

@@ -34,7 +34,7 @@ export default defineChannelKind({
       .meta({ description: "The bot's token, from @BotFather" }),
     chat_id: vine.string().trim().regex(CHAT_ID_RE).meta({
       description:
-        'The chat to write to: its number (a group\'s is negative) or a public channel\'s @username; the bot must be a member',
+        "The chat to write to: its number (a group's is negative) or a public channel's @username; the bot must be a member",
     }),
   }),
   messages: {
