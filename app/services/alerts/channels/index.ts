@@ -49,6 +49,16 @@ export function isChannelKind(name: unknown): name is ChannelKind {
   return typeof name === 'string' && byName.has(name)
 }
 
+/** What the Channel list shows under "Sends to" for a Channel's config */
+export function sendsTo(kind: ChannelKind, config: Record<string, unknown>) {
+  const own = isChannelKind(kind) ? channelKind(kind).sendsTo : undefined
+  if (own) {
+    return own(config)
+  }
+  const where = String(config.to ?? config.url ?? '')
+  return config.topic ? `${where}/${config.topic}` : where
+}
+
 /** The kind of a name; throws for a name that is none (a row the registry no longer knows) */
 export function channelKind(name: ChannelKind): AnyChannelKind {
   const kind = byName.get(name)

@@ -26,6 +26,8 @@ export interface ChannelFormField<Field extends string = string> {
   optional?: boolean
   placeholder?: string
   autocomplete?: string
+  /** A line under the input: where to find the value */
+  hint?: string
   /** Turns the posted text into the config's value; without it an empty text is left out */
   parse?: (text: string) => unknown
 }
@@ -65,6 +67,8 @@ export interface ChannelKindDefinition<Name extends string, Config extends Confi
     /** Data its partial reads as `kindForm` */
     data?: Record<string, unknown>
   }
+  /** What the Channel list shows under "Sends to"; without it the config's `to` or `url` */
+  sendsTo?: (config: Infer<Config>) => string
   /** Sends one message; throws with a readable reason on failure */
   send(config: Infer<Config>, message: AlertMessage, options: TransportOptions): Promise<void>
 }

@@ -30,7 +30,13 @@ export default defineChannelKind({
   secrets: { api_key: 'whole' },
   form: {
     fields: [
-      { name: 'api_key', label: 'API key', input: 'text', autocomplete: 'off' },
+      {
+        name: 'api_key',
+        label: 'API key',
+        input: 'text',
+        autocomplete: 'off',
+        hint: 'A team\'s Integrations → Add integration → "API": its API key',
+      },
       {
         name: 'region',
         label: 'Region',
@@ -42,6 +48,7 @@ export default defineChannelKind({
       },
     ],
   },
+  sendsTo: (config) => `Opsgenie (${(config.region ?? 'us').toUpperCase()})`,
   /**
    * Alert API (docs.opsgenie.com, "Alert API"): a down or warning creates an
    * alert, an up closes it; the Token's uuid is the alias, so Opsgenie keeps

@@ -25,8 +25,17 @@ export default defineChannelKind({
   example: { routing_key: 'R0123456789abcdef0123456789ABCDE' },
   secrets: { routing_key: 'whole' },
   form: {
-    fields: [{ name: 'routing_key', label: 'Integration key', input: 'text', autocomplete: 'off' }],
+    fields: [
+      {
+        name: 'routing_key',
+        label: 'Integration key',
+        input: 'text',
+        autocomplete: 'off',
+        hint: 'A service\'s Integrations → Add an integration → "Events API V2": its Integration Key',
+      },
+    ],
   },
+  sendsTo: () => 'PagerDuty (Events API v2)',
   /**
    * Events API v2 (developer.pagerduty.com, "Send an Alert Event"): a down or
    * warning triggers an alert, an up resolves it; the Token's uuid is the

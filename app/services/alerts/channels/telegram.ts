@@ -47,10 +47,23 @@ export default defineChannelKind({
   secrets: { bot_token: 'whole' },
   form: {
     fields: [
-      { name: 'bot_token', label: 'Bot token', input: 'text', autocomplete: 'off' },
-      { name: 'chat_id', label: 'Chat id', input: 'text', placeholder: '-1001234567890' },
+      {
+        name: 'bot_token',
+        label: 'Bot token',
+        input: 'text',
+        autocomplete: 'off',
+        hint: '@BotFather gives it when you create a bot (/newbot)',
+      },
+      {
+        name: 'chat_id',
+        label: 'Chat id',
+        input: 'text',
+        placeholder: '-1001234567890',
+        hint: "Add the bot to the chat, write to it, and read chat.id in the bot's getUpdates; or a public channel's @username",
+      },
     ],
   },
+  sendsTo: (config) => `Telegram chat ${config.chat_id}`,
   /**
    * sendMessage (core.telegram.org/bots/api#sendmessage), plain text. Telegram
    * says how long to wait after a 429 in the body's `parameters.retry_after`.
