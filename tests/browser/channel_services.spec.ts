@@ -22,7 +22,9 @@ test.group('Admin UI: Channels of a service with a host of its own', (group) => 
     cleanup,
   }) => {
     const receiver = await startHttpReceiver([202])
-    cleanup(() => receiver.close())
+    cleanup(async () => {
+      await receiver.close()
+    })
     cleanup(useServiceReceiver(['api.eu.opsgenie.com'], `${receiver.url}/eu`))
     await browserContext.loginAs(await makeUser())
     const page = await visit('/channels/new')
