@@ -139,7 +139,12 @@ const CASES: ServiceCase[] = [
       assert.equal(attachment.content.type, 'AdaptiveCard')
       assert.match(attachment.content.version, /^1\.\d$/)
       assert.equal(attachment.content.body[0].type, 'TextBlock')
-      assertMentions(assert, JSON.stringify(attachment.content.body), flip)
+      // The card's words: its text blocks and its facts
+      const words = attachment.content.body.flatMap(
+        (element: { text?: string; facts?: { title: string; value: string }[] }) =>
+          element.facts ? element.facts.map((fact) => `${fact.title}: ${fact.value}`) : element.text
+      )
+      assertMentions(assert, words.join('\n'), flip)
     },
     invalid: { config: { url: 'ftp://example.com/x' }, field: 'config.url', message: /url/i },
     refusal: jsonAnswer(400, { error: { code: 'InvalidRequestContent' } }),
@@ -234,7 +239,8 @@ async function setUp(row: ServiceCase, cleanup: (fn: () => Promise<void>) => voi
   cleanup(async () => {
     await User.query().where('id', user.id).delete()
   })
-  const token = await makeToken(user, { name: `Nightly ${row.kind}` })
+  // A name in another script, with quotes and an emoji: it must reach each service intact.
+  const token = await makeToken(user, { name: `Бэкап "${row.kind}" 🚀` })
   const channel = await ChannelService.create(user, {
     kind: row.kind,
     name: row.kind,
