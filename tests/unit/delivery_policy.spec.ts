@@ -53,6 +53,10 @@ test.group('Delivery policy: what a receiver answer means for the next try', () 
 
   test('a 429 waits its Retry-After, else what the body said, else the backoff', ({ assert }) => {
     assert.equal(refusal(answer(429, { 'retry-after': '7' }))!.retryAfterMs, 7000)
+    assert.include(
+      refusal(answer(429, { 'retry-after': '7' }))!.message,
+      'answered 429 (retry after 7 s)'
+    )
     assert.equal(refusal(answer(429, { 'retry-after': '7' }), 3000)!.retryAfterMs, 7000)
     assert.equal(refusal(answer(429), 3000)!.retryAfterMs, 3000)
     assert.equal(refusal(answer(429), 10 * RETRY_AFTER_CAP_MS)!.retryAfterMs, RETRY_AFTER_CAP_MS)

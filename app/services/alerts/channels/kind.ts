@@ -141,7 +141,7 @@ export function expectOk(
   const detail = response.body ? `: ${response.body.slice(0, 200)}` : ''
   if (status === 429) {
     const wait = retryAfterMs(response.headers['retry-after']) ?? options.retryAfterMs
-    const when = wait === undefined ? '' : ` (tried again in ${Math.ceil(wait / 1000)} s)`
+    const when = wait === undefined ? '' : ` (retry after ${Math.ceil(wait / 1000)} s)`
     throw new DeliveryError(`${what} answered 429${when}${detail}`, {
       status,
       retryAfterMs: wait === undefined ? undefined : Math.min(wait, RETRY_AFTER_CAP_MS),
