@@ -399,22 +399,22 @@ test.group(
       .timeout(60_000)
 
     test('a service that always answers 429 gets six tries in all, then no more', async ({
-    assert,
-    cleanup,
-  }) => {
-    const row = CASES.find((one) => one.kind === 'discord')!
-    const { token, channel } = await setUp(row, cleanup)
-    scripts.set(token.uuid, { ok: jsonAnswer(429, {}, { 'retry-after': '0' }), first: [] })
-    await recordPing(token, 'fail')
-    await waitForRequests(token, 6)
-    await sleep(2500)
-    assert.lengthOf(requestsOf(token), 6)
-    const limited = await Channel.findOrFail(channel.id)
-    assert.include(limited.lastError!, 'answered 429')
-    assert.isNull(limited.lastNotifyAt)
-  }).timeout(60_000)
+      assert,
+      cleanup,
+    }) => {
+      const row = CASES.find((one) => one.kind === 'discord')!
+      const { token, channel } = await setUp(row, cleanup)
+      scripts.set(token.uuid, { ok: jsonAnswer(429, {}, { 'retry-after': '0' }), first: [] })
+      await recordPing(token, 'fail')
+      await waitForRequests(token, 6)
+      await sleep(2500)
+      assert.lengthOf(requestsOf(token), 6)
+      const limited = await Channel.findOrFail(channel.id)
+      assert.include(limited.lastError!, 'answered 429')
+      assert.isNull(limited.lastNotifyAt)
+    }).timeout(60_000)
 
-  test('a 5xx is retried with backoff until the service takes it', async ({
+    test('a 5xx is retried with backoff until the service takes it', async ({
       assert,
       cleanup,
     }) => {
