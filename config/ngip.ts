@@ -1,4 +1,5 @@
 import env from '#start/env'
+import { parseApiBaseUrls } from '#lib/api_base_urls'
 
 /**
  * Product settings of ngip itself.
@@ -21,6 +22,12 @@ const ngipConfig = {
   notifications: {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
+    /**
+     * Where the Channel kinds with a fixed service host (Telegram, PagerDuty, Opsgenie…)
+     * send instead, by host: `api.telegram.org=http://bot-api:8081,…` (a proxy, a
+     * self-hosted Bot API server, a test receiver). Empty: each service's own host.
+     */
+    apiBaseUrls: parseApiBaseUrls(env.get('CHANNEL_API_BASE_URLS', '')),
   },
   metrics: {
     /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */

@@ -5,6 +5,7 @@ import { channelFormInput } from '#validators/channel_form'
 import { channelForm } from '#services/alerts/channels/form'
 import { pageValidator } from '#validators/page'
 import { visibleChannel } from '#policies/visible'
+import { sendsTo } from '#services/alerts/channels/index'
 
 const PAGE_SIZE = 50
 const FORM = { form: channelForm() }
@@ -18,6 +19,7 @@ export default class ChannelsController {
     })
     return view.render('pages/channels/index', {
       channels: items,
+      sendsTo: Object.fromEntries(items.map((item) => [item.id, sendsTo(item.kind, item.config)])),
       cursor,
       nextCursor: meta.next_cursor,
     })

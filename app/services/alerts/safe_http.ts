@@ -82,6 +82,8 @@ export interface SafeRequest {
 export interface SafeResponse {
   status: number
   body: string
+  /** Its headers, names in lower case (Retry-After, for one) */
+  headers: http.IncomingHttpHeaders
 }
 
 /** A URL's host without the brackets of an IPv6 literal */
@@ -132,7 +134,11 @@ export function safeRequest(request: SafeRequest): Promise<SafeResponse> {
           }
         })
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+          })
         )
         res.on('error', reject)
       }

@@ -13,6 +13,7 @@ import {
   startHttpReceiver,
   startSmtpReceiver,
   allowPrivateReceivers,
+  useServiceReceiver,
 } from '#tests/helpers/receivers'
 
 /**
@@ -153,13 +154,18 @@ test.group('Channel kinds: each one complete', (group) => {
         return
       }
       const receiver = await startHttpReceiver()
+      // A kind with a service host of its own is sent there through CHANNEL_API_BASE_URLS.
+      const restore = kind.hosts ? useServiceReceiver(kind.hosts, receiver.url) : () => {}
       try {
-        const config = { ...kind.example, url: `${receiver.url}/${kind.name}` }
+        const config = kind.hosts
+          ? kind.example
+          : { ...kind.example, url: `${receiver.url}/${kind.name}` }
         const channel = await ChannelService.create(user, { kind: kind.name, name: 'k', config })
         assert.deepEqual(await Notifier.sendTest(channel), { ok: true })
         assert.lengthOf(receiver.requests, 1)
         assert.include(receiver.requests[0].body, 'Test notification')
       } finally {
+        restore()
         await receiver.close()
       }
     })

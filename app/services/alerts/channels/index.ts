@@ -3,6 +3,11 @@ import webhook from '#services/alerts/channels/webhook'
 import email from '#services/alerts/channels/email'
 import slack from '#services/alerts/channels/slack'
 import ntfy from '#services/alerts/channels/ntfy'
+import discord from '#services/alerts/channels/discord'
+import telegram from '#services/alerts/channels/telegram'
+import teams from '#services/alerts/channels/teams'
+import pagerduty from '#services/alerts/channels/pagerduty'
+import opsgenie from '#services/alerts/channels/opsgenie'
 
 /**
  * The Channel kinds, in the order the form lists them. Everything that
@@ -10,7 +15,17 @@ import ntfy from '#services/alerts/channels/ntfy'
  * redaction, the delivery, the API document) derives from this list: a
  * new kind is one file beside this one and one line here.
  */
-export const CHANNEL_KINDS = [webhook, email, slack, ntfy] as const
+export const CHANNEL_KINDS = [
+  webhook,
+  email,
+  slack,
+  ntfy,
+  discord,
+  telegram,
+  teams,
+  pagerduty,
+  opsgenie,
+] as const
 
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]['name']
 type RegisteredKind = ChannelKind
@@ -32,6 +47,16 @@ const byName = new Map(ANY_CHANNEL_KINDS.map((kind) => [kind.name as string, kin
 
 export function isChannelKind(name: unknown): name is ChannelKind {
   return typeof name === 'string' && byName.has(name)
+}
+
+/** What the Channel list shows under "Sends to" for a Channel's config */
+export function sendsTo(kind: ChannelKind, config: Record<string, unknown>) {
+  const own = isChannelKind(kind) ? channelKind(kind).sendsTo : undefined
+  if (own) {
+    return own(config)
+  }
+  const where = String(config.to ?? config.url ?? '')
+  return config.topic ? `${where}/${config.topic}` : where
 }
 
 /** The kind of a name; throws for a name that is none (a row the registry no longer knows) */
