@@ -1,6 +1,33 @@
 import env from '#start/env'
 
 /**
+ * CHANNEL_API_BASE_URLS: a JSON object of Channel kind → base URL, for the
+ * kinds whose service has a fixed host (Pushover's api.pushover.net): a
+ * relay in front of it, or a local receiver in tests. Refused at boot
+ * unless each value is an http(s) URL.
+ */
+function channelApiBaseUrls(text: string | undefined): Record<string, string> {
+  if (!text) {
+    return {}
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new Error('CHANNEL_API_BASE_URLS must be a JSON object of Channel kind to base URL')
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error('CHANNEL_API_BASE_URLS must be a JSON object of Channel kind to base URL')
+  }
+  for (const [kind, url] of Object.entries(parsed)) {
+    if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) {
+      throw new Error(`CHANNEL_API_BASE_URLS: the base URL of ${kind} must be an http(s) URL`)
+    }
+  }
+  return parsed as Record<string, string>
+}
+
+/**
  * Product settings of ngip itself.
  */
 const ngipConfig = {
@@ -18,6 +45,8 @@ const ngipConfig = {
    */
   tokensSyncIntervalS: env.get('TOKENS_SYNC_INTERVAL_S', 3600),
   integrationsAllowPrivateIps: env.get('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
+  /** Base URLs in place of the fixed service hosts of some Channel kinds; `{}` by default */
+  channelApiBaseUrls: channelApiBaseUrls(env.get('CHANNEL_API_BASE_URLS')),
   notifications: {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),

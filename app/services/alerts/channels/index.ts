@@ -3,6 +3,11 @@ import webhook from '#services/alerts/channels/webhook'
 import email from '#services/alerts/channels/email'
 import slack from '#services/alerts/channels/slack'
 import ntfy from '#services/alerts/channels/ntfy'
+import pushover from '#services/alerts/channels/pushover'
+import gotify from '#services/alerts/channels/gotify'
+import matrix from '#services/alerts/channels/matrix'
+import mattermost from '#services/alerts/channels/mattermost'
+import rocketchat from '#services/alerts/channels/rocketchat'
 
 /**
  * The Channel kinds, in the order the form lists them. Everything that
@@ -10,7 +15,17 @@ import ntfy from '#services/alerts/channels/ntfy'
  * redaction, the delivery, the API document) derives from this list: a
  * new kind is one file beside this one and one line here.
  */
-export const CHANNEL_KINDS = [webhook, email, slack, ntfy] as const
+export const CHANNEL_KINDS = [
+  webhook,
+  email,
+  slack,
+  ntfy,
+  pushover,
+  gotify,
+  matrix,
+  mattermost,
+  rocketchat,
+] as const
 
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]['name']
 type RegisteredKind = ChannelKind
