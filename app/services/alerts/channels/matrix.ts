@@ -10,8 +10,7 @@ const ROOM_RE = /^![^:\s/]+:[^\s/]+$/
 /** Sent in a header: printable ASCII, as Matrix access tokens are (`syt_…`) */
 const TOKEN_RE = /^[\x21-\x7e]+$/
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
  * The transaction id of a notice: the same for every attempt at one Flip
@@ -35,7 +34,7 @@ export default defineChannelKind({
       .trim()
       .maxLength(1000)
       .regex(TOKEN_RE)
-      .meta({ description: "An access token of the account that posts (sent as Bearer)" }),
+      .meta({ description: 'An access token of the account that posts (sent as Bearer)' }),
     room: vine
       .string()
       .trim()

@@ -13,22 +13,13 @@ export default defineChannelKind({
   reaches: 'http',
   config: vine.object({
     url: channelUrl().meta({ description: 'The incoming webhook (…/hooks/<key>)' }),
-    username: vine
-      .string()
-      .trim()
-      .minLength(1)
-      .maxLength(64)
-      .optional()
-      .meta({
-        description:
-          "Posts under this name (the server's \"Enable integrations to override usernames\" must be on)",
-      }),
-    channel: vine
-      .string()
-      .trim()
-      .regex(CHANNEL_RE)
-      .optional()
-      .meta({ description: "Another channel than the webhook's: its name as in its URL, or @user" }),
+    username: vine.string().trim().minLength(1).maxLength(64).optional().meta({
+      description:
+        'Posts under this name (the server\'s "Enable integrations to override usernames" must be on)',
+    }),
+    channel: vine.string().trim().regex(CHANNEL_RE).optional().meta({
+      description: "Another channel than the webhook's: its name as in its URL, or @user",
+    }),
   }),
   messages: {
     'username.maxLength': 'A Mattermost username override has at most 64 characters',
@@ -45,7 +36,13 @@ export default defineChannelKind({
     fields: [
       urlFormField,
       { name: 'username', label: 'Post as (username)', input: 'text', optional: true },
-      { name: 'channel', label: 'Channel', input: 'text', optional: true, placeholder: 'town-square' },
+      {
+        name: 'channel',
+        label: 'Channel',
+        input: 'text',
+        optional: true,
+        placeholder: 'town-square',
+      },
     ],
   },
   /** An incoming-webhook post (developers.mattermost.com/integrate/webhooks/incoming) */
@@ -56,7 +53,13 @@ export default defineChannelKind({
       ...(config.channel ? { channel: config.channel } : {}),
     })
     const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({ method: 'POST', url: config.url, headers, body, ...options })
+    const response = await safeRequest({
+      method: 'POST',
+      url: config.url,
+      headers,
+      body,
+      ...options,
+    })
     expectOk(response, 'Mattermost')
   },
 })

@@ -26,11 +26,7 @@ export default defineChannelKind({
   label: 'Pushover',
   reaches: 'http',
   config: vine.object({
-    token: vine
-      .string()
-      .trim()
-      .regex(KEY_RE)
-      .meta({ description: "The application's API token" }),
+    token: vine.string().trim().regex(KEY_RE).meta({ description: "The application's API token" }),
     user: vine
       .string()
       .trim()
@@ -48,12 +44,9 @@ export default defineChannelKind({
           'a recovery is sent at this priority but at most 0',
         default: 0,
       }),
-    sound: vine
-      .string()
-      .trim()
-      .regex(SOUND_RE)
-      .optional()
-      .meta({ description: "A sound's name (pushover, siren, none…); the user's own when left out" }),
+    sound: vine.string().trim().regex(SOUND_RE).optional().meta({
+      description: "A sound's name (pushover, siren, none…); the user's own when left out",
+    }),
   }),
   messages: {
     'token.regex':

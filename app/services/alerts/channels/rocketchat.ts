@@ -51,7 +51,13 @@ export default defineChannelKind({
     fields: [
       urlFormField,
       { name: 'alias', label: 'Alias', input: 'text', optional: true },
-      { name: 'emoji', label: 'Emoji', input: 'text', optional: true, placeholder: ':rotating_light:' },
+      {
+        name: 'emoji',
+        label: 'Emoji',
+        input: 'text',
+        optional: true,
+        placeholder: ':rotating_light:',
+      },
       {
         name: 'channel',
         label: 'Channel',
@@ -70,7 +76,13 @@ export default defineChannelKind({
       ...(config.channel ? { channel: config.channel } : {}),
     })
     const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({ method: 'POST', url: config.url, headers, body, ...options })
+    const response = await safeRequest({
+      method: 'POST',
+      url: config.url,
+      headers,
+      body,
+      ...options,
+    })
     expectOk(response, 'Rocket.Chat')
   },
 })
