@@ -612,7 +612,7 @@ test.group('Channel services (b): retries, redaction, validation', (group) => {
     }
     assert.include(html, 'id="config-priority-pushover"')
     assert.include(html, '>Room id')
-    assert.include(html, '>Homeserver URL')
-    assert.include(html, '>Server URL')
+    assert.include(html, '>Homeserver')
+    assert.include(html, '>Gotify server')
   })
 })

@@ -45,11 +45,11 @@ export default defineChannelKind({
   secrets: { token: 'whole' },
   form: {
     fields: [
-      { name: 'url', label: 'Server URL', input: 'url', placeholder: 'https://' },
+      { name: 'url', label: 'Gotify server', input: 'url', placeholder: 'https://' },
       { name: 'token', label: 'App token', input: 'text', autocomplete: 'off' },
       {
         name: 'priority',
-        label: 'Priority',
+        label: 'Gotify priority',
         input: 'text',
         optional: true,
         placeholder: String(DOWN_PRIORITY),

@@ -57,8 +57,8 @@ export default defineChannelKind({
   secrets: { token: 'whole' },
   form: {
     fields: [
-      { name: 'url', label: 'Homeserver URL', input: 'url', placeholder: 'https://' },
-      { name: 'token', label: 'Access token', input: 'text', autocomplete: 'off' },
+      { name: 'url', label: 'Homeserver', input: 'url', placeholder: 'https://' },
+      { name: 'token', label: 'Account token', input: 'text', autocomplete: 'off' },
       { name: 'room', label: 'Room id', input: 'text', placeholder: '!abc123:example.org' },
     ],
   },

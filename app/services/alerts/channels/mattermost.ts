@@ -35,10 +35,10 @@ export default defineChannelKind({
   form: {
     fields: [
       urlFormField,
-      { name: 'username', label: 'Post as (username)', input: 'text', optional: true },
+      { name: 'username', label: 'Post as', input: 'text', optional: true },
       {
         name: 'channel',
-        label: 'Channel',
+        label: 'Mattermost channel',
         input: 'text',
         optional: true,
         placeholder: 'town-square',

@@ -71,7 +71,7 @@ export default defineChannelKind({
       { name: 'user', label: 'User or group key', input: 'text', autocomplete: 'off' },
       {
         name: 'priority',
-        label: 'Priority',
+        label: 'Pushover priority',
         input: 'own',
         optional: true,
         parse: (text) => (text === '' ? undefined : Number(text)),

@@ -60,7 +60,7 @@ export default defineChannelKind({
       },
       {
         name: 'channel',
-        label: 'Channel',
+        label: 'Rocket.Chat room',
         input: 'text',
         optional: true,
         placeholder: '#general',
