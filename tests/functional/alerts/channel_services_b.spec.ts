@@ -614,5 +614,16 @@ test.group('Channel services (b): retries, redaction, validation', (group) => {
     assert.include(html, '>Room id')
     assert.include(html, '>Homeserver')
     assert.include(html, '>Gotify server')
+
+    // The edit form shows the stored priority chosen.
+    const user = await makeUser()
+    const channel = await ChannelService.create(user, {
+      kind: 'pushover',
+      name: 'p',
+      config: { ...PUSHOVER, priority: -1 },
+    })
+    const edit = await client.get(`/channels/${channel.id}/edit`).loginAs(user)
+    assert.match(edit.text(), /<option value="-1"\s+selected>/)
+    assert.notMatch(edit.text(), /<option value="0"\s+selected>/)
   })
 })
