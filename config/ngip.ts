@@ -6,7 +6,7 @@ import env from '#start/env'
  * relay in front of it, or a local receiver in tests. Refused at boot
  * unless each value is an http(s) URL.
  */
-function channelApiBaseUrls(text: string | undefined): Record<string, string> {
+export function channelApiBaseUrls(text: string | undefined): Record<string, string> {
   if (!text) {
     return {}
   }
