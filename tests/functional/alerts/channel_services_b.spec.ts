@@ -323,7 +323,19 @@ test.group('Channel services (b): down and up through the worker', (group) => {
       // A refused delivery is retried later than these tests last.
       NOTIFY_RETRY_BASE_MS: '120000',
     })
-    await worker.ready
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`worker not ready:\n${worker.output()}`)), 120_000)
+    })
+    try {
+      await Promise.race([worker.ready, late])
+    } catch (error) {
+      await worker.kill()
+      await receiver.close()
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
     return async () => {
       await worker.kill()
       await receiver.close()
