@@ -1,31 +1,5 @@
 import env from '#start/env'
-
-/**
- * CHANNEL_API_BASE_URLS: a JSON object of Channel kind → base URL, for the
- * kinds whose service has a fixed host (Pushover's api.pushover.net): a
- * relay in front of it, or a local receiver in tests. Refused at boot
- * unless each value is an http(s) URL.
- */
-export function channelApiBaseUrls(text: string | undefined): Record<string, string> {
-  if (!text) {
-    return {}
-  }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    throw new Error('CHANNEL_API_BASE_URLS must be a JSON object of Channel kind to base URL')
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error('CHANNEL_API_BASE_URLS must be a JSON object of Channel kind to base URL')
-  }
-  for (const [kind, url] of Object.entries(parsed)) {
-    if (typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url)) {
-      throw new Error(`CHANNEL_API_BASE_URLS: the base URL of ${kind} must be an http(s) URL`)
-    }
-  }
-  return parsed as Record<string, string>
-}
+import { parseApiBaseUrls } from '#lib/api_base_urls'
 
 /**
  * Product settings of ngip itself.
@@ -45,11 +19,15 @@ const ngipConfig = {
    */
   tokensSyncIntervalS: env.get('TOKENS_SYNC_INTERVAL_S', 3600),
   integrationsAllowPrivateIps: env.get('INTEGRATIONS_ALLOW_PRIVATE_IPS', false),
-  /** Base URLs in place of the fixed service hosts of some Channel kinds; `{}` by default */
-  channelApiBaseUrls: channelApiBaseUrls(env.get('CHANNEL_API_BASE_URLS')),
   notifications: {
     /** First retry delay of a failed delivery; doubles on each retry */
     retryBaseDelayMs: env.get('NOTIFY_RETRY_BASE_MS', 5000),
+    /**
+     * Where the Channel kinds with a fixed service host (Telegram, PagerDuty, Opsgenie…)
+     * send instead, by host: `api.telegram.org=http://bot-api:8081,…` (a proxy, a
+     * self-hosted Bot API server, a test receiver). Empty: each service's own host.
+     */
+    apiBaseUrls: parseApiBaseUrls(env.get('CHANNEL_API_BASE_URLS', '')),
   },
   metrics: {
     /** Where the worker reports the ping-queue depth (CloudWatch EMF on stdout); off when unset */

@@ -61,7 +61,6 @@ export default await Env.create(new URL('../', import.meta.url), {
   INTEGRATIONS_ALLOW_PRIVATE_IPS: Env.schema.boolean.optional(),
   API_RATE_LIMIT: Env.schema.number.optional(),
   NOTIFY_RETRY_BASE_MS: Env.schema.number.optional(),
-  /** JSON object, Channel kind → base URL of its fixed service host (tests, proxies) */
   CHANNEL_API_BASE_URLS: Env.schema.string.optional(),
 
   SMTP_HOST: Env.schema.string.optional({ format: 'host' }),

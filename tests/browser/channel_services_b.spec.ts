@@ -1,11 +1,14 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import testUtils from '@adonisjs/core/services/test_utils'
 import Channel from '#models/channel'
 import { makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { alpineReady, seeText } from '#tests/helpers/browser'
-import { allowPrivateReceivers, startHttpReceiver } from '#tests/helpers/receivers'
+import {
+  allowPrivateReceivers,
+  startHttpReceiver,
+  useServiceReceiver,
+} from '#tests/helpers/receivers'
 
 test.group('Admin UI: Pushover and Matrix Channels', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
@@ -18,8 +21,7 @@ test.group('Admin UI: Pushover and Matrix Channels', (group) => {
     assert,
   }) => {
     const receiver = await startHttpReceiver()
-    const bases = app.config.get<Record<string, string>>('ngip.channelApiBaseUrls')
-    app.config.set('ngip.channelApiBaseUrls', { ...bases, pushover: receiver.url })
+    const restore = useServiceReceiver(['api.pushover.net'], receiver.url)
     try {
       await browserContext.loginAs(await makeUser())
       const page = await visit('/channels/new')
@@ -47,7 +49,7 @@ test.group('Admin UI: Pushover and Matrix Channels', (group) => {
         priority: 1,
       })
     } finally {
-      app.config.set('ngip.channelApiBaseUrls', bases)
+      restore()
       await receiver.close()
     }
   })

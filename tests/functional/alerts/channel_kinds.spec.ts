@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import testUtils from '@adonisjs/core/services/test_utils'
-import app from '@adonisjs/core/services/app'
 import { ANY_CHANNEL_KINDS, type AnyChannelKind } from '#services/alerts/channels/index'
 import { HIDDEN, redactedConfig } from '#services/alerts/channels/redaction'
 import { kindSchemaName } from '#services/api_docs/channel_schemas'
@@ -14,6 +13,7 @@ import {
   startHttpReceiver,
   startSmtpReceiver,
   allowPrivateReceivers,
+  useServiceReceiver,
 } from '#tests/helpers/receivers'
 
 /**
@@ -154,18 +154,18 @@ test.group('Channel kinds: each one complete', (group) => {
         return
       }
       const receiver = await startHttpReceiver()
-      // A kind whose service host is fixed (no `url`) is pointed at the receiver by the setting.
-      const bases = app.config.get<Record<string, string>>('ngip.channelApiBaseUrls')
-      app.config.set('ngip.channelApiBaseUrls', { ...bases, [kind.name]: receiver.url })
+      // A kind with a service host of its own is sent there through CHANNEL_API_BASE_URLS.
+      const restore = kind.hosts ? useServiceReceiver(kind.hosts, receiver.url) : () => {}
       try {
-        const own = 'url' in kind.example ? { url: `${receiver.url}/${kind.name}` } : {}
-        const config = { ...kind.example, ...own }
+        const config = kind.hosts
+          ? kind.example
+          : { ...kind.example, url: `${receiver.url}/${kind.name}` }
         const channel = await ChannelService.create(user, { kind: kind.name, name: 'k', config })
         assert.deepEqual(await Notifier.sendTest(channel), { ok: true })
         assert.lengthOf(receiver.requests, 1)
         assert.include(receiver.requests[0].body, 'Test notification')
       } finally {
-        app.config.set('ngip.channelApiBaseUrls', bases)
+        restore()
         await receiver.close()
       }
     })

@@ -1,4 +1,5 @@
 import type { VineObject } from '@vinejs/vine'
+import config from '@adonisjs/core/services/config'
 import type { Infer, SchemaTypes } from '@vinejs/vine/types'
 import type { AlertMessage } from '#services/alerts/message'
 import type { SafeResponse } from '#services/alerts/safe_http'
@@ -39,8 +40,14 @@ export interface ChannelKindDefinition<Name extends string, Config extends Confi
   name: Name
   /** As the form's kind list shows it */
   label: string
-  /** How a notification leaves: through safe_http (config.url) or the mailer */
+  /** How a notification leaves: through safe_http (config.url or `hosts`) or the mailer */
   reaches: 'http' | 'mail'
+  /**
+   * The service's own hosts, for a kind that has no URL in its config (Telegram,
+   * PagerDuty…): it sends through `serviceUrl`, so CHANNEL_API_BASE_URLS can point
+   * each one elsewhere.
+   */
+  hosts?: readonly string[]
   config: Config
   /** Messages of the config validator, keyed `<field>.<rule>` below `config` */
   messages?: Record<string, string>
@@ -72,4 +79,14 @@ export function expectOk(response: SafeResponse, what: string) {
     const detail = response.body ? `: ${response.body.slice(0, 200)}` : ''
     throw new Error(`${what} answered ${response.status}${detail}`)
   }
+}
+
+/**
+ * The URL of a path on a service's own host (`https://api.telegram.org`), or on
+ * the base CHANNEL_API_BASE_URLS names for that host.
+ */
+export function serviceUrl(origin: string, path: string) {
+  const bases = config.get<Record<string, string>>('ngip.notifications.apiBaseUrls', {})
+  const base = bases[new URL(origin).host] ?? origin.replace(/\/+$/, '')
+  return `${base}${path}`
 }

@@ -1,8 +1,7 @@
 import vine from '@vinejs/vine'
 import { safeRequest } from '#services/alerts/safe_http'
 import { subjectOf, textOf } from '#services/alerts/message'
-import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
-import { apiBaseUrl } from '#services/alerts/channels/api_base'
+import { defineChannelKind, expectOk, serviceUrl } from '#services/alerts/channels/kind'
 
 /** Application tokens and user (or group) keys: 30 letters and digits */
 const KEY_RE = /^[A-Za-z0-9]{30}$/
@@ -25,6 +24,7 @@ export default defineChannelKind({
   name: 'pushover',
   label: 'Pushover',
   reaches: 'http',
+  hosts: ['api.pushover.net'],
   config: vine.object({
     token: vine.string().trim().regex(KEY_RE).meta({ description: "The application's API token" }),
     user: vine
@@ -83,7 +83,7 @@ export default defineChannelKind({
   },
   /**
    * One message through the Messages API (pushover.net/api), as JSON: its
-   * host is fixed, CHANNEL_API_BASE_URLS may put another in front.
+   * host is fixed, CHANNEL_API_BASE_URLS may name another base for it.
    */
   async send(config, message, options) {
     const chosen = config.priority ?? 0
@@ -100,7 +100,7 @@ export default defineChannelKind({
     })
     const response = await safeRequest({
       method: 'POST',
-      url: `${apiBaseUrl('pushover', 'https://api.pushover.net')}/1/messages.json`,
+      url: serviceUrl('https://api.pushover.net', '/1/messages.json'),
       headers: { 'content-type': 'application/json' },
       body,
       ...options,
