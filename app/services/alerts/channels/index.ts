@@ -8,6 +8,11 @@ import telegram from '#services/alerts/channels/telegram'
 import teams from '#services/alerts/channels/teams'
 import pagerduty from '#services/alerts/channels/pagerduty'
 import opsgenie from '#services/alerts/channels/opsgenie'
+import pushover from '#services/alerts/channels/pushover'
+import gotify from '#services/alerts/channels/gotify'
+import matrix from '#services/alerts/channels/matrix'
+import mattermost from '#services/alerts/channels/mattermost'
+import rocketchat from '#services/alerts/channels/rocketchat'
 
 /**
  * The Channel kinds, in the order the form lists them. Everything that
@@ -25,6 +30,11 @@ export const CHANNEL_KINDS = [
   teams,
   pagerduty,
   opsgenie,
+  pushover,
+  gotify,
+  matrix,
+  mattermost,
+  rocketchat,
 ] as const
 
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]['name']
