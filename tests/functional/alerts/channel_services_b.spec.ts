@@ -454,7 +454,7 @@ test.group('Channel services (b): retries, redaction, validation', (group) => {
     }
   })
 
-  test('matrix: a 429 names its wait in the body (retry_after_ms), and the retry waits for it', async ({
+  test('matrix: a 429 names its wait in the body (retry_after_ms), and the delivery takes it as the wait', async ({
     assert,
   }) => {
     let first = true
