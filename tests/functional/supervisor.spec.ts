@@ -76,12 +76,17 @@ test.group('pnpm start (the supervisor)', (group) => {
   // hold what earlier tests left (Pings of Tokens only their database knows).
   group.each.setup(() => flushRedis())
 
-  test('--small: one app process and the edge, from the build; a ping reaches PostgreSQL; SIGTERM stops both', async ({
+  test('--small: one app process and the edge (with email pings), from the build; a ping and a mail reach PostgreSQL; SIGTERM stops both', async ({
     assert,
   }) => {
     const ports = { web: await freePort(), ping: await freePort() }
+    const smtpPort = await freePort()
     const database = `${env.get('DB_DATABASE')}_supervisor`
-    const supervisor = supervise(ports, {}, ['--small'])
+    const supervisor = supervise(
+      ports,
+      { PING_EMAIL_DOMAIN: 'ping.small.example', SMTPD_PORT: String(smtpPort) },
+      ['--small']
+    )
     const client = new pg.Client({
       host: env.get('DB_HOST'),
       port: env.get('DB_PORT'),
@@ -101,8 +106,9 @@ test.group('pnpm start (the supervisor)', (group) => {
 
       const commands = childCommands(supervisor.pid)
       assert.lengthOf(commands, 2, JSON.stringify(commands))
-      const scripts = commands.map((args) => args.at(-1))
-      assert.sameMembers(scripts, ['bin/all_in_one.js', 'ping/main.js'])
+      const scripts = commands.map((args) => args.slice(args.findIndex((a) => a.endsWith('.js'))))
+      // Email pings in the edge's process: Redis only, and up while the app restarts.
+      assert.sameDeepMembers(scripts, [['bin/all_in_one.js'], ['ping/main.js', '--with-smtpd']])
       // Compiled JavaScript: no TypeScript loader in any role.
       assert.notInclude(commands.flat().join(' '), 'ts-exec')
 
@@ -124,6 +130,21 @@ test.group('pnpm start (the supervisor)', (group) => {
       ).catch((error) => {
         throw new Error(`${error.message}\n--- the supervisor printed:\n${supervisor.output()}`)
       })
+      const uuid = /Demo ping URL: \S+\/([0-9a-f-]{36})/.exec(output)![1]
+      const sent = await sendMail(smtpPort, { to: [`${uuid}+log@ping.small.example`], text: body })
+      assert.match(sent.end ?? sent.rcpt.join(), /^250 /)
+      await waitFor(
+        'the email Ping in PostgreSQL',
+        async () => {
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n FROM pings
+              WHERE method = 'EMAIL' AND kind = 'log' AND position(convert_to($1, 'UTF8') in body) > 0`,
+            [body]
+          )
+          return rows[0].n as number
+        },
+        (n) => n === 1
+      )
       const ready = await fetch(`http://127.0.0.1:${ports.web}/health/ready`)
       assert.equal(ready.status, 200)
 
