@@ -54,7 +54,10 @@ export function roleCommands(
   const email = emailPingsOn(env)
   if (mode === 'small') {
     const edgeArgs = email ? ['ping/main.js', '--with-smtpd'] : ['ping/main.js']
-    return [role('app', [...appFlags(8), 'bin/all_in_one.js']), role('ping', [...EDGE_FLAGS, ...edgeArgs])]
+    return [
+      role('app', [...appFlags(8), 'bin/all_in_one.js']),
+      role('ping', [...EDGE_FLAGS, ...edgeArgs]),
+    ]
   }
   return [
     role('web', [...appFlags(4), 'bin/server.js']),

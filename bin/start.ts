@@ -154,7 +154,9 @@ async function waitForSmtp(host: string, port: number, timeoutMs: number) {
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  throw new Error(`the SMTP listener on ${host}:${port} did not answer within ${timeoutMs / 1000} s`)
+  throw new Error(
+    `the SMTP listener on ${host}:${port} did not answer within ${timeoutMs / 1000} s`
+  )
 }
 
 function stop(code = 0) {

@@ -60,7 +60,9 @@ export function emailPingsEnabled(env: NodeJS.ProcessEnv = process.env) {
 export function loadSmtpdConfig(env: NodeJS.ProcessEnv = process.env): SmtpdConfig {
   const domain = (env.PING_EMAIL_DOMAIN || '').trim().toLowerCase()
   if (!domain) {
-    throw new Error('PING_EMAIL_DOMAIN is not set: the domain of the ping addresses (<uuid>@<domain>)')
+    throw new Error(
+      'PING_EMAIL_DOMAIN is not set: the domain of the ping addresses (<uuid>@<domain>)'
+    )
   }
   return {
     domain,

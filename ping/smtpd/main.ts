@@ -13,12 +13,15 @@ let config: SmtpdConfig
 try {
   config = loadSmtpdConfig()
 } catch (error) {
-  console.error(`ngip smtpd: bad setting: ${(error as Error).message}; fix it in .env or the environment`)
+  console.error(
+    `ngip smtpd: bad setting: ${(error as Error).message}; fix it in .env or the environment`
+  )
   process.exit(EXIT_SETTING)
 }
 const edge = config.edge
 const store = new RedisPingStore(edge.redis, edge.redisTimeoutMs, edge.redisClient)
-store.outage.log = (line) => console.error(line.replace('ping edge:', 'smtpd:').replace('503', '451'))
+store.outage.log = (line) =>
+  console.error(line.replace('ping edge:', 'smtpd:').replace('503', '451'))
 await store.ready()
 const close = await listenSmtpd(store, config)
 

@@ -74,7 +74,12 @@ function outcome(results: PromiseSettledResult<AcceptResult>[]) {
   return values.includes('limited') ? REPLIES.limited() : REPLIES.unknown()
 }
 
-async function store(deps: SmtpdDeps, config: SmtpdConfig, raw: Buffer, session: SMTPServerSession) {
+async function store(
+  deps: SmtpdDeps,
+  config: SmtpdConfig,
+  raw: Buffer,
+  session: SMTPServerSession
+) {
   const body = await pingBody(raw, deps.bodyLimit)
   const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : ''
   const message: Omit<PingMessage, 'token' | 'action'> = {

@@ -63,7 +63,11 @@ test.group('Email pings: mail to the SMTP listener becomes Pings', (group) => {
     })
     assert.deepEqual(sent.rcpt, ['250 Accepted'])
     assert.match(sent.end!, /^250 /)
-    const [ping] = await waitFor('the Ping', () => storedPings(token), (rows) => rows.length === 1)
+    const [ping] = await waitFor(
+      'the Ping',
+      () => storedPings(token),
+      (rows) => rows.length === 1
+    )
     assert.deepEqual(ping, {
       kind: 'success',
       method: 'EMAIL',
@@ -83,10 +87,18 @@ test.group('Email pings: mail to the SMTP listener becomes Pings', (group) => {
     })
     assert.deepEqual(sent.rcpt, ['250 Accepted', '250 Accepted'])
     assert.match(sent.end!, /^250 /)
-    await waitFor('the fail Ping', () => statusOf(failing), (status) => status === 'down')
+    await waitFor(
+      'the fail Ping',
+      () => statusOf(failing),
+      (status) => status === 'down'
+    )
     const [fail] = await storedPings(failing)
     assert.equal(fail.kind, 'fail')
-    const [start] = await waitFor('the start Ping', () => storedPings(bySlug), (r) => r.length === 1)
+    const [start] = await waitFor(
+      'the start Ping',
+      () => storedPings(bySlug),
+      (r) => r.length === 1
+    )
     assert.equal(start.kind, 'start')
   }).timeout(60_000)
 
@@ -104,7 +116,11 @@ test.group('Email pings: mail to the SMTP listener becomes Pings', (group) => {
     ].join('\r\n')
     const sent = await sendMail(smtpd.port, { to: [`${token.uuid}@${EMAIL_DOMAIN}`], raw })
     assert.match(sent.end!, /^250 /)
-    const [ping] = await waitFor('the Ping', () => storedPings(token), (rows) => rows.length === 1)
+    const [ping] = await waitFor(
+      'the Ping',
+      () => storedPings(token),
+      (rows) => rows.length === 1
+    )
     assert.lengthOf(ping.body!, 300)
     assert.match(ping.body!, /^Subject: Report\r\n\r\nrows copied\n\nx+$/)
   }).timeout(60_000)

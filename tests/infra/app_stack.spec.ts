@@ -6,7 +6,12 @@ const COMMANDS = {
   'ngip-stage-web': ['node', 'bin/server.js'],
   'ngip-stage-worker': ['node', 'ace.js', 'worker:run'],
   'ngip-stage-scheduler': ['node', 'ace.js', 'scheduler:run'],
-  'ngip-stage-smtpd': ['node', '--max-semi-space-size=1', '--single-threaded', 'ping/smtpd/main.js'],
+  'ngip-stage-smtpd': [
+    'node',
+    '--max-semi-space-size=1',
+    '--single-threaded',
+    'ping/smtpd/main.js',
+  ],
 }
 
 const APP_ENV = [
@@ -140,10 +145,16 @@ test.group('infra app stack', (group) => {
     })
     const stack = stacks.app
     const resolve = (value: unknown) => JSON.stringify(stack.resolve(value))
-    const smtpdGroup = resolve(stacks.app.smtp.service.connections.securityGroups[0].securityGroupId)
-    const nlbGroup = resolve(stacks.app.smtp.loadBalancer.connections.securityGroups[0].securityGroupId)
+    const smtpdGroup = resolve(
+      stacks.app.smtp.service.connections.securityGroups[0].securityGroupId
+    )
+    const nlbGroup = resolve(
+      stacks.app.smtp.loadBalancer.connections.securityGroups[0].securityGroupId
+    )
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
-    const intoSmtpd = ingress.filter((rule) => JSON.stringify(rule.Properties.GroupId) === smtpdGroup)
+    const intoSmtpd = ingress.filter(
+      (rule) => JSON.stringify(rule.Properties.GroupId) === smtpdGroup
+    )
     assert.lengthOf(intoSmtpd, 1)
     assert.equal(JSON.stringify(intoSmtpd[0].Properties.SourceSecurityGroupId), nlbGroup)
     assert.equal(intoSmtpd[0].Properties.FromPort, 2525)

@@ -16,7 +16,9 @@ function only(template: Template, type: string, props: Record<string, unknown> =
 /** The web service: the one ECS service behind a load balancer on the web's port (smtpd's NLB is not). */
 function webService(template: Template) {
   return only(template, 'AWS::ECS::Service', {
-    LoadBalancers: Match.arrayWith([Match.objectLike({ ContainerName: 'app', ContainerPort: 3333 })]),
+    LoadBalancers: Match.arrayWith([
+      Match.objectLike({ ContainerName: 'app', ContainerPort: 3333 }),
+    ]),
   })
 }
 

@@ -4,7 +4,9 @@ import { synthEnv } from './helpers.js'
 test.group('infra dns stack', (group) => {
   group.each.timeout(60_000)
 
-  test('{env} gets alias records for app, ping and its mail host, and the MX of the ping host, nothing else')
+  test(
+    '{env} gets alias records for app, ping and its mail host, and the MX of the ping host, nothing else'
+  )
     .with([
       { env: 'stage' as const, app: 'stage.ngip.example.com', ping: 'ping.stage.ngip.example.com' },
       { env: 'prod' as const, app: 'ngip.example.com', ping: 'ping.ngip.example.com' },

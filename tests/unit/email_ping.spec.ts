@@ -56,6 +56,9 @@ test.group('Email ping bodies', () => {
       subject: 'only the subj',
       text: '',
     })
-    assert.deepEqual(splitEmailPingBody('no subject here'), { subject: '', text: 'no subject here' })
+    assert.deepEqual(splitEmailPingBody('no subject here'), {
+      subject: '',
+      text: 'no subject here',
+    })
   })
 })

@@ -51,7 +51,11 @@ export class SmtpService extends Construct {
       deletionProtection: props.deletionProtection,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     })
-    enableAlbAccessLogs({ loadBalancer: this.loadBalancer, bucket: props.accessLogs, prefix: 'nlb' })
+    enableAlbAccessLogs({
+      loadBalancer: this.loadBalancer,
+      bucket: props.accessLogs,
+      prefix: 'nlb',
+    })
     // An NLB's security group opens nothing by itself: senders in, the NLB to the tasks.
     this.loadBalancer.connections.allowFromAnyIpv4(ec2.Port.tcp(SMTP_PORT), 'SMTP from senders')
     this.service.connections.allowFrom(
