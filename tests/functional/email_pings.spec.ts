@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import config from '@adonisjs/core/services/config'
+import testUtils from '@adonisjs/core/services/test_utils'
 import env from '#start/env'
 import type Token from '#models/token'
 import type User from '#models/user'
@@ -213,4 +215,29 @@ test.group('Email pings: what the listener refuses', (group) => {
     assert.lengthOf(queued, 1)
     assert.equal(queued[0].token, token.uuid)
   }).timeout(30_000)
+})
+
+test.group('Email pings: the Token page', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => {
+    const before = config.get<string>('ngip.pingEmailDomain', '')
+    return () => config.set('ngip.pingEmailDomain', before)
+  })
+
+  test('shows the email ping address while PING_EMAIL_DOMAIN is set, and nothing while not', async ({
+    assert,
+    client,
+  }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'Mailed job' })
+    config.set('ngip.pingEmailDomain', EMAIL_DOMAIN)
+    const shown = await client.get(`/tokens/${token.uuid}`).loginAs(user)
+    shown.assertStatus(200)
+    shown.assertTextIncludes(`${token.uuid}@${EMAIL_DOMAIN}`)
+    config.set('ngip.pingEmailDomain', '')
+    const off = await client.get(`/tokens/${token.uuid}`).loginAs(user)
+    off.assertStatus(200)
+    off.assertTextIncludes(`/ping/${token.uuid}`)
+    assert.notInclude(off.text(), 'id="ping-email"')
+  })
 })
