@@ -6,10 +6,13 @@
 | `pnpm start` (bin/start.ts) and the whole-platform benchmark start roles
 | from this list, so both measure and run the same commands. Two modes:
 |
-| - full: web, ping (the edge), worker and scheduler, one process each.
+| - full: web, ping (the edge), worker and scheduler, one process each,
+|   and smtpd (email pings) when PING_EMAIL_DOMAIN is set.
 | - small: one app process (web, worker and scheduler: bin/all_in_one.ts)
 |   and the edge in its own small process, so pings are still taken while
-|   the app restarts.
+|   the app restarts. Email pings run in the edge's process: they need what
+|   it has (Redis, the Token set, no PostgreSQL) and must outlive the app's
+|   restarts too, and one process fewer keeps the mode small.
 |
 | Commands run compiled JavaScript from the build directory (bin/build_cache.ts).
 |
@@ -37,17 +40,31 @@ const EDGE_FLAGS = ['--max-semi-space-size=1', '--single-threaded']
  */
 const appFlags = (semiSpaceMb: number) => [`--max-semi-space-size=${semiSpaceMb}`]
 
-export function roleCommands(mode: Mode, buildDir: string): RoleCommand[] {
+/** Email pings are on when their domain is set (PING_EMAIL_DOMAIN). */
+export function emailPingsOn(env: NodeJS.ProcessEnv) {
+  return Boolean(env.PING_EMAIL_DOMAIN)
+}
+
+export function roleCommands(
+  mode: Mode,
+  buildDir: string,
+  env: NodeJS.ProcessEnv = {}
+): RoleCommand[] {
   const role = (name: string, args: string[]) => ({ name, args, cwd: buildDir })
-  const edge = role('ping', [...EDGE_FLAGS, 'ping/main.js'])
+  const email = emailPingsOn(env)
   if (mode === 'small') {
-    return [role('app', [...appFlags(8), 'bin/all_in_one.js']), edge]
+    const edgeArgs = email ? ['ping/main.js', '--with-smtpd'] : ['ping/main.js']
+    return [
+      role('app', [...appFlags(8), 'bin/all_in_one.js']),
+      role('ping', [...EDGE_FLAGS, ...edgeArgs]),
+    ]
   }
   return [
     role('web', [...appFlags(4), 'bin/server.js']),
-    edge,
+    role('ping', [...EDGE_FLAGS, 'ping/main.js']),
     role('worker', [...appFlags(8), 'ace.js', 'worker:run']),
     role('scheduler', [...appFlags(2), 'ace.js', 'scheduler:run']),
+    ...(email ? [role('smtpd', [...EDGE_FLAGS, 'ping/smtpd/main.js'])] : []),
   ]
 }
 

@@ -5,8 +5,8 @@
 |
 | Prepares .env, the compiled build (bin/build_cache.ts: reused while the
 | sources are unchanged) and the database (created, migrated, seeded once),
-| starts the roles as children (bin/roles.ts: four processes, or two with
-| --small / NGIP_MODE=small), restarts a child that dies (after 1 s, 2 s,
+| starts the roles as children (bin/roles.ts: four processes, five with
+| email pings, or two with --small / NGIP_MODE=small), restarts a child that dies (after 1 s, 2 s,
 | 4 s … up to 60 s), prints the ready block once web and ping answer, and
 | stops everything on Ctrl-C. A port already taken, or a role stopped by a
 | setting that cannot work (exit 78), stops it with one line and no ready block.
@@ -14,11 +14,12 @@
 */
 
 import { spawnSync, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { ensureEnvFile } from './prepare.ts'
 import { ensureBuild } from './build_cache.ts'
 import {
+  emailPingsOn,
   MODE_LINES,
   modeFrom,
   roleCommands,
@@ -134,6 +135,30 @@ async function waitFor(url: string, timeoutMs: number) {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }
 
+/** Waits for an SMTP listener's 220 greeting. */
+async function waitForSmtp(host: string, port: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline && !stopping) {
+    const greeted = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, host)
+      socket.setTimeout(1000, () => socket.destroy())
+      socket.once('data', (chunk) => {
+        socket.end('QUIT\r\n')
+        resolve(chunk.toString().startsWith('220'))
+      })
+      socket.once('error', () => resolve(false))
+      socket.once('close', () => resolve(false))
+    })
+    if (greeted) {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(
+    `the SMTP listener on ${host}:${port} did not answer within ${timeoutMs / 1000} s`
+  )
+}
+
 function stop(code = 0) {
   stopping = true
   for (const child of children.values()) {
@@ -169,6 +194,12 @@ async function main() {
     pingPort,
     'PING_PORT'
   )
+  const email = emailPingsOn(process.env)
+  const smtpHost = process.env.SMTPD_HOST || process.env.HOST || '127.0.0.1'
+  const smtpPort = email ? portSetting('SMTPD_PORT', 2525) : 0
+  if (email) {
+    await ensurePortFree(smtpHost, smtpPort, 'SMTPD_PORT')
+  }
   process.on('SIGINT', () => stop(0))
   process.on('SIGTERM', () => stop(0))
   console.log(MODE_LINES[mode])
@@ -178,7 +209,7 @@ async function main() {
   // A password is shown once and never stored: show it even if a role does not come up.
   unshown = credentials.password ? credentials : undefined
 
-  const roles: Role[] = roleCommands(mode, buildDir).map((role) => ({
+  const roles: Role[] = roleCommands(mode, buildDir, process.env).map((role) => ({
     ...role,
     backoff: new RestartBackoff(),
   }))
@@ -187,8 +218,17 @@ async function main() {
   const webUrl = (process.env.APP_URL || `http://127.0.0.1:${webPort}`).replace(/\/+$/, '')
   await waitFor(`${webUrl}/health/live`, 60_000)
   await waitFor(`http://127.0.0.1:${pingPort}/health`, 60_000)
+  const emailLines: string[] = []
+  if (email) {
+    await waitForSmtp(smtpHost === '0.0.0.0' ? '127.0.0.1' : smtpHost, smtpPort, 60_000)
+    emailLines.push(
+      `Email pings: <uuid>@${process.env.PING_EMAIL_DOMAIN} (SMTP on ${smtpHost}:${smtpPort})`
+    )
+  }
   unshown = undefined
-  console.log(['', `Admin UI: ${webUrl}`, ...quickstartLines(credentials), ''].join('\n'))
+  console.log(
+    ['', `Admin UI: ${webUrl}`, ...emailLines, ...quickstartLines(credentials), ''].join('\n')
+  )
 }
 
 main().catch((error) => {

@@ -9,6 +9,8 @@ const ngipConfig = {
   pingUrl: env
     .get('PING_URL', `http://127.0.0.1:${env.get('PING_PORT', 3334)}`)
     .replace(/\/+$/, ''),
+  /** Domain of the email ping addresses (<uuid>@<domain>); email pings are off while empty */
+  pingEmailDomain: env.get('PING_EMAIL_DOMAIN', ''),
   pingBodyLimit: env.get('PING_BODY_LIMIT', 10_000),
   pingRateLimit: env.get('PING_RATE_LIMIT', 0),
   pingLogLimit: env.get('PING_LOG_LIMIT', 1000),

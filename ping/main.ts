@@ -61,7 +61,22 @@ server.listen(config.port, config.host, () => {
   console.log(`ping edge listening on http://${config.host}:${port}`)
 })
 
+/** Small mode: email pings in this process, on the same store (bin/roles.ts). */
+async function startSmtpd() {
+  const { loadSmtpdConfig } = await import('./smtpd/config.js')
+  let smtpdConfig: ReturnType<typeof loadSmtpdConfig>
+  try {
+    smtpdConfig = loadSmtpdConfig()
+  } catch (error) {
+    stopForSetting(`bad setting: ${(error as Error).message}; fix it in .env or the environment`)
+  }
+  const { listenSmtpd } = await import('./smtpd/listen.js')
+  return listenSmtpd(store, smtpdConfig)
+}
+const closeSmtpd = process.argv.includes('--with-smtpd') ? await startSmtpd() : null
+
 function stop() {
+  void closeSmtpd?.()
   server.close(() => {
     void store.close()
     process.exit(0)

@@ -12,6 +12,12 @@ import {
 } from './redis_connection.js'
 import { ACCEPT_KEYS, ACCEPT_SCRIPT } from './accept_script.js'
 
+/** Whether a target is a Token of the Token set: 1 or 0. KEYS: tokens, slugs; ARGV: UUID or "", slug field */
+const KNOWS_SCRIPT = `
+if ARGV[1] ~= '' then return redis.call('SISMEMBER', KEYS[1], ARGV[1]) end
+return redis.call('HEXISTS', KEYS[2], ARGV[2])
+`
+
 const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
 
 /** Pings sent in one script call at most (one stream entry). */
@@ -108,6 +114,27 @@ export class RedisPingStore implements PingStore {
     const result = await Promise.race([connected, timeout])
     clearTimeout(timer)
     return result
+  }
+
+  /**
+   * Whether the target is in the Token set now (the SMTP listener asks at
+   * RCPT time); throws when Redis is unreachable. `accept` checks again.
+   */
+  async knows(target: PingTarget): Promise<boolean> {
+    if (!this.#client) {
+      throw new RedisUnavailable('redis connecting')
+    }
+    const args =
+      target.kind === 'uuid' ? [target.uuid, ''] : ['', slugField(target.pingKey, target.slug)]
+    const reply = await this.#client.evalScript(
+      KNOWS_SCRIPT,
+      [redisKeys.tokens, redisKeys.slugs],
+      args
+    )
+    if (reply instanceof Error) {
+      throw reply
+    }
+    return reply === 1
   }
 
   async isHealthy() {

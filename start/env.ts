@@ -78,4 +78,13 @@ export default await Env.create(new URL('../', import.meta.url), {
   // Read by the edge (ping/config.ts), declared here so one list names them all.
   PING_METRICS_PORT: Env.schema.number.optional(),
   PING_METRICS_HOST: Env.schema.string.optional({ format: 'host' }),
+  // Email pings: read by the SMTP listener (ping/smtpd/config.ts) and `pnpm start`.
+  PING_EMAIL_DOMAIN: Env.schema.string.optional({ format: 'host' }),
+  SMTPD_HOST: Env.schema.string.optional({ format: 'host' }),
+  SMTPD_PORT: Env.schema.number.optional(),
+  SMTPD_MAX_MESSAGE_BYTES: Env.schema.number.optional(),
+  SMTPD_MAX_CONNECTIONS: Env.schema.number.optional(),
+  SMTPD_TIMEOUT_MS: Env.schema.number.optional(),
+  SMTPD_TLS_KEY: Env.schema.string.optional(),
+  SMTPD_TLS_CERT: Env.schema.string.optional(),
 })

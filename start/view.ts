@@ -4,6 +4,7 @@
 |--------------------------------------------------------------------------
 */
 
+import config from '@adonisjs/core/services/config'
 import edge from 'edge.js'
 import {
   ago,
@@ -34,6 +35,11 @@ edge.global('scriptJson', scriptJson)
 edge.global('softBreaks', softBreaks)
 edge.global('crontabSchedule', crontabSchedule)
 edge.global('pingUrl', pingUrlOf)
+// The Token's email ping address, or null while email pings are off.
+edge.global('pingEmail', (token: { uuid: string }) => {
+  const domain = config.get<string>('ngip.pingEmailDomain', '')
+  return domain ? `${token.uuid}@${domain}` : null
+})
 edge.global('timeZones', ['UTC', ...Intl.supportedValuesOf('timeZone')])
 edge.global('formatHeaders', formatHeaders)
 edge.global('passwordMinLength', PASSWORD_MIN_LENGTH)

@@ -21,6 +21,8 @@ export interface AppRuntimeProps {
 }
 
 export const WEB_PORT = 3333
+/** The port the smtpd role listens on in its container (the image's SMTPD_PORT). */
+export const SMTPD_PORT = 2525
 
 /** The commands the one app image accepts, one per role. */
 export const APP_COMMANDS = {
@@ -30,6 +32,8 @@ export const APP_COMMANDS = {
   migrate: ['node', 'ace.js', 'migration:run', '--force'],
   /** First admin and the smoke tests' API key; the jobs stack adds the secrets' ARNs. */
   setup: ['node', 'ace.js', 'ngip:setup', '--provision'],
+  /** Email pings: Redis only, as the edge (ping/smtpd/main.ts). */
+  smtpd: ['node', '--max-semi-space-size=1', '--single-threaded', 'ping/smtpd/main.js'],
 } as const
 
 export type AppRole = keyof typeof APP_COMMANDS
@@ -46,6 +50,8 @@ export function appEnvironment(props: AppRuntimeProps): Record<string, string> {
     PORT: String(WEB_PORT),
     APP_URL: `https://${config.dns.appHost}`,
     PING_URL: `https://${config.dns.pingHost}`,
+    // Mail to <uuid>@ping.<domain>: its MX points at the smtpd role's load balancer.
+    PING_EMAIL_DOMAIN: config.dns.pingHost,
     DB_HOST: database.dbInstanceEndpointAddress,
     DB_PORT: database.dbInstanceEndpointPort,
     DB_DATABASE: 'ngip',
@@ -102,7 +108,7 @@ export function roleTask(scope: Construct, role: AppRole, props: RoleTaskProps):
     environment: appEnvironment(props),
     secrets: appSecrets(props),
     logs: logSettings(config),
-    port: role === 'web' ? WEB_PORT : undefined,
+    port: role === 'web' ? WEB_PORT : role === 'smtpd' ? SMTPD_PORT : undefined,
   })
 }
 

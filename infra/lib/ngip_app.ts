@@ -49,6 +49,7 @@ function envStacks(app: App, config: NgipConfig) {
     config,
     loadBalancer: web.web.loadBalancer,
     pingDomain: ping.domain,
+    mailLoadBalancer: web.smtp.loadBalancer,
   })
   const observability = new ObservabilityStack(app, id('observability'), {
     config,

@@ -38,6 +38,7 @@ function appEnv(secrets: StackSecrets): Record<string, string> {
     REDIS_PORT: '6379',
     APP_URL: 'http://127.0.0.1:3333',
     PING_URL: 'http://127.0.0.1:3334',
+    PING_EMAIL_DOMAIN: 'localhost',
     LOG_LEVEL: 'info',
   }
 }
@@ -79,6 +80,15 @@ export function stackServices(secrets: StackSecrets): StackService[] {
       env,
       healthcheck: APP_HEALTH,
       publish: [3334],
+      after: ready,
+    },
+    {
+      name: 'smtpd',
+      image: 'app',
+      command: ['smtpd'],
+      env,
+      healthcheck: APP_HEALTH,
+      publish: [2525],
       after: ready,
     },
     { name: 'worker', image: 'app', command: ['worker'], env, after: ready },

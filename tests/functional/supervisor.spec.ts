@@ -7,6 +7,7 @@ import pg from 'pg'
 import { freePort } from '#tests/helpers/edge'
 import { waitFor } from '#tests/helpers/worker_process'
 import { flushRedis } from '#tests/helpers/redis'
+import { sendMail } from '#tests/helpers/smtp'
 
 /**
  * `pnpm start` as a child, on its own database (it seeds an admin) and on
@@ -75,12 +76,17 @@ test.group('pnpm start (the supervisor)', (group) => {
   // hold what earlier tests left (Pings of Tokens only their database knows).
   group.each.setup(() => flushRedis())
 
-  test('--small: one app process and the edge, from the build; a ping reaches PostgreSQL; SIGTERM stops both', async ({
+  test('--small: one app process and the edge (with email pings), from the build; a ping and a mail reach PostgreSQL; SIGTERM stops both', async ({
     assert,
   }) => {
     const ports = { web: await freePort(), ping: await freePort() }
+    const smtpPort = await freePort()
     const database = `${env.get('DB_DATABASE')}_supervisor`
-    const supervisor = supervise(ports, {}, ['--small'])
+    const supervisor = supervise(
+      ports,
+      { PING_EMAIL_DOMAIN: 'ping.small.example', SMTPD_PORT: String(smtpPort) },
+      ['--small']
+    )
     const client = new pg.Client({
       host: env.get('DB_HOST'),
       port: env.get('DB_PORT'),
@@ -100,8 +106,9 @@ test.group('pnpm start (the supervisor)', (group) => {
 
       const commands = childCommands(supervisor.pid)
       assert.lengthOf(commands, 2, JSON.stringify(commands))
-      const scripts = commands.map((args) => args.at(-1))
-      assert.sameMembers(scripts, ['bin/all_in_one.js', 'ping/main.js'])
+      const scripts = commands.map((args) => args.slice(args.findIndex((a) => a.endsWith('.js'))))
+      // Email pings in the edge's process: Redis only, and up while the app restarts.
+      assert.sameDeepMembers(scripts, [['bin/all_in_one.js'], ['ping/main.js', '--with-smtpd']])
       // Compiled JavaScript: no TypeScript loader in any role.
       assert.notInclude(commands.flat().join(' '), 'ts-exec')
 
@@ -123,12 +130,92 @@ test.group('pnpm start (the supervisor)', (group) => {
       ).catch((error) => {
         throw new Error(`${error.message}\n--- the supervisor printed:\n${supervisor.output()}`)
       })
+      const uuid = /Demo ping URL: \S+\/([0-9a-f-]{36})/.exec(output)![1]
+      const sent = await sendMail(smtpPort, { to: [`${uuid}+log@ping.small.example`], text: body })
+      assert.match(sent.end ?? sent.rcpt.join(), /^250 /)
+      await waitFor(
+        'the email Ping in PostgreSQL',
+        async () => {
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n FROM pings
+              WHERE method = 'EMAIL' AND kind = 'log' AND position(convert_to($1, 'UTF8') in body) > 0`,
+            [body]
+          )
+          return rows[0].n as number
+        },
+        (n) => n === 1
+      )
       const ready = await fetch(`http://127.0.0.1:${ports.web}/health/ready`)
       assert.equal(ready.status, 200)
 
       await supervisor.stop()
       assert.equal(await supervisor.exited, 0)
       assert.match(supervisor.output(), /^app {7}\| .*worker: stopped/m)
+      assert.notMatch(supervisor.output(), /restarting in|SIGKILL/)
+    } finally {
+      await client.end().catch(() => {})
+      await supervisor.stop()
+    }
+  }).timeout(200_000)
+
+  test('with PING_EMAIL_DOMAIN: the smtpd role runs beside the four; a mail to the demo Token reaches PostgreSQL', async ({
+    assert,
+  }) => {
+    const ports = { web: await freePort(), ping: await freePort() }
+    const smtpPort = await freePort()
+    const supervisor = supervise(ports, {
+      PING_EMAIL_DOMAIN: 'ping.supervised.example',
+      SMTPD_HOST: '127.0.0.1',
+      SMTPD_PORT: String(smtpPort),
+    })
+    const client = new pg.Client({
+      host: env.get('DB_HOST'),
+      port: env.get('DB_PORT'),
+      user: env.get('DB_USER'),
+      password: env.get('DB_PASSWORD') ?? '',
+      database: `${env.get('DB_DATABASE')}_supervisor`,
+    })
+    try {
+      await supervisor.until(/Demo ping URL: /, 150_000)
+      const output = supervisor.output()
+      assert.include(
+        output,
+        `Email pings: <uuid>@ping.supervised.example (SMTP on 127.0.0.1:${smtpPort})`
+      )
+      const scripts = childCommands(supervisor.pid).map((args) => args.at(-1))
+      assert.sameMembers(scripts, [
+        'bin/server.js',
+        'ping/main.js',
+        'worker:run',
+        'scheduler:run',
+        'ping/smtpd/main.js',
+      ])
+
+      const uuid = /Demo ping URL: \S+\/([0-9a-f-]{36})/.exec(output)![1]
+      const subject = `supervised ${Date.now()}`
+      const sent = await sendMail(smtpPort, {
+        to: [`${uuid}@ping.supervised.example`],
+        subject,
+      })
+      assert.match(sent.end ?? sent.rcpt.join(), /^250 /)
+      await client.connect()
+      await waitFor(
+        'the email Ping in PostgreSQL',
+        async () => {
+          const { rows } = await client.query(
+            `SELECT count(*)::int AS n FROM pings
+              WHERE method = 'EMAIL' AND position(convert_to($1, 'UTF8') in body) > 0`,
+            [subject]
+          )
+          return rows[0].n as number
+        },
+        (n) => n === 1
+      ).catch((error) => {
+        throw new Error(`${error.message}\n--- the supervisor printed:\n${supervisor.output()}`)
+      })
+
+      await supervisor.stop()
+      assert.equal(await supervisor.exited, 0)
       assert.notMatch(supervisor.output(), /restarting in|SIGKILL/)
     } finally {
       await client.end().catch(() => {})

@@ -6,6 +6,12 @@ const COMMANDS = {
   'ngip-stage-web': ['node', 'bin/server.js'],
   'ngip-stage-worker': ['node', 'ace.js', 'worker:run'],
   'ngip-stage-scheduler': ['node', 'ace.js', 'scheduler:run'],
+  'ngip-stage-smtpd': [
+    'node',
+    '--max-semi-space-size=1',
+    '--single-threaded',
+    'ping/smtpd/main.js',
+  ],
 }
 
 const APP_ENV = [
@@ -20,6 +26,7 @@ const APP_ENV = [
   'PORT',
   'HOST',
   'PING_URL',
+  'PING_EMAIL_DOMAIN',
   'PING_BODY_LIMIT',
   'PING_RATE_LIMIT',
   'NODE_ENV',
@@ -40,7 +47,7 @@ function containers() {
 test.group('infra app stack', (group) => {
   group.each.timeout(60_000)
 
-  test('web, worker and scheduler run the one image with their own command; no one-off task here', ({
+  test('web, worker, scheduler and smtpd run the one image with their own command; no one-off task here', ({
     assert,
   }) => {
     const all = containers()
@@ -75,6 +82,7 @@ test.group('infra app stack', (group) => {
       assert.include(env, {
         APP_URL: 'https://stage.ngip.example.com',
         PING_URL: 'https://ping.stage.ngip.example.com',
+        PING_EMAIL_DOMAIN: 'ping.stage.ngip.example.com',
       })
     }
   })
@@ -83,7 +91,7 @@ test.group('infra app stack', (group) => {
     assert,
   }) => {
     const services = synthEnv('stage').template('app').findResources('AWS::ECS::Service')
-    assert.lengthOf(Object.keys(services), 3)
+    assert.lengthOf(Object.keys(services), 4)
     for (const service of Object.values(services)) {
       assert.deepInclude(service.Properties.DeploymentConfiguration, {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
@@ -106,7 +114,8 @@ test.group('infra app stack', (group) => {
 
   test('web, worker and scheduler may reach PostgreSQL and Redis', () => {
     const template = synthEnv('stage').template('app')
-    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 6 + 1)
+    // 6 to the data stores, 1 from the ALB to web, 2 for smtpd (from its NLB; to Redis)
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 6 + 1 + 2)
     for (const name of ['Web', 'Worker', 'Scheduler']) {
       template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
         Description: `${name} to PostgreSQL`,
@@ -114,6 +123,48 @@ test.group('infra app stack', (group) => {
         GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('DatabaseSecurityGroup') },
       })
     }
+  })
+
+  test('email pings: port 25 of a public NLB reaches the smtpd tasks alone, which reach Redis and never PostgreSQL', ({
+    assert,
+  }) => {
+    const { stacks } = synthEnv('stage')
+    const template = synthEnv('stage').template('app')
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'network',
+      Scheme: 'internet-facing',
+    })
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 25,
+      Protocol: 'TCP',
+    })
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 2525,
+      Protocol: 'TCP',
+      TargetType: 'ip',
+    })
+    const stack = stacks.app
+    const resolve = (value: unknown) => JSON.stringify(stack.resolve(value))
+    const smtpdGroup = resolve(
+      stacks.app.smtp.service.connections.securityGroups[0].securityGroupId
+    )
+    const nlbGroup = resolve(
+      stacks.app.smtp.loadBalancer.connections.securityGroups[0].securityGroupId
+    )
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+    const intoSmtpd = ingress.filter(
+      (rule) => JSON.stringify(rule.Properties.GroupId) === smtpdGroup
+    )
+    assert.lengthOf(intoSmtpd, 1)
+    assert.equal(JSON.stringify(intoSmtpd[0].Properties.SourceSecurityGroupId), nlbGroup)
+    assert.equal(intoSmtpd[0].Properties.FromPort, 2525)
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 25, ToPort: 25 })],
+    })
+    const fromSmtpd = ingress
+      .filter((rule) => JSON.stringify(rule.Properties.SourceSecurityGroupId) === smtpdGroup)
+      .map((rule) => rule.Properties.Description)
+    assert.deepEqual(fromSmtpd, ['Smtpd to Redis'])
   })
 
   test("web believes X-Forwarded-For only from the load balancer's subnets", ({ assert }) => {

@@ -13,10 +13,12 @@ function only(template: Template, type: string, props: Record<string, unknown> =
   return found[0] as [string, Resource]
 }
 
-/** The web service: the one ECS service with a load balancer. */
+/** The web service: the one ECS service behind a load balancer on the web's port (smtpd's NLB is not). */
 function webService(template: Template) {
   return only(template, 'AWS::ECS::Service', {
-    LoadBalancers: Match.arrayWith([Match.objectLike({ ContainerName: 'app' })]),
+    LoadBalancers: Match.arrayWith([
+      Match.objectLike({ ContainerName: 'app', ContainerPort: 3333 }),
+    ]),
   })
 }
 

@@ -59,7 +59,9 @@ test.group('docker/compose.yml and the docker-test stack', () => {
     }
   })
 
-  test('give the app roles the same settings, and publish only web and ping', ({ assert }) => {
+  test('give the app roles the same settings, and publish only web, ping and smtpd', ({
+    assert,
+  }) => {
     for (const service of stack.filter((s) => s.image === 'app')) {
       const environment = compose.services[service.name].environment!
       assert.sameMembers(

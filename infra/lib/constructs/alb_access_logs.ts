@@ -5,7 +5,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3'
 import { FactName } from 'aws-cdk-lib/region-info'
 
 export interface AlbAccessLogsProps {
-  loadBalancer: elbv2.ApplicationLoadBalancer
+  /** An ALB, or an NLB (which logs its TLS listeners only) */
+  loadBalancer: elbv2.ApplicationLoadBalancer | elbv2.NetworkLoadBalancer
   bucket: s3.Bucket
   prefix: string
 }

@@ -13,7 +13,7 @@ export interface AppTaskProps {
   environment: Record<string, string>
   secrets: Record<string, ecs.Secret>
   logs: LogSettings
-  /** Container port, for the web role only. */
+  /** Container port, for the roles behind a load balancer (web, smtpd). */
   port?: number
 }
 

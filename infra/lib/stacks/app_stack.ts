@@ -2,13 +2,20 @@ import { CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib'
 import type * as ec2 from 'aws-cdk-lib/aws-ec2'
 import * as ecs from 'aws-cdk-lib/aws-ecs'
 import type { Construct } from 'constructs'
-import { type AppRole, type AppRuntimeProps, releaseImage, roleTask } from '../app_environment.js'
+import {
+  type AppRole,
+  type AppRuntimeProps,
+  releaseImage,
+  roleTask,
+  SMTPD_PORT,
+} from '../app_environment.js'
 import type { NgipConfig } from '../config.js'
 import { BackgroundService } from '../constructs/background_service.js'
 import { allowIngress } from '../constructs/ingress.js'
 import type { PostgresDatabase } from '../constructs/postgres_database.js'
 import type { RedisCluster } from '../constructs/redis_cluster.js'
 import { SecureBucket } from '../constructs/secure_bucket.js'
+import { SmtpService } from '../constructs/smtp_service.js'
 import { WebService } from '../constructs/web_service.js'
 import { PING_QUEUE_METRIC, pingQueueDepth } from '../metrics.js'
 import { importZone } from '../zone.js'
@@ -43,13 +50,15 @@ export interface AppStackProps extends StackProps {
 }
 
 /**
- * The ECS cluster running the one app image in three services (web behind
- * the ALB, worker, scheduler). The one-off tasks (migrations, first setup)
+ * The ECS cluster running the one app image in four services (web behind
+ * the ALB, worker, scheduler, smtpd behind an NLB on port 25). The one-off tasks (migrations, first setup)
  * live in the jobs stack, so the pipeline can run them before this one rolls.
  */
 export class AppStack extends Stack {
   readonly web: WebService
+  readonly smtp: SmtpService
   private readonly props: AppStackProps
+  private readonly logs: SecureBucket
   private readonly image: ecs.ContainerImage
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
@@ -57,6 +66,10 @@ export class AppStack extends Stack {
     this.props = props
     const { config } = props
     this.image = releaseImage(this, config)
+    this.logs = new SecureBucket(this, 'AlbLogs', {
+      retain: config.retainOnDelete,
+      expireAfterDays: 90,
+    })
     const cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
@@ -74,23 +87,39 @@ export class AppStack extends Stack {
     for (const [name, service] of Object.entries(clients)) {
       allowData(this, name, service.connections.securityGroups[0], props)
     }
+    this.smtp = this.smtpService(cluster)
+    // Like the edge, the smtpd reaches Redis only, never PostgreSQL.
+    allowIngress(this, 'SmtpdToRedis', {
+      target: props.redis.securityGroup,
+      source: this.smtp.service.connections.securityGroups[0],
+      port: Token.asNumber(props.redis.port),
+      description: 'Smtpd to Redis',
+    })
     new CfnOutput(this, 'AppUrl', { value: `https://${config.dns.appHost}` })
     new CfnOutput(this, 'ClusterName', { value: cluster.clusterName })
   }
 
+  private smtpService(cluster: ecs.ICluster) {
+    const { config } = this.props
+    return new SmtpService(this, 'Smtp', {
+      cluster,
+      taskDefinition: this.task('smtpd').taskDefinition,
+      containerPort: SMTPD_PORT,
+      desiredCount: config.worker.minTasks,
+      accessLogs: this.logs.bucket,
+      deletionProtection: config.retainOnDelete,
+    })
+  }
+
   private webService(cluster: ecs.ICluster) {
     const { config } = this.props
-    const albLogs = new SecureBucket(this, 'AlbLogs', {
-      retain: config.retainOnDelete,
-      expireAfterDays: 90,
-    })
     return new WebService(this, 'Web', {
       cluster,
       taskDefinition: this.task('web').taskDefinition,
       sizing: config.web,
       domainName: config.dns.appHost,
       zone: importZone(this, config.dns),
-      accessLogs: albLogs.bucket,
+      accessLogs: this.logs.bucket,
       healthCheckPath: '/health/live',
       deletionProtection: config.retainOnDelete,
     })

@@ -11,11 +11,14 @@ export interface DnsStackProps extends StackProps {
   config: NgipConfig
   loadBalancer: elbv2.IApplicationLoadBalancer
   pingDomain: apigw.IDomainName
+  /** The smtpd role's NLB: the MX of the ping host */
+  mailLoadBalancer: elbv2.INetworkLoadBalancer
 }
 
 /**
  * Alias records of the environment in the existing hosted zone: the app
- * (ALB) and the ping edge (API Gateway domain).
+ * (ALB), the ping edge (API Gateway domain), and for email pings an MX on
+ * the ping host pointing at `mx.<ping host>` (the smtpd role's NLB).
  */
 export class DnsStack extends Stack {
   constructor(scope: Construct, id: string, props: DnsStackProps) {
@@ -37,5 +40,12 @@ export class DnsStack extends Stack {
         props.pingDomain.regionalHostedZoneId
       )
     )
+    const mailHost = `mx.${dns.pingHost}`
+    record('Mail', mailHost, new targets.LoadBalancerTarget(props.mailLoadBalancer))
+    new route53.MxRecord(this, 'PingMx', {
+      zone,
+      recordName: dns.pingHost,
+      values: [{ priority: 10, hostName: mailHost }],
+    })
   }
 }
