@@ -1,4 +1,5 @@
 import type { PingAction } from '#lib/ping_message'
+import { EMAIL_METHOD, splitEmailPingBody } from '#lib/email_ping'
 
 /**
  * A Token's ping filters, as healthchecks has them: an HTTP method filter
@@ -43,9 +44,15 @@ function matches(haystack: string, list: string) {
 
 /** The text the keyword filters look in, lowercased; null when they look nowhere. */
 function searchedText(filters: PingFilters, ping: FilteredPing): string | null {
+  let subject = ping.subject
+  let body = ping.body?.toString()
+  if (subject == null && body && isEmail(ping)) {
+    // an email ping's body is its subject line, a blank line and its text
+    ;({ subject, text: body } = splitEmailPingBody(body))
+  }
   const parts: string[] = []
-  if (filters.filterSubject && ping.subject) parts.push(ping.subject)
-  if (filters.filterBody && ping.body) parts.push(ping.body.toString())
+  if (filters.filterSubject && subject) parts.push(subject)
+  if (filters.filterBody && body) parts.push(body)
   return filters.filterSubject || filters.filterBody ? parts.join('\n').toLowerCase() : null
 }
 
@@ -57,8 +64,18 @@ function searchedText(filters: PingFilters, ping: FilteredPing): string | null {
  * is ignored when success keywords are set and stays a success when not.
  * Pings that name their kind in the URL (/start, /fail, /log) keep it.
  */
+function isEmail(ping: FilteredPing) {
+  return ping.method?.toUpperCase() === EMAIL_METHOD
+}
+
 export function filteredAction(filters: PingFilters, ping: FilteredPing): PingAction | 'ign' {
-  if (filters.methods === 'POST' && ping.method && ping.method.toUpperCase() !== 'POST') {
+  // The method filter is about HTTP: an email ping is neither GET nor POST.
+  if (
+    filters.methods === 'POST' &&
+    ping.method &&
+    !isEmail(ping) &&
+    ping.method.toUpperCase() !== 'POST'
+  ) {
     return 'ign'
   }
   if (ping.action !== 'success') {

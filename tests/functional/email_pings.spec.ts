@@ -104,6 +104,52 @@ test.group('Email pings: mail to the SMTP listener becomes Pings', (group) => {
     assert.equal(start.kind, 'start')
   }).timeout(60_000)
 
+  test('keyword filters read the subject and the text apart; a POST-only Token still takes mail', async ({
+    assert,
+  }) => {
+    const bySubject = await makeToken(user, {
+      name: 'Backup by subject',
+      filter_subject: true,
+      failure_kw: 'FAILED',
+      methods: 'POST',
+    })
+    const byBody = await makeToken(user, {
+      name: 'Backup by body',
+      filter_body: true,
+      failure_kw: 'FAILED',
+    })
+    // "failed" only in the text: the subject filter does not see it, the body filter does
+    const sent = await sendMail(smtpd.port, {
+      to: [`${bySubject.uuid}@${EMAIL_DOMAIN}`, `${byBody.uuid}@${EMAIL_DOMAIN}`],
+      subject: 'Backup report',
+      text: '3 tables FAILED',
+    })
+    assert.match(sent.end!, /^250 /)
+    await waitFor(
+      'the body-filtered Token down',
+      () => statusOf(byBody),
+      (status) => status === 'down'
+    )
+    await waitFor(
+      'the subject-filtered Ping',
+      () => storedPings(bySubject),
+      (rows) => rows.length === 1
+    )
+    assert.equal((await storedPings(bySubject))[0].kind, 'success')
+    assert.equal(await statusOf(bySubject), 'up')
+
+    await sendMail(smtpd.port, {
+      to: [`${bySubject.uuid}@${EMAIL_DOMAIN}`],
+      subject: 'Backup FAILED',
+      text: 'see the log',
+    })
+    await waitFor(
+      'the subject-filtered Token down',
+      () => statusOf(bySubject),
+      (status) => status === 'down'
+    )
+  }).timeout(60_000)
+
   test('the body is cut at PING_BODY_LIMIT; an HTML-only mail is kept as text', async ({
     assert,
   }) => {

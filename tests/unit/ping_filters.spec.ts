@@ -91,3 +91,27 @@ test.group('Ping filters: methods', () => {
     assert.equal(token.status, 'down')
   })
 })
+
+test.group('Ping filters: email pings', () => {
+  const mail = (subject: string, text: string) => ({
+    action: 'success' as const,
+    method: 'EMAIL',
+    body: `Subject: ${subject}\r\n\r\n${text}`,
+  })
+
+  test('an email ping is read as its subject and its text apart', ({ assert }) => {
+    const subjectOnly = { ...none, filterSubject: true, failureKw: 'failed' }
+    const bodyOnly = { ...none, filterBody: true, failureKw: 'failed' }
+    assert.equal(filteredAction(subjectOnly, mail('Backup FAILED', 'ok')), 'fail')
+    assert.equal(filteredAction(subjectOnly, mail('Backup report', '3 FAILED')), 'success')
+    assert.equal(filteredAction(bodyOnly, mail('Backup report', '3 FAILED')), 'fail')
+    // the "Subject:" line is not part of the text the body filter reads
+    assert.equal(filteredAction(bodyOnly, mail('FAILED', 'all good')), 'success')
+  })
+
+  test('the method filter is about HTTP: a POST-only Token takes email pings', ({ assert }) => {
+    const postOnly = { ...none, methods: 'POST' }
+    assert.equal(filteredAction(postOnly, mail('Backup', 'done')), 'success')
+    assert.equal(filteredAction(postOnly, { action: 'success', method: 'GET' }), 'ign')
+  })
+})
