@@ -46,7 +46,7 @@ function matches(haystack: string, list: string) {
 function searchedText(filters: PingFilters, ping: FilteredPing): string | null {
   let subject = ping.subject
   let body = ping.body?.toString()
-  if (subject == null && body && isEmail(ping)) {
+  if ((subject === null || subject === undefined) && body && isEmail(ping)) {
     // an email ping's body is its subject line, a blank line and its text
     ;({ subject, text: body } = splitEmailPingBody(body))
   }

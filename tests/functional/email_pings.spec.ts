@@ -135,7 +135,8 @@ test.group('Email pings: mail to the SMTP listener becomes Pings', (group) => {
       () => storedPings(bySubject),
       (rows) => rows.length === 1
     )
-    assert.equal((await storedPings(bySubject))[0].kind, 'success')
+    const [stored] = await storedPings(bySubject)
+    assert.equal(stored.kind, 'success')
     assert.equal(await statusOf(bySubject), 'up')
 
     await sendMail(smtpd.port, {

@@ -465,7 +465,11 @@ test.group('Channel services (b): retries, redaction, validation', (group) => {
       first = false
       return {
         status: 429,
-        body: JSON.stringify({ errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests', retry_after_ms: 2000 }),
+        body: JSON.stringify({
+          errcode: 'M_LIMIT_EXCEEDED',
+          error: 'Too many requests',
+          retry_after_ms: 2000,
+        }),
       }
     })
     try {
