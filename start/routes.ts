@@ -86,6 +86,7 @@ router
 
     router.get('/account', [controllers.admin.Account, 'show']).as('account.show')
     router.put('/account/password', [controllers.admin.Account, 'update']).as('account.password')
+    router.put('/account/report', [controllers.admin.Account, 'report']).as('account.report')
     router
       .post('/account/ping-key', [controllers.admin.Account, 'regeneratePingKey'])
       .as('account.ping_key')

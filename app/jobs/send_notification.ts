@@ -6,11 +6,13 @@ import Notifier from '#services/alerts/notifier'
 interface SendNotificationPayload {
   flipId: number
   channelId: string
+  /** A repeat of the Flip's down notice (reminders.ts): ISO times */
+  reminder?: { downSince: string; at: string }
 }
 
 /**
- * Delivers one Flip to one Channel; a failure is recorded on the Channel and
- * retried with exponential backoff.
+ * Delivers one Flip (or a reminder of it) to one Channel; a failure is
+ * recorded on the Channel and retried with exponential backoff.
  */
 export default class SendNotification extends Job<SendNotificationPayload> {
   static options: JobOptions = {
@@ -26,6 +28,11 @@ export default class SendNotification extends Job<SendNotificationPayload> {
   }
 
   async execute() {
-    await Notifier.deliverFlip(this.payload.flipId, this.payload.channelId)
+    const { flipId, channelId, reminder } = this.payload
+    await Notifier.deliverFlip(
+      flipId,
+      channelId,
+      reminder && { downSince: new Date(reminder.downSince), at: new Date(reminder.at) }
+    )
   }
 }

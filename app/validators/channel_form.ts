@@ -27,5 +27,13 @@ export function channelFormInput(body: FormBody, kind = body.kind) {
       config[field.name] = value
     }
   }
-  return { kind, name: body.name, config }
+  return { kind, name: body.name, config, repeat_interval: repeatOf(body.repeat_interval) }
+}
+
+/** The form's repeat choice: empty is "once" (null); a number of seconds otherwise */
+function repeatOf(value: unknown) {
+  if (value === undefined) {
+    return undefined
+  }
+  return value === '' || value === null ? null : Number(value)
 }

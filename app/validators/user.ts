@@ -1,5 +1,7 @@
 import vine, { SimpleMessagesProvider } from '@vinejs/vine'
 import { PASSWORD_MIN_LENGTH, PASSWORD_RULE, text } from '#validators/rules'
+import { REPORT_PERIODS } from '#models/report_schedule'
+import { timeZoneRule } from '#validators/token'
 
 const password = () => vine.string().minLength(PASSWORD_MIN_LENGTH).maxLength(200)
 
@@ -27,6 +29,15 @@ export const userChangeValidator = vine.create({
 export const changePasswordValidator = vine.create({
   current_password: vine.string().minLength(1).maxLength(200),
   password: password().confirmed(),
+})
+
+/**
+ * A person's email report: daily or weekly (Mondays), at an hour of their time zone.
+ */
+export const reportSettingsValidator = vine.create({
+  report_period: vine.enum(REPORT_PERIODS),
+  report_hour: vine.number().withoutDecimals().range([0, 23]),
+  report_tz: vine.string().trim().maxLength(64).use(timeZoneRule()),
 })
 
 export const createApiKeyValidator = vine.create({

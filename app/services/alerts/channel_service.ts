@@ -42,7 +42,13 @@ export default class ChannelService {
 
   static async create(user: User, input: ChannelInput) {
     const config = await this.validConfig(input.kind, input.config)
-    return Channel.create({ userId: user.id, kind: input.kind, name: input.name, config })
+    return Channel.create({
+      userId: user.id,
+      kind: input.kind,
+      name: input.name,
+      config,
+      repeatInterval: input.repeat_interval ?? null,
+    })
   }
 
   static async update(channel: Channel, changes: ChannelChanges) {
@@ -50,6 +56,9 @@ export default class ChannelService {
       channel.config = await this.validConfig(channel.kind, changes.config)
     }
     channel.name = changes.name ?? channel.name
+    if (changes.repeat_interval !== undefined) {
+      channel.repeatInterval = changes.repeat_interval
+    }
     await channel.save()
     return channel
   }
