@@ -10,7 +10,8 @@ export interface TokenReport {
   name: string
   status: string
   lastPingAt: Date | null
-  downtimes: { from: Date; to: Date }[]
+  /** `open`: still down at the period's end */
+  downtimes: { from: Date; to: Date; open?: boolean }[]
   failures: { at: Date; exitStatus: number | null }[]
 }
 
@@ -46,7 +47,7 @@ interface FlipRow {
  * before says so (or, history pruned, the first Flip inside leaves down).
  */
 function downtimes(atStart: string | null, flips: FlipRow[], start: Date, end: Date) {
-  const spans: { from: Date; to: Date }[] = []
+  const spans: TokenReport['downtimes'] = []
   let downFrom = (atStart ?? flips[0]?.old_status) === 'down' ? start : null
   for (const flip of flips) {
     if (flip.new_status === 'down' && !downFrom) {
@@ -57,7 +58,7 @@ function downtimes(atStart: string | null, flips: FlipRow[], start: Date, end: D
     }
   }
   if (downFrom) {
-    spans.push({ from: downFrom, to: end })
+    spans.push({ from: downFrom, to: end, open: true })
   }
   return spans
 }
@@ -103,7 +104,8 @@ function tokenLines(token: TokenReport, tz: string) {
     lines.push(`  downtime: ${times}, ${duration(total)} in all`)
     for (const span of token.downtimes.slice(0, 10)) {
       const length = duration(span.to.getTime() - span.from.getTime())
-      lines.push(`    ${timeIn(tz, span.from)} to ${timeIn(tz, span.to)} (${length})`)
+      const to = span.open ? 'still down at the end' : `to ${timeIn(tz, span.to)}`
+      lines.push(`    ${timeIn(tz, span.from)} ${to} (${length})`)
     }
   }
   for (const failure of token.failures) {
