@@ -1,10 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ChannelService from '#services/alerts/channel_service'
-import {
-  createChannelValidator,
-  updateChannelValidator,
-  REPEAT_CHOICES,
-} from '#validators/channel'
+import { createChannelValidator, updateChannelValidator, REPEAT_CHOICES } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
 import { channelForm } from '#services/alerts/channels/form'
 import { pageValidator } from '#validators/page'
@@ -45,8 +41,8 @@ export default class ChannelsController {
 
   async update({ bouncer, params, request, response, session }: HttpContext) {
     const channel = await visibleChannel(bouncer, params.id, 'update')
-    const { name, config, repeat_interval } = channelFormInput(request.all(), channel.kind)
-    const changes = await updateChannelValidator.validate({ name, config, repeat_interval })
+    const { kind, ...input } = channelFormInput(request.all(), channel.kind)
+    const changes = await updateChannelValidator.validate(input)
     await ChannelService.update(channel, changes)
     session.flash('success', `Channel "${channel.name}" saved`)
     return response.redirect().toRoute('channels.index')

@@ -132,7 +132,10 @@ export class ReminderPass {
           channelId: row.channel_id,
           reminder: { downSince: row.down_since.toISOString(), at: now.toISOString() },
         })
-          .dedup({ id: `remind-${row.token_id}-${row.channel_id}-${row.due_at.getTime()}`, ttl: '1d' })
+          .dedup({
+            id: `remind-${row.token_id}-${row.channel_id}-${row.due_at.getTime()}`,
+            ttl: '1d',
+          })
           .run()
       }
       moved.push({ row, sent: send ? 1 : 0 })

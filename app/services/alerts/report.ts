@@ -66,11 +66,16 @@ function downtimes(atStart: string | null, flips: FlipRow[], start: Date, end: D
 /** Every Token of the User as the period [start, end) saw it */
 export async function buildReport(userId: number, start: Date, end: Date) {
   const tokens = await db.rawQuery(TOKENS, [start, userId, MAX_TOKENS + 1])
-  const [{ count }] = (await db.rawQuery('SELECT count(*)::int AS count FROM tokens WHERE user_id = ?', [userId])).rows
+  const counted = await db.rawQuery('SELECT count(*)::int AS count FROM tokens WHERE user_id = ?', [
+    userId,
+  ])
   const rows = tokens.rows.slice(0, MAX_TOKENS)
   const ids = rows.map((row: { id: string }) => row.id)
-  const flips = (await db.rawQuery(FLIPS, [ids, start, end])).rows as FlipRow[]
-  const failures = (await db.rawQuery(FAILURES, [ids, start, end])).rows
+  const flipRows = await db.rawQuery(FLIPS, [ids, start, end])
+  const failureRows = await db.rawQuery(FAILURES, [ids, start, end])
+  const flips = flipRows.rows as FlipRow[]
+  const failures = failureRows.rows
+  const count: number = counted.rows[0].count
   const reports: TokenReport[] = rows.map((row: any) => ({
     id: String(row.id),
     name: row.name,

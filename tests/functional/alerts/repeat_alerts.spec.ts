@@ -177,6 +177,24 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
       .bearerToken(key)
       .json({ repeat_interval: null })
     assert.isNull(off.body().data.repeat_interval)
+
+    const form = await client.get(`/channels/${hook.id}/edit`).loginAs(user)
+    assert.include(form.text(), 'repeat every hour')
+    const saved = await client
+      .put(`/channels/${hook.id}`)
+      .form({
+        'name': 'api',
+        'config[url]': 'https://hooks.example.com/api',
+        'repeat_interval': '1800',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    saved.assertStatus(302)
+    await hook.refresh()
+    assert.equal(hook.repeatInterval, 1800)
+    const list = await client.get('/channels').loginAs(user)
+    assert.include(list.text(), 'repeats every 30 min while down')
   })
 })
 

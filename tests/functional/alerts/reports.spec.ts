@@ -164,7 +164,10 @@ test.group('Reports: two schedulers', (group) => {
       users.push(user)
     }
     const later = new Date(Date.now() + 86_400_000)
-    const [a, b] = await Promise.all([new ReportPass(3).runOnce(later), new ReportPass(3).runOnce(later)])
+    const [a, b] = await Promise.all([
+      new ReportPass(3).runOnce(later),
+      new ReportPass(3).runOnce(later),
+    ])
     assert.equal(a + b, 12)
     assert.lengthOf(smtp.mails, 12)
     assert.lengthOf(new Set(smtp.mails.map((mail) => mail.to[0])), 12)
