@@ -195,6 +195,17 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
     assert.equal(hook.repeatInterval, 1800)
     const list = await client.get('/channels').loginAs(user)
     assert.include(list.text(), 'repeats every 30 min while down')
+
+    const document = await client.get('/api/v1/openapi.json')
+    const { schemas } = document.body().components
+    for (const name of ['ChannelInput', 'ChannelChanges']) {
+      assert.containSubset(schemas[name].properties.repeat_interval, {
+        minimum: 300,
+        maximum: 604800,
+      })
+      assert.include(schemas[name].properties.repeat_interval.description, 'reminder')
+    }
+    assert.property(schemas.Channel.properties, 'repeat_interval')
   })
 })
 
