@@ -27,13 +27,10 @@ export function channelFormInput(body: FormBody, kind = body.kind) {
       config[field.name] = value
     }
   }
-  return { kind, name: body.name, config, repeat_interval: repeatOf(body.repeat_interval) }
-}
-
-/** The form's repeat choice: empty is "once" (null); a number of seconds otherwise */
-function repeatOf(value: unknown) {
-  if (value === undefined) {
-    return undefined
+  const repeat = body.repeat_interval
+  if (repeat === undefined) {
+    return { kind, name: body.name, config }
   }
-  return value === '' || value === null ? null : Number(value)
+  // The form's repeat choice: empty is "once" (null), a number of seconds otherwise
+  return { kind, name: body.name, config, repeat_interval: repeat === '' ? null : Number(repeat) }
 }

@@ -10,6 +10,7 @@ import { channelConfigValidators } from '#validators/channel'
 import type { ChannelKind } from '#services/alerts/channels/index'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { PAGE_SIZE } from '#validators/page'
+import { seedReminders } from '#services/alerts/reminders'
 
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>
@@ -56,10 +57,14 @@ export default class ChannelService {
       channel.config = await this.validConfig(channel.kind, changes.config)
     }
     channel.name = changes.name ?? channel.name
-    if (changes.repeat_interval !== undefined) {
-      channel.repeatInterval = changes.repeat_interval
+    const repeats = changes.repeat_interval !== undefined
+    if (repeats) {
+      channel.repeatInterval = changes.repeat_interval ?? null
     }
     await channel.save()
+    if (repeats) {
+      await seedReminders(channel.id)
+    }
     return channel
   }
 

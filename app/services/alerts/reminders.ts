@@ -44,6 +44,31 @@ export async function keepReminders(trx: TransactionClientContract, ids: number[
 }
 
 /**
+ * A Channel that starts repeating (or changes its interval) picks up the Tokens it alerts that
+ * are down now, after a down that was notified: due one interval after that down (a Token
+ * down for longer is reminded at the next pass). Rows already there keep their beat.
+ */
+const SEED = `
+INSERT INTO reminders (token_id, channel_id, flip_id, down_since, due_at)
+SELECT t.id, c.id, f.id,
+  COALESCE((SELECT d.created_at FROM flips d
+    WHERE d.token_id = t.id AND d.id <= f.id AND d.new_status = 'down' AND d.old_status <> 'down'
+    ORDER BY d.id DESC LIMIT 1), f.created_at),
+  f.created_at + c.repeat_interval * interval '1 second'
+FROM channels c
+JOIN token_channels tc ON tc.channel_id = c.id
+JOIN tokens t ON t.id = tc.token_id AND t.status = 'down'
+CROSS JOIN LATERAL (SELECT id, created_at, silenced, processed_at FROM flips
+  WHERE token_id = t.id AND new_status = 'down' ORDER BY id DESC LIMIT 1) f
+WHERE c.id = ? AND c.repeat_interval IS NOT NULL
+  AND f.processed_at IS NOT NULL AND f.silenced IS NULL
+ON CONFLICT (token_id, channel_id) DO NOTHING`
+
+export async function seedReminders(channelId: string) {
+  await db.rawQuery(SEED, [channelId])
+}
+
+/**
  * Due rows, oldest first, with what decides their fate. Rows another pass holds are skipped,
  * and a row it has just advanced fails `due_at <= now` when PostgreSQL re-reads it to lock it,
  * so two passes never send one reminder twice.

@@ -121,6 +121,24 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
     }
   })
 
+  test('a Channel that starts repeating reminds of the Tokens down now', async ({ assert }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const { token, hook } = await watched(await makeUser(), receiver.url, 'late', null)
+      const down = await downNow(token)
+      await ChannelService.update(hook, { repeat_interval: 3600 })
+      const pass = new ReminderPass()
+      assert.equal(await pass.runOnce(after(down, 3000)), 0)
+      assert.equal(await pass.runOnce(after(down, 3601)), 1)
+      assert.equal(
+        JSON.parse(receiver.requests[1].body).text,
+        '[reminder] late is still DOWN, for 1 h'
+      )
+    } finally {
+      await receiver.close()
+    }
+  })
+
   test('no reminder while paused, in a maintenance window or while a parent is down', async ({
     assert,
   }) => {
