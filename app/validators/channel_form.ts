@@ -31,6 +31,7 @@ export function channelFormInput(body: FormBody, kind = body.kind) {
   if (repeat === undefined) {
     return { kind, name: body.name, config }
   }
-  // The form's repeat choice: empty is "once" (null), a number of seconds otherwise
-  return { kind, name: body.name, config, repeat_interval: repeat === '' ? null : Number(repeat) }
+  // The form's repeat choice: empty (null once parsed) is "once", a number of seconds otherwise
+  const seconds = repeat === '' || repeat === null ? null : Number(repeat)
+  return { kind, name: body.name, config, repeat_interval: seconds }
 }

@@ -213,6 +213,18 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
     assert.equal(hook.repeatInterval, 1800)
     const list = await client.get('/channels').loginAs(user)
     assert.include(list.text(), 'repeats every 30 min while down')
+    await client
+      .put(`/channels/${hook.id}`)
+      .form({
+        'name': 'api',
+        'config[url]': 'https://hooks.example.com/api',
+        'repeat_interval': '',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    await hook.refresh()
+    assert.isNull(hook.repeatInterval, '"notify once" turns repeats off')
 
     const document = await client.get('/api/v1/openapi.json')
     const { schemas } = document.body().components
