@@ -45,10 +45,19 @@ export function describeReason(reason: string) {
   return REASONS[reason] ?? reason
 }
 
-/** How long a reminded Token has been down: "3 h 5 min" */
+/** How long a reminded Token has been down: "3 h 5 min", "4 days 2 h" */
 export function downFor(message: AlertMessage) {
   const reminder = message.reminder
-  return reminder ? duration(reminder.at.getTime() - reminder.downSince.getTime()) : ''
+  if (!reminder) {
+    return ''
+  }
+  const ms = reminder.at.getTime() - reminder.downSince.getTime()
+  if (ms < 2 * 86_400_000) {
+    return duration(ms)
+  }
+  const days = Math.floor(ms / 86_400_000)
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000)
+  return hours ? `${days} days ${hours} h` : `${days} days`
 }
 
 export function subjectOf(message: AlertMessage) {

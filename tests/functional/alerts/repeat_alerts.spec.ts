@@ -8,6 +8,7 @@ import { ReminderPass } from '#services/alerts/reminders'
 import ChannelService from '#services/alerts/channel_service'
 import TokenService from '#services/tokens/token_service'
 import PingService from '#services/tokens/ping_service'
+import { pruneFlips } from '#services/tokens/flip_pruner'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import {
@@ -134,6 +135,22 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
         JSON.parse(receiver.requests[1].body).text,
         '[reminder] late is still DOWN, for 1 h'
       )
+    } finally {
+      await receiver.close()
+    }
+  })
+
+  test('a Token down past the Flip retention is still reminded', async ({ assert }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const { token } = await watched(await makeUser(), receiver.url, 'forever', 86_400)
+      await downNow(token)
+      const ago = `now() - interval '100 days'`
+      await db.rawQuery(`UPDATE flips SET created_at = ${ago} WHERE token_id = ?`, [token.id])
+      await db.rawQuery(`UPDATE reminders SET down_since = ${ago} WHERE token_id = ?`, [token.id])
+      await pruneFlips()
+      assert.equal(await new ReminderPass().runOnce(after(Date.now(), 86_401)), 1)
+      assert.match(JSON.parse(receiver.requests[1].body).text, /still DOWN, for 101 days$/)
     } finally {
       await receiver.close()
     }
