@@ -140,6 +140,34 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
     }
   })
 
+  test('a webhook template says a reminder by $DOWN_FOR, empty on the first notice', async ({
+    assert,
+  }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const user = await makeUser()
+      const token = await makeToken(user, { name: 'db' })
+      const hook = await ChannelService.create(user, {
+        kind: 'webhook',
+        name: 'templated',
+        config: { url: receiver.url, body: '{"text": "$NAME is $STATUS", "for": "$DOWN_FOR"}' },
+        repeat_interval: 1800,
+      })
+      await TokenService.update(token, { channels: [hook.id] })
+      const down = await downNow(token)
+      await new ReminderPass().runOnce(after(down, 1800))
+      assert.deepEqual(
+        receiver.requests.map((request) => JSON.parse(request.body)),
+        [
+          { text: 'db is down', for: '' },
+          { text: 'db is down', for: '30 min' },
+        ]
+      )
+    } finally {
+      await receiver.close()
+    }
+  })
+
   test('a Token down past the Flip retention is still reminded', async ({ assert }) => {
     const receiver = await startHttpReceiver()
     try {
