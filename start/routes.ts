@@ -127,6 +127,11 @@ router
     router.get('/channels/:id', [controllers.api.v1.Channels, 'show']).as('channels.show')
     router.patch('/channels/:id', [controllers.api.v1.Channels, 'update']).as('channels.update')
     router.delete('/channels/:id', [controllers.api.v1.Channels, 'destroy']).as('channels.destroy')
+
+    router.get('/account/report', [controllers.api.v1.Account, 'showReport']).as('account.report')
+    router
+      .put('/account/report', [controllers.api.v1.Account, 'updateReport'])
+      .as('account.report.update')
   })
   .prefix('/api/v1')
   .as('api.v1')

@@ -31,13 +31,39 @@ export const changePasswordValidator = vine.create({
   password: password().confirmed(),
 })
 
-/**
- * A person's email report: daily or weekly (Mondays), at an hour of their time zone.
- */
+/** The rules of a person's email report: daily or weekly (Mondays), at an hour of their time zone */
+const report = {
+  period: () =>
+    vine.enum(REPORT_PERIODS).meta({
+      description:
+        '`daily`, `weekly` (on Mondays) or `off`: a mail of every Token of yours with its status, its downtimes in the period and its last failures',
+      example: 'weekly',
+    }),
+  hour: () =>
+    vine
+      .number()
+      .withoutDecimals()
+      .range([0, 23])
+      .meta({ description: 'The hour it is sent, in `tz`', example: 8 }),
+  tz: () =>
+    vine.string().trim().maxLength(64).use(timeZoneRule()).meta({
+      description: 'IANA time zone of the hour and of the times in the mail',
+      example: 'UTC',
+    }),
+}
+
+/** The account page's report form */
 export const reportSettingsValidator = vine.create({
-  report_period: vine.enum(REPORT_PERIODS),
-  report_hour: vine.number().withoutDecimals().range([0, 23]),
-  report_tz: vine.string().trim().maxLength(64).use(timeZoneRule()),
+  report_period: report.period(),
+  report_hour: report.hour(),
+  report_tz: report.tz(),
+})
+
+/** The API's report settings (PUT /api/v1/account/report) */
+export const accountReportValidator = vine.create({
+  period: report.period(),
+  hour: report.hour(),
+  tz: report.tz(),
 })
 
 export const createApiKeyValidator = vine.create({

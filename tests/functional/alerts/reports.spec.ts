@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
@@ -6,7 +7,7 @@ import type Token from '#models/token'
 import { ReportPass } from '#services/alerts/report_pass'
 import { saveReportSettings } from '#services/accounts/report_settings'
 import PingService from '#services/tokens/ping_service'
-import { makeToken, makeUser } from '#tests/helpers/factories'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { startSmtpReceiver } from '#tests/helpers/receivers'
 
@@ -140,6 +141,45 @@ test.group('Reports: the daily or weekly email report', (group) => {
     refused.assertStatus(302)
     await user.refresh()
     assert.equal(user.reportTz, 'Europe/Berlin', 'a bad time zone changes nothing')
+  })
+})
+
+test.group('Reports: the API', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test("reads and sets the report settings of the key's User", async ({ assert, client }) => {
+    const user = await makeUser()
+    const key = await makeApiKey(user)
+    const read = await client.get('/api/v1/account/report').bearerToken(key)
+    read.assertStatus(200)
+    assert.deepEqual(read.body().data, { period: 'off', hour: 8, tz: 'UTC', next_at: null })
+
+    const set = await client
+      .put('/api/v1/account/report')
+      .bearerToken(key)
+      .json({ period: 'daily', hour: 6, tz: 'America/New_York' })
+    set.assertStatus(200)
+    assert.containSubset(set.body().data, { period: 'daily', hour: 6, tz: 'America/New_York' })
+    const next = DateTime.fromISO(set.body().data.next_at).setZone('America/New_York')
+    assert.deepEqual([next.hour, next.minute], [6, 0])
+    await user.refresh()
+    assert.equal(user.reportNextAt?.toMillis(), next.toMillis())
+
+    const invalid = await client
+      .put('/api/v1/account/report')
+      .bearerToken(key)
+      .json({ period: 'hourly', hour: 24, tz: 'Nowhere' })
+    invalid.assertStatus(422)
+    assert.sameMembers(
+      invalid.body().errors.map((error: { field: string }) => error.field),
+      ['period', 'hour', 'tz']
+    )
+    const readOnly = await client
+      .put('/api/v1/account/report')
+      .bearerToken(await makeApiKey(user, 'read-only'))
+      .json({ period: 'off', hour: 6, tz: 'UTC' })
+    readOnly.assertStatus(403)
   })
 })
 
