@@ -10,7 +10,7 @@ import { channelConfigValidators } from '#validators/channel'
 import type { ChannelKind } from '#services/alerts/channels/index'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { PAGE_SIZE } from '#validators/page'
-import { seedReminders } from '#services/alerts/reminders'
+import { seedReminders } from '#services/alerts/reminder_rows'
 
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>

@@ -3,7 +3,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import SendNotification from '#jobs/send_notification'
 import { flips } from '#services/operations/app_metrics'
 import { silenceOf, type Silence } from '#services/alerts/silencing'
-import { keepReminders } from '#services/alerts/reminders'
+import { keepReminders } from '#services/alerts/reminder_rows'
 
 /**
  * The facts silenceOf needs for each Flip that notifies (to or from down or warning): the
