@@ -63,7 +63,7 @@ export default class ChannelService {
     }
     await channel.save()
     if (repeats) {
-      await seedReminders(channel.id)
+      await seedReminders({ channelId: channel.id })
     }
     return channel
   }

@@ -41,11 +41,12 @@ export async function keepReminders(trx: TransactionClientContract, ids: number[
 }
 
 /**
- * A Channel that starts repeating (or changes its interval) picks up the Tokens it alerts that
- * are down now, after a down that was notified: due one interval after that down (a Token
- * down for longer is reminded at the next pass). Rows already there keep their beat.
+ * A Channel that starts repeating (or changes its interval), or a repeating Channel attached to
+ * a Token, picks up the Tokens it alerts that are down now, after a down that was notified:
+ * due one interval after that down (a Token down for longer is reminded at the next pass).
+ * Rows already there keep their beat.
  */
-const SEED = `
+const seed = (which: 'c.id' | 'tc.token_id') => `
 INSERT INTO reminders (token_id, channel_id, flip_id, down_since, due_at)
 SELECT t.id, c.id, f.id,
   COALESCE((SELECT d.created_at FROM flips d
@@ -57,10 +58,17 @@ JOIN token_channels tc ON tc.channel_id = c.id
 JOIN tokens t ON t.id = tc.token_id AND t.status = 'down'
 CROSS JOIN LATERAL (SELECT id, created_at, silenced, processed_at FROM flips
   WHERE token_id = t.id AND new_status = 'down' ORDER BY id DESC LIMIT 1) f
-WHERE c.id = ? AND c.repeat_interval IS NOT NULL
+WHERE ${which} = ? AND c.repeat_interval IS NOT NULL
   AND f.processed_at IS NOT NULL AND f.silenced IS NULL
 ON CONFLICT (token_id, channel_id) DO NOTHING`
 
-export async function seedReminders(channelId: string) {
-  await db.rawQuery(SEED, [channelId])
+const SEED_CHANNEL = seed('c.id')
+const SEED_TOKEN = seed('tc.token_id')
+
+export async function seedReminders(of: { channelId: string } | { tokenId: number }) {
+  if ('channelId' in of) {
+    await db.rawQuery(SEED_CHANNEL, [of.channelId])
+  } else {
+    await db.rawQuery(SEED_TOKEN, [of.tokenId])
+  }
 }

@@ -140,6 +140,33 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
     }
   })
 
+  test('a repeating Channel attached to a Token already down reminds of it', async ({
+    assert,
+    client,
+  }) => {
+    const receiver = await startHttpReceiver()
+    try {
+      const user = await makeUser()
+      const { token, hook } = await watched(user, receiver.url, 'first', null)
+      const down = await downNow(token)
+      const repeating = await ChannelService.create(user, {
+        kind: 'webhook',
+        name: 'pager',
+        config: { url: `${receiver.url}/pager` },
+        repeat_interval: 600,
+      })
+      const attached = await client
+        .patch(`/api/v1/tokens/${token.uuid}`)
+        .bearerToken(await makeApiKey(user))
+        .json({ channels: [hook.id, repeating.id] })
+      attached.assertStatus(200)
+      assert.equal(await new ReminderPass().runOnce(after(down, 601)), 1)
+      assert.equal(receiver.requests.at(-1)!.url, '/pager')
+    } finally {
+      await receiver.close()
+    }
+  })
+
   test('a webhook template says a reminder by $DOWN_FOR, empty on the first notice', async ({
     assert,
   }) => {
