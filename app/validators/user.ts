@@ -75,4 +75,5 @@ export const userMessages = new SimpleMessagesProvider({
   'email.database.unique': 'A User with this email exists already',
   'password.minLength': `Use ${PASSWORD_RULE}`,
   'password_confirmation.confirmed': 'The two new passwords differ',
+  'report_tz.tz': 'Use an IANA time zone, such as UTC or Europe/Berlin',
 })

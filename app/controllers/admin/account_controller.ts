@@ -11,7 +11,9 @@ export default class AccountController {
   }
 
   async report({ auth, request, response, session }: HttpContext) {
-    const input = await request.validateUsing(reportSettingsValidator)
+    const input = await request.validateUsing(reportSettingsValidator, {
+      messagesProvider: userMessages,
+    })
     const user = await saveReportSettings(auth.getUserOrFail(), {
       period: input.report_period,
       hour: input.report_hour,
