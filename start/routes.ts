@@ -86,6 +86,7 @@ router
 
     router.get('/account', [controllers.admin.Account, 'show']).as('account.show')
     router.put('/account/password', [controllers.admin.Account, 'update']).as('account.password')
+    router.put('/account/report', [controllers.admin.Account, 'report']).as('account.report')
     router
       .post('/account/ping-key', [controllers.admin.Account, 'regeneratePingKey'])
       .as('account.ping_key')
@@ -126,6 +127,11 @@ router
     router.get('/channels/:id', [controllers.api.v1.Channels, 'show']).as('channels.show')
     router.patch('/channels/:id', [controllers.api.v1.Channels, 'update']).as('channels.update')
     router.delete('/channels/:id', [controllers.api.v1.Channels, 'destroy']).as('channels.destroy')
+
+    router.get('/account/report', [controllers.api.v1.Account, 'showReport']).as('account.report')
+    router
+      .put('/account/report', [controllers.api.v1.Account, 'updateReport'])
+      .as('account.report.update')
   })
   .prefix('/api/v1')
   .as('api.v1')

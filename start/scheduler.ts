@@ -11,6 +11,8 @@ import { sweepPings } from '#services/tokens/ping_sweep'
 import config from '@adonisjs/core/services/config'
 import TokenRegistry from '#services/registry/token_registry'
 import outageLog from '#services/operations/outages'
+import { ReminderPass } from '#services/alerts/reminders'
+import { ReportPass } from '#services/alerts/report_pass'
 
 const lateDetector = new LateDetector()
 
@@ -36,6 +38,24 @@ function guarded(what: string, task: () => Promise<unknown>) {
 scheduler
   .call(guarded('late detection', () => lateDetector.runOnce()))
   .everySeconds(2)
+  .withoutOverlapping()
+
+/**
+ * Repeat alerts of down Tokens, from the index of due reminders: each is sent
+ * once however many schedulers run (see ReminderPass).
+ */
+scheduler
+  .call(guarded('repeat alerts', () => new ReminderPass().runOnce()))
+  .everySeconds(30)
+  .withoutOverlapping()
+
+/**
+ * Users' daily or weekly email reports, at their hour in their time zone;
+ * each period is claimed by one pass (see ReportPass).
+ */
+scheduler
+  .call(guarded('email reports', () => new ReportPass().runOnce()))
+  .everyMinute()
   .withoutOverlapping()
 
 /**

@@ -10,13 +10,15 @@ interface SendNotificationPayload {
   channelId: string
   /** Tries made by the jobs before this one (a 429 queues the next try as a new job) */
   triedBefore?: number
+  /** A repeat of the Flip's down notice (reminders.ts): ISO times */
+  reminder?: { downSince: string; at: string }
 }
 
 const MAX_RETRIES = 5
 
 /**
- * Delivers one Flip to one Channel; a failure is recorded on the Channel
- * (Notifier) and then, as the receiver's answer says (DeliveryError):
+ * Delivers one Flip (or a reminder of it) to one Channel; a failure is recorded
+ * on the Channel (Notifier) and then, as the receiver's answer says (DeliveryError):
  * - a 4xx other than 408 and 429 is permanent: no further try;
  * - a 429 with Retry-After is tried again that long after (at most an hour), as a
  *   new job queued with that delay (the queue's backoff cannot be told a delay);
@@ -37,9 +39,13 @@ export default class SendNotification extends Job<SendNotificationPayload> {
   }
 
   async execute() {
-    const { flipId, channelId, triedBefore = 0 } = this.payload
+    const { flipId, channelId, triedBefore = 0, reminder } = this.payload
     try {
-      await Notifier.deliverFlip(flipId, channelId)
+      await Notifier.deliverFlip(
+        flipId,
+        channelId,
+        reminder && { downSince: new Date(reminder.downSince), at: new Date(reminder.at) }
+      )
     } catch (error) {
       const tried = triedBefore + this.context.attempt
       const context = { flip: flipId, channel: channelId, tries: tried }
@@ -53,9 +59,12 @@ export default class SendNotification extends Job<SendNotificationPayload> {
       }
       if (error instanceof DeliveryError && error.retryAfterMs !== undefined) {
         // The dedup id is this try's: a crash after queueing it queues it only once.
-        await SendNotification.dispatch({ flipId, channelId, triedBefore: tried })
+        await SendNotification.dispatch({ flipId, channelId, reminder, triedBefore: tried })
           .in(Math.max(error.retryAfterMs, 1))
-          .dedup({ id: `flip-${flipId}-${channelId}-try-${tried + 1}`, ttl: '1d' })
+          .dedup({
+            id: `flip-${flipId}-${channelId}${reminder ? `-at-${reminder.at}` : ''}-try-${tried + 1}`,
+            ttl: '1d',
+          })
           .run()
         logger.info({ ...context, waitMs: error.retryAfterMs }, 'notification tried again later')
         return

@@ -30,6 +30,10 @@ export default class Channel extends BaseModel {
   @column()
   declare config: Record<string, unknown>
 
+  /** Seconds between repeats of a down notice while the Token stays down; null: never */
+  @column()
+  declare repeatInterval: number | null
+
   @column()
   declare lastError: string | null
 

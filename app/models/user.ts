@@ -7,6 +7,7 @@ import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { type AccessToken, DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import Token from '#models/token'
+import type { ReportPeriod } from '#models/report_schedule'
 
 const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
   uids: ['email'],
@@ -34,6 +35,21 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   @column()
   declare pingKey: string
+
+  /** The email report: `off`, `daily` or `weekly` (Mondays) */
+  @column()
+  declare reportPeriod: ReportPeriod
+
+  /** The hour of the day (0–23, in `reportTz`) the report is sent */
+  @column()
+  declare reportHour: number
+
+  @column()
+  declare reportTz: string
+
+  /** The end of the next period to report; null while reports are off */
+  @column.dateTime()
+  declare reportNextAt: DateTime | null
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

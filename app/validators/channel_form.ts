@@ -27,5 +27,11 @@ export function channelFormInput(body: FormBody, kind = body.kind) {
       config[field.name] = value
     }
   }
-  return { kind, name: body.name, config }
+  const repeat = body.repeat_interval
+  if (repeat === undefined) {
+    return { kind, name: body.name, config }
+  }
+  // The form's repeat choice: empty (null once parsed) is "once", a number of seconds otherwise
+  const seconds = repeat === '' || repeat === null ? null : Number(repeat)
+  return { kind, name: body.name, config, repeat_interval: seconds }
 }

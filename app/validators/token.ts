@@ -98,7 +98,7 @@ const maintenanceScheduleRule = vine.createRule((value, _, field) => {
   }
 })
 
-const timeZoneRule = vine.createRule((value, _, field) => {
+export const timeZoneRule = vine.createRule((value, _, field) => {
   if (typeof value === 'string' && !isValidTimeZone(value)) {
     field.report('The {{ field }} field must be an IANA time zone', 'tz', field)
   }

@@ -38,4 +38,29 @@ test.group('Admin UI: the Account page', (group) => {
     assert.notEqual(user.pingKey, old)
     assert.equal(await page.locator('code.ping-key').innerText(), user.pingKey)
   })
+
+  test('opts in to a weekly email report at an hour of a time zone', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const user = await makeUser()
+    await browserContext.loginAs(user)
+    const page = await visit('/account')
+    await page.getByLabel('Send').selectOption('weekly')
+    await page.getByLabel('At', { exact: true }).selectOption('7')
+    await page.getByLabel('Time zone').fill('Europe/Nowhere')
+    await page.getByRole('button', { name: 'Save report' }).click()
+    await seeText(page, '#report_tz-error', 'Use an IANA time zone')
+
+    await page.getByLabel('Time zone').fill('Europe/Berlin')
+    await page.getByRole('button', { name: 'Save report' }).click()
+    await seeText(page, '.flash-success', 'Email report saved')
+    await seeText(page, '.report-next', 'Next report:')
+    await user.refresh()
+    assert.deepInclude(
+      { period: user.reportPeriod, hour: user.reportHour, tz: user.reportTz },
+      { period: 'weekly', hour: 7, tz: 'Europe/Berlin' }
+    )
+  })
 })

@@ -62,6 +62,23 @@ test.group('Admin UI: Channels', (group) => {
     assert.deepEqual(channel.config, { to: 'oncall@example.com' })
   })
 
+  test('makes a Channel repeat its down notices every hour', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const user = await makeUser()
+    const channel = await makeChannel(user, 'Pager')
+    await browserContext.loginAs(user)
+    const page = await visit(`/channels/${channel.id}/edit`)
+    await page.getByLabel('While a Token stays down').selectOption({ label: 'repeat every hour' })
+    await page.getByRole('button', { name: 'Save' }).click()
+    await seeText(page, '[role=status]', 'Channel "Pager" saved')
+    await seeText(page, 'table.channels', 'repeats every 1 h while down')
+    await channel.refresh()
+    assert.equal(channel.repeatInterval, 3600)
+  })
+
   test('edits and deletes a Channel', async ({ visit, browserContext, assert }) => {
     const user = await makeUser()
     const channel = await makeChannel(user, 'Old hook', { headers: { 'X-Key': '1' } })

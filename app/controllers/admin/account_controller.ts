@@ -1,11 +1,29 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import UserService from '#services/accounts/user_service'
 import { fieldError } from '#validators/field_error'
-import { changePasswordValidator, userMessages } from '#validators/user'
+import { changePasswordValidator, reportSettingsValidator, userMessages } from '#validators/user'
+import { saveReportSettings } from '#services/accounts/report_settings'
+import { REPORT_PERIODS } from '#models/report_schedule'
 
 export default class AccountController {
   async show({ view }: HttpContext) {
-    return view.render('pages/account/show')
+    return view.render('pages/account/show', { reportPeriods: REPORT_PERIODS })
+  }
+
+  async report({ auth, request, response, session }: HttpContext) {
+    const input = await request.validateUsing(reportSettingsValidator, {
+      messagesProvider: userMessages,
+    })
+    const user = await saveReportSettings(auth.getUserOrFail(), {
+      period: input.report_period,
+      hour: input.report_hour,
+      tz: input.report_tz,
+    })
+    session.flash(
+      'success',
+      user.reportNextAt ? 'Email report saved' : 'Email report off: none will be sent'
+    )
+    return response.redirect().toRoute('account.show')
   }
 
   async regeneratePingKey({ auth, response, session }: HttpContext) {

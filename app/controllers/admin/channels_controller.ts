@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ChannelService from '#services/alerts/channel_service'
-import { createChannelValidator, updateChannelValidator } from '#validators/channel'
+import { createChannelValidator, updateChannelValidator, REPEAT_CHOICES } from '#validators/channel'
 import { channelFormInput } from '#validators/channel_form'
 import { channelForm } from '#services/alerts/channels/form'
 import { pageValidator } from '#validators/page'
@@ -8,7 +8,7 @@ import { visibleChannel } from '#policies/visible'
 import { sendsTo } from '#services/alerts/channels/index'
 
 const PAGE_SIZE = 50
-const FORM = { form: channelForm() }
+const FORM = { form: channelForm(), repeatChoices: REPEAT_CHOICES }
 
 export default class ChannelsController {
   async index({ auth, request, view }: HttpContext) {
@@ -43,8 +43,8 @@ export default class ChannelsController {
 
   async update({ bouncer, params, request, response, session }: HttpContext) {
     const channel = await visibleChannel(bouncer, params.id, 'update')
-    const { name, config } = channelFormInput(request.all(), channel.kind)
-    const changes = await updateChannelValidator.validate({ name, config })
+    const { kind, ...input } = channelFormInput(request.all(), channel.kind)
+    const changes = await updateChannelValidator.validate(input)
     await ChannelService.update(channel, changes)
     session.flash('success', `Channel "${channel.name}" saved`)
     return response.redirect().toRoute('channels.index')

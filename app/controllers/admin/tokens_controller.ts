@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenService from '#services/tokens/token_service'
+import { seedReminders } from '#services/alerts/reminder_rows'
 import TokenQueries from '#services/tokens/token_queries'
 import TokenActivity from '#services/tokens/token_activity'
 import PingService from '#services/tokens/ping_service'
@@ -62,6 +63,9 @@ export default class TokensController {
       messagesProvider: tokenFormMessages,
     })
     await TokenService.update(token, changes)
+    if (changes.channels) {
+      await seedReminders({ tokenId: token.id })
+    }
     session.flash('success', `Token "${token.name}" saved`)
     return response.redirect().toRoute('tokens.show', { id: token.uuid })
   }

@@ -10,6 +10,7 @@ import { channelConfigValidators } from '#validators/channel'
 import type { ChannelKind } from '#services/alerts/channels/index'
 import type { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { PAGE_SIZE } from '#validators/page'
+import { seedReminders } from '#services/alerts/reminder_rows'
 
 type ChannelInput = Infer<typeof createChannelValidator>
 type ChannelChanges = Infer<typeof updateChannelValidator>
@@ -42,7 +43,13 @@ export default class ChannelService {
 
   static async create(user: User, input: ChannelInput) {
     const config = await this.validConfig(input.kind, input.config)
-    return Channel.create({ userId: user.id, kind: input.kind, name: input.name, config })
+    return Channel.create({
+      userId: user.id,
+      kind: input.kind,
+      name: input.name,
+      config,
+      repeatInterval: input.repeat_interval ?? null,
+    })
   }
 
   static async update(channel: Channel, changes: ChannelChanges) {
@@ -50,7 +57,14 @@ export default class ChannelService {
       channel.config = await this.validConfig(channel.kind, changes.config)
     }
     channel.name = changes.name ?? channel.name
+    const repeats = changes.repeat_interval !== undefined
+    if (repeats) {
+      channel.repeatInterval = changes.repeat_interval ?? null
+    }
     await channel.save()
+    if (repeats) {
+      await seedReminders({ channelId: channel.id })
+    }
     return channel
   }
 

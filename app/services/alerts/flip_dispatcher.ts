@@ -3,6 +3,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import SendNotification from '#jobs/send_notification'
 import { flips } from '#services/operations/app_metrics'
 import { silenceOf, type Silence } from '#services/alerts/silencing'
+import { keepReminders } from '#services/alerts/reminder_rows'
 
 /**
  * The facts silenceOf needs for each Flip that notifies (to or from down or warning): the
@@ -66,7 +67,8 @@ async function silence(trx: TransactionClientContract, ids: number[]): Promise<n
  * Turns Flips into notification jobs: every Flip to or from `down` or `warning` queues one
  * job per Channel of its Token, unless it is silenced (silencing.ts): inside a maintenance
  * window, or while a Token it depends on is down. Flips are the outbox, so whatever writes one
- * (the worker's batches, the late-detection pass, a pause) gets its alerts.
+ * (the worker's batches, the late-detection pass, a pause) gets its alerts, and its repeats:
+ * a loud down starts the reminders of its Token's repeating Channels, leaving down ends them.
  */
 export default class FlipDispatcher {
   constructor(private batchSize = 200) {}
@@ -87,6 +89,7 @@ export default class FlipDispatcher {
         return { queued: 0, flips: [] }
       }
       const loud = await silence(trx, ids)
+      await keepReminders(trx, ids, loud)
       const notices = await trx.rawQuery(
         `SELECT f.id AS flip_id, tc.channel_id FROM flips f
          JOIN token_channels tc ON tc.token_id = f.token_id

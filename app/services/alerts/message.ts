@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import config from '@adonisjs/core/services/config'
+import { duration } from '#services/support/ui_format'
 
 /**
  * What every Channel kind says about one Flip.
@@ -22,6 +23,8 @@ export interface AlertMessage {
   /** Tokens that depend on this one and are down too: their alerts are silenced */
   silencedChildren: string[]
   test: boolean
+  /** Set on a repeat of a down notice (a Channel's `repeat_interval`): since when it is down */
+  reminder?: { downSince: Date; at: Date }
 }
 
 const REASONS: Record<string, string> = {
@@ -42,19 +45,46 @@ export function describeReason(reason: string) {
   return REASONS[reason] ?? reason
 }
 
+/** How long a reminded Token has been down: "3 h 5 min", "4 days 2 h" */
+export function downFor(message: AlertMessage) {
+  const reminder = message.reminder
+  if (!reminder) {
+    return ''
+  }
+  const ms = reminder.at.getTime() - reminder.downSince.getTime()
+  if (ms < 2 * 86_400_000) {
+    return duration(ms)
+  }
+  const days = Math.floor(ms / 86_400_000)
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000)
+  return hours ? `${days} days ${hours} h` : `${days} days`
+}
+
 export function subjectOf(message: AlertMessage) {
+  if (message.reminder) {
+    return `[reminder] ${message.name} is still ${message.status.toUpperCase()}, for ${downFor(message)}`
+  }
   const prefix = message.test ? '[test] ' : ''
   return `${prefix}${message.name} is ${message.status.toUpperCase()}`
+}
+
+function firstLine(message: AlertMessage) {
+  const why = `${describeReason(message.reason)} (${message.at.toISOString()})`
+  if (message.reminder) {
+    return (
+      `Reminder: ${message.name} is still ${message.status.toUpperCase()}, for ` +
+      `${downFor(message)} (since ${message.reminder.downSince.toISOString()}). ` +
+      `It went down because ${why}.`
+    )
+  }
+  return `${subjectOf(message)}: ${why}.`
 }
 
 /**
  * One plain-text paragraph, for email, Slack and ntfy.
  */
 export function textOf(message: AlertMessage) {
-  const lines = [
-    `${subjectOf(message)}: ${describeReason(message.reason)} (${message.at.toISOString()}).`,
-    `Ping URL: ${message.pingUrl}`,
-  ]
+  const lines = [firstLine(message), `Ping URL: ${message.pingUrl}`]
   if (message.tags.length > 0) {
     lines.push(`Tags: ${message.tags.join(' ')}`)
   }

@@ -35,16 +35,21 @@ export default class Notifier {
   }
 
   /**
-   * Notifies one Channel of one Flip. Returns false when there is nothing
-   * to send any more (the Channel or the Token was deleted meanwhile).
+   * Notifies one Channel of one Flip, or reminds it of a down Flip. Returns
+   * false when there is nothing to send any more (the Channel or the Token
+   * was deleted meanwhile).
    */
-  static async deliverFlip(flipId: number, channelId: string): Promise<boolean> {
+  static async deliverFlip(
+    flipId: number,
+    channelId: string,
+    reminder?: AlertMessage['reminder']
+  ): Promise<boolean> {
     const channel = await Channel.find(channelId)
     const message = channel ? await flipMessage(flipId) : null
     if (!channel || !message) {
       return false
     }
-    await this.#send(channel, message)
+    await this.#send(channel, reminder ? { ...message, reminder } : message)
     return true
   }
 

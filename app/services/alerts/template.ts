@@ -1,4 +1,4 @@
-import type { AlertMessage } from '#services/alerts/message'
+import { downFor, type AlertMessage } from '#services/alerts/message'
 
 export type Escape = 'none' | 'json' | 'url'
 
@@ -18,6 +18,7 @@ export const PLACEHOLDERS = [
   'BODY',
   'EXIT_STATUS',
   'PING_URL',
+  'DOWN_FOR',
 ] as const
 type Placeholder = (typeof PLACEHOLDERS)[number]
 
@@ -35,6 +36,8 @@ function values(message: AlertMessage): Record<Placeholder, string> {
     BODY: message.body,
     EXIT_STATUS: message.exitStatus === null ? '' : String(message.exitStatus),
     PING_URL: message.pingUrl,
+    // Set on a reminder only (a Channel's repeat_interval): how long the Token has been down
+    DOWN_FOR: downFor(message),
   }
 }
 

@@ -1,4 +1,5 @@
 import { tokenPaths } from '#services/api_docs/token_paths'
+import { accountPaths } from '#services/api_docs/account_paths'
 import { pingAndChannelPaths } from '#services/api_docs/ping_channel_paths'
 import { schemas } from '#services/api_docs/schemas'
 import { BODY_LIMIT } from '#services/api_docs/operation'
@@ -48,8 +49,9 @@ export function openApiDocument(serverUrl: string, options: DocumentOptions) {
       { name: 'Tokens', description: 'Monitored jobs' },
       { name: 'Pings', description: 'Requests to ping URLs' },
       { name: 'Channels', description: 'Where alerts go' },
+      { name: 'Account', description: "The API key's own User" },
     ],
-    paths: { ...tokenPaths, ...pingAndChannelPaths },
+    paths: { ...tokenPaths, ...pingAndChannelPaths, ...accountPaths },
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key' },

@@ -8,7 +8,7 @@ import { queryParameters } from '#services/api_docs/request_schema'
  */
 export interface OperationSpec {
   id: string
-  tag: 'Tokens' | 'Pings' | 'Channels'
+  tag: 'Tokens' | 'Pings' | 'Channels' | 'Account'
   summary: string
   /** Schema of the answer's `data`; a list when `list` is set */
   returns?: string

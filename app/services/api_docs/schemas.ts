@@ -14,6 +14,8 @@ import { createPingValidator } from '#validators/ping'
 import { pingSchema } from '#transformers/ping_transformer'
 import { flipSchema } from '#transformers/flip_transformer'
 import { apiErrorsSchema } from '#services/api_docs/api_errors'
+import { reportSchema } from '#transformers/report_transformer'
+import { accountReportValidator } from '#validators/user'
 
 /**
  * A Channel's name and kind from its validator; its config, whose rules are
@@ -45,6 +47,10 @@ export const schemas = {
   ChannelChanges: channelRequest(updateChannelValidator, {
     description: 'Fields left out stay as they are; a `config` sent replaces the whole config',
     example: { name: 'on-call webhook' },
+  }),
+  Report: reportSchema,
+  ReportInput: requestSchema(accountReportValidator, {
+    example: { period: 'weekly', hour: 8, tz: 'Europe/Berlin' },
   }),
   PageMeta: pageMetaSchema,
   Errors: apiErrorsSchema,

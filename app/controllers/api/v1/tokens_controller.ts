@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenService from '#services/tokens/token_service'
+import { seedReminders } from '#services/alerts/reminder_rows'
 import TokenQueries from '#services/tokens/token_queries'
 import TokenTransformer from '#transformers/token_transformer'
 import {
@@ -33,7 +34,12 @@ export default class TokensController {
   async update({ bouncer, params, request, serialize }: HttpContext) {
     const token = await visibleToken(bouncer, params.id, 'update')
     const changes = await request.validateUsing(updateTokenValidator)
-    return serialize(TokenTransformer.transform(await TokenService.update(token, changes)))
+    const updated = await TokenService.update(token, changes)
+    if (changes.channels) {
+      // A repeating Channel attached to a Token already down reminds of it too
+      await seedReminders({ tokenId: updated.id })
+    }
+    return serialize(TokenTransformer.transform(updated))
   }
 
   async destroy({ bouncer, params, response }: HttpContext) {
