@@ -8,6 +8,11 @@ import { kindSchemaName } from '#services/api_docs/channel_schemas'
 import { channelForm } from '#services/alerts/channels/form'
 import ChannelService from '#services/alerts/channel_service'
 import Notifier from '#services/alerts/notifier'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { deliver } from '#services/alerts/transports'
+import { testMessage } from '#services/alerts/message'
+import { DeliveryError } from '#services/alerts/channels/kind'
 import { makeApiKey, makeUser } from '#tests/helpers/factories'
 import {
   startHttpReceiver,
@@ -167,6 +172,53 @@ test.group('Channel kinds: each one complete', (group) => {
       } finally {
         restore()
         await receiver.close()
+      }
+    })
+
+  test('{name}: a 4xx refusal is not retried, a 429 waits its Retry-After, a 5xx is retried')
+    .with(kinds.filter((kind) => kind.reaches === 'http'))
+    .run(async ({ assert }, kind) => {
+      // The delivery policy lives in expectOk: every HTTP kind must answer through it.
+      let answer = { status: 200, headers: {} as Record<string, string> }
+      const server = createServer((req, res) => {
+        req.resume()
+        req.on('end', () => res.writeHead(answer.status, answer.headers).end('{}'))
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const restore = kind.hosts ? useServiceReceiver(kind.hosts, url) : () => {}
+      const config = kind.hosts ? kind.example : { ...kind.example, url: `${url}/${kind.name}` }
+      const channel = await ChannelService.create(await makeUser(), {
+        kind: kind.name,
+        name: 'k',
+        config,
+      })
+      const failure = async () => {
+        try {
+          await deliver(channel, testMessage(), { allowPrivate: true })
+        } catch (error) {
+          return error
+        }
+        assert.fail(`${kind.name} took a ${answer.status} as delivered`)
+      }
+      try {
+        answer = { status: 404, headers: {} }
+        const refused = await failure()
+        assert.instanceOf(refused, DeliveryError)
+        assert.isTrue((refused as DeliveryError).permanent, 'a 404 is permanent')
+        answer = { status: 429, headers: { 'retry-after': '7' } }
+        const limited = (await failure()) as DeliveryError
+        assert.instanceOf(limited, DeliveryError)
+        assert.isFalse(limited.permanent)
+        assert.equal(limited.retryAfterMs, 7000)
+        answer = { status: 503, headers: {} }
+        const broken = (await failure()) as DeliveryError
+        assert.instanceOf(broken, DeliveryError)
+        assert.isFalse(broken.permanent)
+        assert.isUndefined(broken.retryAfterMs)
+      } finally {
+        restore()
+        await new Promise((resolve) => server.close(resolve))
       }
     })
 })
