@@ -412,7 +412,8 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
         })
       assert.equal(displayStatus(state(), now), c.expected, 'displayStatus')
       const judged = state()
-      assert.equal(checkLate(judged, now)?.reason ?? null, c.late, 'checkLate')
+      const change = checkLate(judged, now)
+      assert.equal(change?.reason ?? null, c.late, 'checkLate')
 
       // the row's times are set from that moment, so "exactly at" is exact for both sides; now()
       // is at most a millisecond later, on the side every boundary already counts as reached
@@ -457,11 +458,19 @@ test.group('Token status rules: displayStatus, checkLate and their SQL twins', (
 
       // the scheduler's pass (LATE_SQL) at the same moment flips the row as checkLate does
       await new LateDetector().runOnce(now)
-      const flips = await db.from('flips').where('token_id', token.id).select('reason')
+      const flips = await db
+        .from('flips')
+        .where('token_id', token.id)
+        .select('reason', 'old_status', 'new_status')
       assert.deepEqual(
         flips.map((flip) => flip.reason),
         c.late ? [c.late] : [],
         'LATE_SQL'
+      )
+      assert.deepEqual(
+        flips.map((flip) => [flip.old_status, flip.new_status]),
+        change ? [[change.oldStatus, change.newStatus]] : [],
+        "LATE_SQL's Flip goes from and to the statuses checkLate's does"
       )
       const row = await db.from('tokens').where('id', token.id).select('alert_after').first()
       assert.equal(

@@ -13,7 +13,9 @@ import { LATE_SQL } from '#models/token_state'
  * into alert_after when the run starts, so it needs no scan of its own; the Flip's reason is
  * read from the row as the pass locked it. A Token down inside a maintenance window carries
  * the window's end as its deadline, so judging it again then is one more overdue row, not a
- * second scan.
+ * second scan. The UPDATE finds the chunk's rows by primary key (`id = ANY` of the locked
+ * ids), and the Flips take the old status and reason from `due` after it: a join of the
+ * UPDATE with `due` was planned as a hash over every overdue row, rebuilt for each chunk.
  */
 function onRow(sql: string) {
   return sql.replaceAll(/\b(alert_after|status|quiet_until)\b/g, 't.$1')
@@ -29,13 +31,12 @@ WITH due AS (
 ), flipped AS (
   UPDATE tokens AS t SET status = 'down', alert_after = ${onRow(LATE_SQL.alertAfter)},
     quiet_until = NULL, updated_at = ?
-  FROM due
-  WHERE t.id = due.id AND ${onRow(LATE_SQL.overdue)}
-  RETURNING t.id, due.status AS old_status, due.reason
+  WHERE t.id = ANY(ARRAY(SELECT id FROM due)) AND ${onRow(LATE_SQL.overdue)}
+  RETURNING t.id
 )
 INSERT INTO flips (token_id, created_at, old_status, new_status, reason)
-SELECT id, ?, old_status, 'down', reason
-FROM flipped
+SELECT id, ?, due.status, 'down', due.reason
+FROM flipped JOIN due USING (id)
 RETURNING token_id`
 
 export default class LateDetector {
