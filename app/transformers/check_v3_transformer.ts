@@ -60,7 +60,8 @@ export function checkDict(token: Token, readonly: boolean, now = new Date()) {
     grace: token.grace,
     n_pings: token.nPings,
     status: v3Status(token, now),
-    started: token.lastStartAt !== null,
+    // a Token just created has no lastStartAt loaded (undefined), as one with no run open (null)
+    started: Boolean(token.lastStartAt),
     last_ping: isoString(token.lastPingAt),
     next_ping: isoString(nextPing(token)),
     manual_resume: token.manualResume,

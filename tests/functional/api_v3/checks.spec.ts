@@ -191,6 +191,7 @@ const CASES: Case[] = [
       timeout: 3600,
       grace: 60,
       status: 'new',
+      started: false,
       n_pings: 0,
       manual_resume: false,
       methods: '',
