@@ -154,15 +154,12 @@ const CHECK_ID = /^([0-9a-fA-F-]{36}|[A-Za-z0-9]{40})$/
 
 router
   .group(() => {
-    const read = middleware.apiV3({ access: 'read' })
-    const write = middleware.apiV3({ access: 'write' })
+    // the key first, then its rate limit (group middleware would run before the key is read)
+    const read = [middleware.apiV3({ access: 'read' }), middleware.apiThrottle()]
+    const write = [middleware.apiV3({ access: 'write' }), middleware.apiThrottle()]
     router.get('/checks', [V3Checks, 'index']).use(read).as('checks.index')
     router.post('/checks', [V3Checks, 'store']).use(write).as('checks.store')
-    router
-      .get('/checks/:id', [V3Checks, 'show'])
-      .where('id', CHECK_ID)
-      .use(read)
-      .as('checks.show')
+    router.get('/checks/:id', [V3Checks, 'show']).where('id', CHECK_ID).use(read).as('checks.show')
     router
       .post('/checks/:id', [V3Checks, 'update'])
       .where('id', CHECK_UUID)

@@ -115,7 +115,10 @@ export default class CheckWriter {
       }
       const existing = await lookup(user, spec)
       if (existing) {
-        const token = await TokenService.update(existing, { ...changesOf(spec, existing), channels })
+        const token = await TokenService.update(existing, {
+          ...changesOf(spec, existing),
+          channels,
+        })
         return { ok: true, token, created: false }
       }
       const input = { ...changesOf(spec, { successKw: '', failureKw: '' }), channels }

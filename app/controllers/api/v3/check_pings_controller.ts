@@ -40,6 +40,7 @@ export default class CheckPingsController {
     if (error) {
       return ctx.response.status(400).send('')
     }
-    return { flips: (await CheckReads.flips(token, filters)).map(flipDict) }
+    const flips = await CheckReads.flips(token, filters)
+    return { flips: flips.map(flipDict) }
   }
 }

@@ -79,7 +79,10 @@ export default class ChecksController {
       return
     }
     if (token.status !== 'paused') {
-      return ctx.response.status(409).header('Content-Type', 'text/plain').send('check is not paused')
+      return ctx.response
+        .status(409)
+        .header('Content-Type', 'text/plain')
+        .send('check is not paused')
     }
     return checkDict(await TokenService.resume(token), false)
   }
