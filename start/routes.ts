@@ -197,6 +197,7 @@ router
       .as('checks.flips')
     router.get('/channels', [V3Channels, 'index']).use(write).as('channels.index')
     router.get('/status', [V3Channels, 'status']).as('status')
+    router.route('/*', ['OPTIONS'], [V3Channels, 'preflight']).as('preflight')
   })
   .prefix('/api/v3')
   .as('api.v3')

@@ -4,9 +4,11 @@ import type { NextFn } from '@adonisjs/core/types/http'
 /** Largest JSON body the v3 API reads (healthchecks' own limit is Django's, 2.5 MB) */
 const MAX_BODY_BYTES = 1_000_000
 
-const CORS_HEADERS = {
+/** healthchecks' CORS answer, so a dashboard in a browser may call the API */
+export const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'X-Api-Key',
+  'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
   'Access-Control-Max-Age': '600',
 }
 
@@ -57,7 +59,9 @@ async function jsonBody(ctx: HttpContext): Promise<Record<string, unknown> | str
 export default class ApiV3Middleware {
   async handle(ctx: HttpContext, next: NextFn, options: { access?: 'read' | 'write' } = {}) {
     const { response } = ctx
-    response.header('Access-Control-Allow-Origin', CORS_HEADERS['Access-Control-Allow-Origin'])
+    for (const [name, value] of Object.entries(CORS_HEADERS)) {
+      response.header(name, value)
+    }
     let body: Record<string, unknown> | string
     try {
       body = await jsonBody(ctx)
@@ -95,5 +99,3 @@ export default class ApiV3Middleware {
     return next()
   }
 }
-
-export { CORS_HEADERS }

@@ -25,7 +25,7 @@ type Key = 'rw' | 'ro' | 'none' | 'wrong' | 'other' | 'body'
 
 interface Case {
   title: string
-  method: 'get' | 'post' | 'delete'
+  method: 'get' | 'post' | 'delete' | 'options'
   path: (w: World) => string
   key: Key
   body?: Record<string, unknown> | string
@@ -37,6 +37,7 @@ interface Case {
   /** the list's names, in order */
   names?: string[]
   text?: string
+  headers?: Record<string, string>
   /** send the string body as curl --data does (form-encoded) */
   form?: boolean
 }
@@ -532,6 +533,22 @@ const CASES: Case[] = [
     fields: () => ({ error: 'wrong api key' }),
   },
   {
+    title: "a browser's preflight is answered with healthchecks' CORS headers",
+    method: 'options',
+    path: () => '/api/v3/checks/',
+    key: 'none',
+    status: 204,
+    headers: { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'X-Api-Key' },
+  },
+  {
+    title: 'answers carry the CORS headers',
+    method: 'get',
+    path: () => '/api/v3/checks/',
+    key: 'ro',
+    status: 200,
+    headers: { 'access-control-allow-origin': '*' },
+  },
+  {
     title: 'the status endpoint answers OK',
     method: 'get',
     path: () => '/api/v3/status/',
@@ -619,6 +636,9 @@ test.group('API v3 (healthchecks): the documented requests', (group) => {
       response.assertStatus(row.status)
       if (row.text !== undefined) {
         assert.equal(response.text(), row.text)
+      }
+      for (const [name, value] of Object.entries(row.headers ?? {})) {
+        assert.equal(response.header(name), value)
       }
       if (row.fields) {
         assert.containSubset(response.body(), row.fields(w))
