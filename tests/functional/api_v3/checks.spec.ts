@@ -409,6 +409,16 @@ const CASES: Case[] = [
     fields: () => ({ status: 'paused' }),
   },
   {
+    title: 'pauses as the documented example does (curl --data "")',
+    method: 'post',
+    path: (w) => `${c(w)}/pause`,
+    key: 'rw',
+    body: '',
+    form: true,
+    status: 200,
+    fields: () => ({ status: 'paused', started: false }),
+  },
+  {
     title: 'resuming a check that is not paused is 409',
     method: 'post',
     path: (w) => `${c(w)}/resume`,
