@@ -681,3 +681,15 @@ test.group('API v3 (healthchecks): the documented requests', (group) => {
       }
     })
 })
+
+test.group('API v3 (healthchecks): unique keys', () => {
+  test('a unique key is the SHA-1 of the first 16 hex digits of the UUID, as healthchecks', ({
+    assert,
+  }) => {
+    // worked out apart from the code, with Python's hashlib and uuid
+    assert.equal(
+      uniqueKeyOf('7918b17b-a745-4db1-8575-9d2e07c97f79'),
+      '7aef250c5c261a8d68a0c18d41137deb22834bee'
+    )
+  })
+})
