@@ -32,5 +32,6 @@ export const middleware = router.named({
   apiWrite: () => import('#middleware/api_write_middleware'),
   apiThrottle: () => import('#middleware/api_throttle_middleware'),
   apiInput: () => import('#middleware/api_input_middleware'),
+  apiV3: () => import('#middleware/api_v3_middleware'),
   metricsAuth: () => import('#middleware/metrics_auth_middleware'),
 })

@@ -142,3 +142,62 @@ router
     middleware.apiWrite(),
     middleware.apiInput(),
   ])
+
+/*
+| Management API v3, as healthchecks serves it (its keys, bodies, answers and errors)
+*/
+const V3Checks = () => import('#controllers/api/v3/checks_controller')
+const V3CheckPings = () => import('#controllers/api/v3/check_pings_controller')
+const V3Channels = () => import('#controllers/api/v3/channels_controller')
+const CHECK_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+const CHECK_ID = /^([0-9a-fA-F-]{36}|[A-Za-z0-9]{40})$/
+
+router
+  .group(() => {
+    // the key first, then its rate limit (group middleware would run before the key is read)
+    const read = [middleware.apiV3({ access: 'read' }), middleware.apiThrottle()]
+    const write = [middleware.apiV3({ access: 'write' }), middleware.apiThrottle()]
+    router.get('/checks', [V3Checks, 'index']).use(read).as('checks.index')
+    router.post('/checks', [V3Checks, 'store']).use(write).as('checks.store')
+    router.get('/checks/:id', [V3Checks, 'show']).where('id', CHECK_ID).use(read).as('checks.show')
+    router
+      .post('/checks/:id', [V3Checks, 'update'])
+      .where('id', CHECK_UUID)
+      .use(write)
+      .as('checks.update')
+    router
+      .delete('/checks/:id', [V3Checks, 'destroy'])
+      .where('id', CHECK_UUID)
+      .use(write)
+      .as('checks.destroy')
+    router
+      .post('/checks/:id/pause', [V3Checks, 'pause'])
+      .where('id', CHECK_UUID)
+      .use(write)
+      .as('checks.pause')
+    router
+      .post('/checks/:id/resume', [V3Checks, 'resume'])
+      .where('id', CHECK_UUID)
+      .use(write)
+      .as('checks.resume')
+    router
+      .get('/checks/:id/pings', [V3CheckPings, 'index'])
+      .where('id', CHECK_UUID)
+      .use(write)
+      .as('checks.pings')
+    router
+      .get('/checks/:id/pings/:n/body', [V3CheckPings, 'body'])
+      .where('id', CHECK_UUID)
+      .use(write)
+      .as('checks.pings.body')
+    router
+      .get('/checks/:id/flips', [V3CheckPings, 'flips'])
+      .where('id', CHECK_ID)
+      .use(read)
+      .as('checks.flips')
+    router.get('/channels', [V3Channels, 'index']).use(write).as('channels.index')
+    router.get('/status', [V3Channels, 'status']).as('status')
+    router.route('/*', ['OPTIONS'], [V3Channels, 'preflight']).as('preflight')
+  })
+  .prefix('/api/v3')
+  .as('api.v3')
