@@ -4,7 +4,6 @@
 |--------------------------------------------------------------------------
 */
 
-import config from '@adonisjs/core/services/config'
 import edge from 'edge.js'
 import {
   ago,
@@ -19,7 +18,7 @@ import {
   scriptJson,
   softBreaks,
 } from '#services/support/ui_format'
-import { pingUrlOf } from '#transformers/token_transformer'
+import { pingUrlOf, pingEmailOf } from '#transformers/token_transformer'
 import { formatHeaders } from '#validators/channel_form'
 import { PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '#validators/rules'
 
@@ -36,10 +35,7 @@ edge.global('softBreaks', softBreaks)
 edge.global('crontabSchedule', crontabSchedule)
 edge.global('pingUrl', pingUrlOf)
 // The Token's email ping address, or null while email pings are off.
-edge.global('pingEmail', (token: { uuid: string }) => {
-  const domain = config.get<string>('ngip.pingEmailDomain', '')
-  return domain ? `${token.uuid}@${domain}` : null
-})
+edge.global('pingEmail', pingEmailOf)
 edge.global('timeZones', ['UTC', ...Intl.supportedValuesOf('timeZone')])
 edge.global('formatHeaders', formatHeaders)
 edge.global('passwordMinLength', PASSWORD_MIN_LENGTH)

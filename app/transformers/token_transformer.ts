@@ -11,6 +11,12 @@ export function pingUrlOf(token: Pick<Token, 'uuid'>) {
   return `${config.get<string>('ngip.pingUrl')}/ping/${token.uuid}`
 }
 
+/** The Token's email ping address, or null while email pings are off (no PING_EMAIL_DOMAIN) */
+export function pingEmailOf(token: Pick<Token, 'uuid'>) {
+  const domain = config.get<string>('ngip.pingEmailDomain', '')
+  return domain ? `${token.uuid}@${domain}` : null
+}
+
 function iso(moment: Token['snoozeUntil']) {
   return moment && moment.toMillis() > Date.now() ? moment.toUTC().toISO() : null
 }
@@ -46,6 +52,7 @@ export default class TokenTransformer extends BaseTransformer<Token> {
       last_ping_at: token.lastPingAt?.toUTC().toISO() ?? null,
       last_duration_ms: token.lastDurationMs ?? null,
       ping_url: pingUrlOf(token),
+      ping_email: pingEmailOf(token),
       channels: token.$preloaded.channels ? token.channels.map((channel) => channel.id) : [],
       depends_on: token.$preloaded.parents ? token.parents.map((parent) => parent.uuid) : [],
       maintenance_schedule: token.maintenanceSchedule || null,
@@ -98,6 +105,12 @@ export const tokenSchema = answer<ReturnType<TokenTransformer['toObject']>>({
     format: 'uri',
     example: `https://ping.example.com/ping/${EXAMPLE_UUID}`,
   },
+  ping_email: nullable({
+    type: 'string',
+    format: 'email',
+    description: 'Mail to this address pings the Token (email pings); null while they are off',
+    example: `${EXAMPLE_UUID}@ping.example.com`,
+  }),
   channels: { type: 'array', items: uuid, description: 'Ids of your Channels this Token alerts' },
   depends_on: taken.depends_on,
   maintenance_schedule: taken.maintenance_schedule,

@@ -5,7 +5,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import env from '#start/env'
 import type Token from '#models/token'
 import type User from '#models/user'
-import { makeToken, makeUser } from '#tests/helpers/factories'
+import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { queuedPings } from '#tests/helpers/ping'
 import { FaultProxy } from '#tests/helpers/fault_proxy'
@@ -286,5 +286,21 @@ test.group('Email pings: the Token page', (group) => {
     off.assertStatus(200)
     off.assertTextIncludes(`/ping/${token.uuid}`)
     assert.notInclude(off.text(), 'id="ping-email"')
+  })
+
+  test('API v1 gives the address as ping_email while PING_EMAIL_DOMAIN is set, null while not', async ({
+    assert,
+    client,
+  }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'Mailed job' })
+    const key = await makeApiKey(user)
+    config.set('ngip.pingEmailDomain', EMAIL_DOMAIN)
+    const on = await client.get(`/api/v1/tokens/${token.uuid}`).bearerToken(key)
+    on.assertStatus(200)
+    assert.equal(on.body().data.ping_email, `${token.uuid}@${EMAIL_DOMAIN}`)
+    config.set('ngip.pingEmailDomain', '')
+    const off = await client.get(`/api/v1/tokens/${token.uuid}`).bearerToken(key)
+    assert.isNull(off.body().data.ping_email)
   })
 })
