@@ -22,8 +22,16 @@ export interface EdgeRedisOptions {
   password?: string
   db: number
   tls: boolean
-  /** A command unanswered this long fails (the edge then answers 503) */
+  /**
+   * Redis silent this long while commands wait is stalled: they fail (the
+   * edge answers 503) and new ones fail at once until Redis answers again
+   */
   timeoutMs: number
+  /**
+   * The longest a command waits for a Redis that keeps answering (busy, not
+   * down); at least `timeoutMs`. The builtin client only (ioredis: `timeoutMs`)
+   */
+  busyTimeoutMs?: number
   connectTimeoutMs?: number
 }
 
