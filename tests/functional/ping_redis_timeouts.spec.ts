@@ -18,7 +18,10 @@ async function settledNow<T>(promise: Promise<T>) {
     (value) => ({ value }),
     (error: Error) => ({ error })
   )
-  return Promise.race([outcome, new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))])
+  return Promise.race([
+    outcome,
+    new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending'))),
+  ])
 }
 
 async function connect(port: number, timeoutMs: number, busyTimeoutMs?: number) {
