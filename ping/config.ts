@@ -15,8 +15,8 @@ export interface EdgeConfig {
   /** Timeouts and cap of client connections (node:http server only) */
   connections: ConnectionLimits
   /**
-   * Redis silent this long while pings wait is taken as down: they answer 503
-   * (the client retries), and so do new pings at once until Redis answers
+   * A ping that waited this long while Redis sent nothing for as long answers
+   * 503 (Redis down or stalled; the client retries)
    */
   redisTimeoutMs: number
   /** The longest a ping waits for a Redis that still answers (busy, not down) */

@@ -21,13 +21,13 @@ interface Pending {
  * purpose (the edge's memory and speed targets): it fails at once while
  * disconnected and reconnects by itself.
  *
- * Down and busy are told apart by whether Redis still answers. Redis silent
- * for `timeoutMs` while commands wait is stalled: those commands fail, and
- * every new one fails at once (no client waits on a stalled Redis) until a
- * reply arrives. A Redis that keeps answering is busy, not down: a command
- * waits for it up to `busyTimeoutMs`. A timeout is decided only after the
- * replies already in the socket were read: an edge whose own event loop was
- * held up must not fail commands that Redis answered in time.
+ * Down and busy are told apart by whether Redis still answers: a command
+ * that waited `timeoutMs` while Redis sent nothing for as long fails (Redis
+ * stalled: no ping waits much longer than `timeoutMs` for it); a Redis that
+ * keeps answering is busy, not down, and a command waits for it up to
+ * `busyTimeoutMs`. A timeout is decided only after the replies already in
+ * the socket were read: an edge whose own event loop was held up must not
+ * fail commands that Redis answered in time.
  */
 export class RedisClient implements EdgeRedis {
   status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
@@ -38,8 +38,6 @@ export class RedisClient implements EdgeRedis {
   #readyWaiters: (() => void)[] = []
   /** When Redis last sent anything (performance.now()) */
   #heardAt = 0
-  /** Redis went silent with commands waiting: new commands fail at once */
-  #stalled = false
   #checkQueued = false
   #timer = setInterval(() => this.#tick(), 10).unref()
 
@@ -64,9 +62,6 @@ export class RedisClient implements EdgeRedis {
   command(args: (string | number | Buffer)[]): Promise<Reply> {
     if (this.status !== 'ready') {
       return Promise.reject(new RedisUnavailable(`redis ${this.status}`))
-    }
-    if (this.#stalled) {
-      return Promise.reject(new RedisUnavailable('redis stalled'))
     }
     return this.#send(args)
   }
@@ -141,20 +136,21 @@ export class RedisClient implements EdgeRedis {
     }
     const now = performance.now()
     const silentFor = now - Math.max(this.#heardAt, oldest.sentAt)
-    if (silentFor >= this.options.timeoutMs) {
-      // Stalled: nothing waits on it, and nothing new is sent until it answers.
-      this.#stalled = true
-      this.#fail(this.#queue, 'redis stalled')
-    } else {
-      const busyTimeoutMs = Math.max(this.options.busyTimeoutMs ?? 0, this.options.timeoutMs)
-      const late = []
-      for (const pending of this.#queue) {
-        if (now - pending.sentAt < busyTimeoutMs) {
-          break
-        }
-        late.push(pending)
+    const { timeoutMs } = this.options
+    const busyTimeoutMs = Math.max(this.options.busyTimeoutMs ?? 0, timeoutMs)
+    for (const pending of this.#queue) {
+      const waited = now - pending.sentAt
+      if (waited < timeoutMs) {
+        break
       }
-      this.#fail(late, 'redis timeout')
+      if (pending.settled) {
+        continue
+      }
+      if (silentFor >= timeoutMs) {
+        this.#fail([pending], 'redis stalled')
+      } else if (waited >= busyTimeoutMs) {
+        this.#fail([pending], 'redis timeout')
+      }
     }
     const dropMs = Math.max(1000, this.options.timeoutMs * 10)
     if (this.#socket && silentFor > dropMs) {
@@ -185,7 +181,6 @@ export class RedisClient implements EdgeRedis {
     socket.once(tls ? 'secureConnect' : 'connect', () => void this.#handshake(socket))
     socket.on('data', (chunk: Buffer) => {
       this.#heardAt = performance.now()
-      this.#stalled = false
       this.#parser.feed(chunk)
     })
     // The reason Redis is away, told in the outage line ('close' follows).
@@ -221,7 +216,6 @@ export class RedisClient implements EdgeRedis {
 
   #onClose() {
     this.#fail(this.#queue.splice(0), 'redis connection lost')
-    this.#stalled = false
     this.#parser.reset()
     this.#socket = null
     if (this.status === 'closed') {

@@ -23,8 +23,8 @@ export interface EdgeRedisOptions {
   db: number
   tls: boolean
   /**
-   * Redis silent this long while commands wait is stalled: they fail (the
-   * edge answers 503) and new ones fail at once until Redis answers again
+   * A command that waited this long while Redis sent nothing for as long
+   * fails (Redis down or stalled; the edge answers 503)
    */
   timeoutMs: number
   /**
