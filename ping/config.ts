@@ -40,10 +40,13 @@ export interface EdgeConfig {
 }
 
 /**
- * A stalled Redis costs a ping at most about this much before its 503 (the
- * target: under 100 ms); a Redis that keeps answering is waited for longer.
+ * A stalled Redis costs a ping about this much (+ up to 10 ms) before its
+ * 503. Lower is a quicker 503 when Redis stalls under a connected edge, but a
+ * Redis starved of CPU that long is silent too: on a 2-core machine at load
+ * 8-11, 50-75 ms gave 0.03-0.15 % 503s under load where 100 gave none
+ * (bench/RESULTS.md). A Redis that keeps answering is waited for longer.
  */
-export const DEFAULT_REDIS_TIMEOUT_MS = 50
+export const DEFAULT_REDIS_TIMEOUT_MS = 100
 export const DEFAULT_REDIS_BUSY_TIMEOUT_MS = 1000
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
