@@ -220,6 +220,38 @@ test.group('Token registry: the periodic sync diffs in small steps', (group) => 
     assert.isAtMost(biggest, REDIS_STEP)
   }).timeout(60_000)
 
+  test('a sync of a set in step looks nothing up; one extra member is enough to walk it', async ({
+    assert,
+  }) => {
+    const user = await makeUser()
+    await makeToken(user, { slug: 'nightly' })
+    await makeToken(user)
+    const scans = async () => {
+      const watch = await watchRedis()
+      try {
+        await TokenRegistry.sync({ pageSize: 1 })
+        await redis.ping()
+      } finally {
+        await watch.stop()
+      }
+      return watch.seen
+        .filter(
+          ([command, key]) =>
+            ['sscan', 'hscan'].includes(command.toLowerCase()) && LIVE_KEYS.has(key)
+        )
+        .map(([command, key]) => `${command.toLowerCase()} ${key}`)
+    }
+    assert.deepEqual(await scans(), [`sscan ${redisKeys.pingKeys}`])
+
+    await redis.sadd(redisKeys.tokens, '2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11')
+    assert.include(await scans(), `sscan ${redisKeys.tokens}`)
+    assert.equal(await redis.sismember(redisKeys.tokens, '2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'), 0)
+
+    await redis.hset(redisKeys.slugs, slugField(user.pingKey, 'old'), 'x')
+    assert.includeMembers(await scans(), [`hscan ${redisKeys.slugOf}`, `hscan ${redisKeys.slugs}`])
+    assert.isNull(await redis.hget(redisKeys.slugs, slugField(user.pingKey, 'old')))
+  })
+
   test('a Token created between the database pass and the Redis scan is kept', async ({
     assert,
   }) => {

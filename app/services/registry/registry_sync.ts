@@ -212,9 +212,46 @@ const LOOKUPS_IN_FLIGHT = 4
  * what PostgreSQL no longer has. Each scanned batch is looked up in PostgreSQL
  * after Redis returned it: a Token's write path registers it only after its
  * commit, so a member created during the pass is found and kept. The scan
- * goes on while up to LOOKUPS_IN_FLIGHT batches are looked up.
+ * goes on while up to LOOKUPS_IN_FLIGHT batches are looked up. A key is
+ * walked only when it may hold something extra (extraSuspected).
  */
 async function removeExtra(options: Required<SyncOptions>, total: number) {
+  const suspected = await extraSuspected()
+  const removed = suspected.tokens ? await removeExtraTokens(options, total) : 0
+  if (suspected.slugs) {
+    await removeExtraRoutes(options, total)
+  }
+  return removed
+}
+
+/**
+ * Whether the live keys may hold what PostgreSQL no longer has. After
+ * addMissing they hold every Token PostgreSQL has, so a key that holds no
+ * more than PostgreSQL counts holds nothing extra, and its scan (a look-up of
+ * every member) is skipped: the check costs what there is to remove, not the
+ * size of the set. PostgreSQL is counted first: a Token created meanwhile
+ * then makes Redis look bigger (a scan for nothing), never smaller.
+ */
+async function extraSuspected() {
+  const [row] = await db
+    .from('tokens')
+    .select(
+      db.raw('count(*)::bigint AS tokens'),
+      db.raw("count(*) FILTER (WHERE slug <> '')::bigint AS slugged")
+    )
+  const [members, owners, routes] = await Promise.all([
+    redis.scard(redisKeys.tokens),
+    redis.hlen(redisKeys.slugOf),
+    redis.hlen(redisKeys.slugs),
+  ])
+  const slugged = Number(row.slugged)
+  return {
+    tokens: members > Number(row.tokens),
+    slugs: owners > slugged || routes > slugged,
+  }
+}
+
+async function removeExtraTokens(options: Required<SyncOptions>, total: number) {
   let removed = 0
   let checked = 0
   const inFlight = new Set<Promise<void>>()
@@ -244,7 +281,11 @@ async function removeExtra(options: Required<SyncOptions>, total: number) {
   if (failure) {
     throw failure
   }
-  checked = 0
+  return removed
+}
+
+async function removeExtraRoutes(options: Required<SyncOptions>, total: number) {
+  let checked = 0
   for await (const items of scan('hscan', redisKeys.slugOf)) {
     const entries = pairs(items)
     const found = await lookUp(entries.map(([uuid]) => uuid))
@@ -257,7 +298,6 @@ async function removeExtra(options: Required<SyncOptions>, total: number) {
     const found = await lookUp(entries.map(([, uuid]) => uuid))
     await hdelUnless(redisKeys.slugs, entries, ([field, uuid]) => found.get(uuid) === field)
   }
-  return removed
 }
 
 async function syncPingKeys(options: Required<SyncOptions>) {
