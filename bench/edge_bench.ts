@@ -56,6 +56,7 @@ export async function unavailableAnswerMs(uuid: string, client: RedisClientKind,
   const redis = await downRedisPort(down)
   const edge = await startEdge({ REDIS_PORT: String(redis.port), PING_REDIS_CLIENT: client })
   try {
+    redis.stall()
     return await slowest503(edge.url, uuid)
   } finally {
     await stop(edge.child)

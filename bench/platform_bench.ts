@@ -147,6 +147,7 @@ async function probeRedisDown(uuid: string, down: RedisDown) {
     'ping edge listening'
   )
   try {
+    redis.stall()
     return await slowest503(`http://127.0.0.1:${port}`, uuid)
   } finally {
     await stop(edge)
@@ -296,5 +297,87 @@ export async function platformBench(
       `roles started as \`pnpm start\` starts them (bin/roles.ts): ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\` (web and scheduler not started); NODE_ENV=production, PING_RATE_LIMIT=0, PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${bench.tokens} Tokens picked at random`,
       `each round starts from empty \`pings\`, \`flips\` and stream; ${ROUNDS} round(s) a client, bare node:http and platform alternating`,
     ],
+  }
+}
+
+export interface RedisDownFigures {
+  /** Slowest 503 of each probe, by the way Redis is down, one a round */
+  slowestMs: Record<RedisDown, number[]>
+  /** The platform's own edge meanwhile: answers/s and non-2xx */
+  platform: { perSecond: number; non2xx: number }
+  rounds: number
+  conditions: string
+}
+
+const REDIS_DOWN_ROUNDS = Number(process.env.BENCH_REDIS_DOWN_ROUNDS ?? 3)
+
+/**
+ * `BENCH_ONLY=redis-down`: the Redis-down probes of the platform bench alone,
+ * repeated: the ping and worker roles under a keep-alive load (in 10 s wrk
+ * runs until the probes are done), and beside them an extra ping role whose
+ * Redis is down, each way, BENCH_REDIS_DOWN_ROUNDS times.
+ */
+export async function redisDownBench(
+  redis: Redis,
+  uuidFile: string,
+  uuid: string
+): Promise<RedisDownFigures> {
+  db = new pg.Client({ ...pgConfig, database: bench.database })
+  await db.connect()
+  await reset(redis)
+  const children: ChildProcess[] = []
+  try {
+    children.push(
+      await startRole(
+        'worker',
+        benchEnv({ LOG_LEVEL: 'info', PING_LOG_LIMIT: String(PING_LOG_LIMIT) }),
+        'draining the ping stream'
+      )
+    )
+    const port = await freePort()
+    const edge = await startRole(
+      'ping',
+      benchEnv({ PING_PORT: String(port), PING_HOST: '127.0.0.1' }),
+      'ping edge listening'
+    )
+    children.push(edge)
+    const slowestMs = Object.fromEntries(
+      REDIS_DOWN.map((down) => [down, [] as number[]])
+    ) as Record<RedisDown, number[]>
+    let done = false
+    const probes = (async () => {
+      await sleep(3000)
+      for (let round = 0; round < REDIS_DOWN_ROUNDS; round++) {
+        for (const down of REDIS_DOWN) {
+          const ms = await probeRedisDown(uuid, down)
+          console.log(
+            `bench redis-down: round ${round + 1}, ${down}: slowest 503 ${ms.toFixed(1)} ms`
+          )
+          slowestMs[down].push(ms)
+        }
+      }
+    })().finally(() => (done = true))
+    let requests = 0
+    let non2xx = 0
+    let seconds = 0
+    while (!done) {
+      const figures = await load(port, uuidFile, edge.pid!, 'keep-alive', 10)
+      requests += figures.requests
+      non2xx += figures.non2xx
+      seconds += 10
+    }
+    await probes
+    return {
+      slowestMs,
+      platform: { perSecond: requests / seconds, non2xx },
+      rounds: REDIS_DOWN_ROUNDS,
+      conditions: `the ping and worker roles as \`pnpm start\` starts them (ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\`) under ${describeClient('keep-alive', 10)}, repeated until the probes are done; beside them an extra ping role, started the same way, whose Redis is down; ${REDIS_DOWN_ROUNDS} rounds of each way; PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${bench.tokens} Tokens`,
+    }
+  } finally {
+    for (const child of children.reverse()) {
+      await stop(child)
+    }
+    await reset(redis)
+    await db.end()
   }
 }

@@ -1,33 +1,55 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
 import { freePort } from '../bin/test_scope.ts'
 
 /**
  * Where the edge's Redis is "down" in the benchmarks: stopping the real
  * Redis is not an option on a shared machine.
  */
-export type RedisDown = 'closed port' | 'blackhole'
+export type RedisDown = 'closed port' | 'blackhole' | 'stalled'
 
-export const REDIS_DOWN: readonly RedisDown[] = ['closed port', 'blackhole']
+export const REDIS_DOWN: readonly RedisDown[] = ['closed port', 'blackhole', 'stalled']
 
 export const describeRedisDown = {
   'closed port': 'REDIS_PORT is a free port nothing listens on (connection refused)',
-  'blackhole': 'REDIS_PORT is a listener that accepts and never answers (a stalled Redis)',
+  'blackhole':
+    'REDIS_PORT is a listener that accepts and never answers (a Redis stalled before the edge connected)',
+  'stalled':
+    'REDIS_PORT is a proxy to the real Redis that stops forwarding once the edge is connected (a Redis that stalls under a connected edge: what the command timeout decides)',
 } satisfies Record<RedisDown, string>
 
-/** A port standing for a Redis that is down, and how to clean up after it. */
+/**
+ * A port standing for a Redis that is down, how to clean up after it, and
+ * `stall()`, to call once the edge is connected (the 'stalled' kind: until
+ * then it forwards to the real Redis).
+ */
 export async function downRedisPort(kind: RedisDown) {
   if (kind === 'closed port') {
-    return { port: await freePort(), close: async () => {} }
+    return { port: await freePort(), stall() {}, close: async () => {} }
   }
   const sockets = new Set<Socket>()
+  let forwarding = kind === 'stalled'
   const server = createServer((socket) => {
     sockets.add(socket)
     socket.on('error', () => sockets.delete(socket))
     socket.on('close', () => sockets.delete(socket))
+    if (kind === 'stalled') {
+      const upstream = createConnection(
+        Number(process.env.REDIS_PORT ?? 6379),
+        process.env.REDIS_HOST ?? '127.0.0.1'
+      )
+      sockets.add(upstream)
+      upstream.on('error', () => socket.destroy())
+      upstream.on('close', () => sockets.delete(upstream))
+      socket.on('data', (chunk) => forwarding && upstream.write(chunk))
+      upstream.on('data', (chunk) => forwarding && socket.write(chunk))
+    }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     port: (server.address() as AddressInfo).port,
+    stall() {
+      forwarding = false
+    },
     async close() {
       sockets.forEach((socket) => socket.destroy())
       await new Promise((resolve) => server.close(resolve))

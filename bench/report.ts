@@ -1,6 +1,6 @@
 import type { ApiFigures } from './api_bench.js'
 import type { EdgeFigures } from './edge_bench.js'
-import type { PlatformFigures } from './platform_bench.js'
+import type { PlatformFigures, RedisDownFigures } from './platform_bench.js'
 import { describeRedisDown, REDIS_DOWN } from './redis_down.js'
 import type { IngestFigures } from './ingest_bench.js'
 import type { LateFigures } from './late_bench.js'
@@ -173,6 +173,28 @@ export function lateSection(late: LateFigures): Section {
     rows,
     notes: [
       'Late detection: one pass of the scheduler (`node ace tokens:late`, timing the pass alone) over up Tokens with a spread of `alert_after`; the overdue ones are flipped down with a Flip each.',
+    ],
+  }
+}
+
+export function redisDownSection(figures: RedisDownFigures): Section {
+  const rows: [string, string][] = []
+  for (const down of REDIS_DOWN) {
+    const slowest = Math.max(...figures.slowestMs[down])
+    rows.push([
+      `slowest 503 of 200, Redis down (${down}), each round (target < 100 ms)`,
+      `${figures.slowestMs[down].map((ms) => ms.toFixed(1)).join(' / ')} ms ${verdict(slowest < 100)}`,
+    ])
+  }
+  rows.push([
+    'the platform edge meanwhile: answers/s, non-2xx',
+    `${round(figures.platform.perSecond)}, ${figures.platform.non2xx}`,
+  ])
+  return {
+    title: 'Redis down while the platform runs',
+    rows,
+    notes: [
+      `Redis down: ${figures.conditions}. Each probe: 200 pings one after the other after one uncounted \`/health\` call; ${REDIS_DOWN.map((down) => describeRedisDown[down]).join('; ')}.`,
     ],
   }
 }

@@ -6,7 +6,7 @@ import { edgeBench } from './edge_bench.js'
 import { ingestBench } from './ingest_bench.js'
 import { apiBench } from './api_bench.js'
 import { lateBench } from './late_bench.js'
-import { platformBench } from './platform_bench.js'
+import { platformBench, redisDownBench } from './platform_bench.js'
 import { claimBenchScope } from './scope.js'
 import {
   apiSection,
@@ -14,6 +14,7 @@ import {
   ingestSection,
   lateSection,
   platformSection,
+  redisDownSection,
   type Section,
 } from './report.js'
 import { scaleSection } from './scale_bench.js'
@@ -30,11 +31,14 @@ import { scaleSection } from './scale_bench.js'
 const NAMES = ['platform', 'edge', 'ingest', 'api', 'late'] as const
 const wanted = new Set((process.env.BENCH_ONLY ?? NAMES.join(',')).split(','))
 
+// Not in the default run: the platform bench probes Redis down once; this repeats only that.
+const redisDown = wanted.delete('redis-down')
+
 // Not in the default run (minutes at 1 M Tokens): its own database, Redis DB and table.
 if (wanted.delete('scale')) {
   const { scaleBench } = await import('./scale_bench.js')
   await scaleBench()
-  if (wanted.size === 0) {
+  if (wanted.size === 0 && !redisDown) {
     process.exit(0)
   }
 }
@@ -81,10 +85,10 @@ then figures move between runs, ratios less so). Database \`${bench.database}\`,
 database ${bench.redisDb}: the benchmark's own, claimed for the run as test runs claim theirs.
 
 ${body.join('\n')}
-Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated), BENCH_SECONDS
+Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated; also scale, redis-down), BENCH_SECONDS
 (platform, 60), BENCH_PLATFORM_ROUNDS, BENCH_PING_LOG_LIMIT, BENCH_EDGE_SECONDS (edge and ingest's fill, 3),
 BENCH_EDGE_ROUNDS, BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS,
-BENCH_WORKER_NODE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB).
+BENCH_WORKER_NODE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB, BENCH_REDIS_DOWN_ROUNDS).
 
 ${scale ? `${scale}\n\n` : ''}${kept}`
   )
@@ -119,8 +123,12 @@ try {
   if (wanted.has('late')) {
     sections.push(lateSection(await lateBench()))
   }
+  const complete = sections.length === NAMES.length
+  if (redisDown) {
+    sections.push(redisDownSection(await redisDownBench(redis, uuidFile, tokens[0].uuid)))
+  }
   print(sections)
-  if (sections.length === NAMES.length) {
+  if (complete) {
     writeResults(sections)
   }
   await redis.flushdb()

@@ -363,7 +363,11 @@ async function loadAcrossSyncs(
     )
     return { tokens, seconds: Math.max(75, seconds), ...figures, refused, syncs }
   } finally {
-    await stop(scheduler)
+    // A scheduler in the middle of a task may not stop on SIGTERM for long.
+    const stopped = stop(scheduler)
+    const timer = setTimeout(() => scheduler.kill('SIGKILL'), 20_000)
+    await stopped
+    clearTimeout(timer)
   }
 }
 

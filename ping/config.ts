@@ -14,8 +14,13 @@ export interface EdgeConfig {
   rateLimit: number
   /** Timeouts and cap of client connections (node:http server only) */
   connections: ConnectionLimits
-  /** A Redis command slower than this answers 503 (the client retries) */
+  /**
+   * A ping that waited this long while Redis sent nothing for as long answers
+   * 503 (Redis down or stalled; the client retries)
+   */
   redisTimeoutMs: number
+  /** The longest a ping waits for a Redis that still answers (busy, not down) */
+  redisBusyTimeoutMs: number
   /** The Redis client (PING_REDIS_CLIENT); see bench/RESULTS.md for how they compare */
   redisClient: RedisClientKind
   /**
@@ -33,6 +38,16 @@ export interface EdgeConfig {
     tls: boolean
   }
 }
+
+/**
+ * A stalled Redis costs a ping about this much (+ up to 10 ms) before its
+ * 503. Lower is a quicker 503 when Redis stalls under a connected edge, but a
+ * Redis starved of CPU that long is silent too: on a 2-core machine at load
+ * 8-11, 50-75 ms gave 0.03-0.15 % 503s under load where 100 gave none
+ * (bench/RESULTS.md). A Redis that keeps answering is waited for longer.
+ */
+export const DEFAULT_REDIS_TIMEOUT_MS = 100
+export const DEFAULT_REDIS_BUSY_TIMEOUT_MS = 1000
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
@@ -93,7 +108,8 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     bodyLimit: int(env, 'PING_BODY_LIMIT', 10_000),
     rateLimit: int(env, 'PING_RATE_LIMIT', 0),
     connections: connectionLimits(env),
-    redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', 100),
+    redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', DEFAULT_REDIS_TIMEOUT_MS),
+    redisBusyTimeoutMs: int(env, 'PING_REDIS_BUSY_TIMEOUT_MS', DEFAULT_REDIS_BUSY_TIMEOUT_MS),
     redisClient: redisClient(env),
     trustedProxies: cidrMatcher(
       env.PING_TRUST_PROXY === 'false' ? '' : (env.TRUSTED_PROXIES ?? '')

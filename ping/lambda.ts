@@ -35,7 +35,12 @@ function requestBody(event: APIGatewayProxyEventV2) {
 export async function handler(
   event: APIGatewayProxyEventV2
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  store ??= new RedisPingStore(config.redis, config.redisTimeoutMs, config.redisClient)
+  store ??= new RedisPingStore(
+    config.redis,
+    config.redisTimeoutMs,
+    config.redisClient,
+    config.redisBusyTimeoutMs
+  )
   if (!coldStartDone) {
     // A cold start waits for its first connection; later outages answer 503 at once.
     await store.ready(1000)

@@ -22,7 +22,12 @@ try {
 } catch (error) {
   stopForSetting(`bad setting: ${(error as Error).message}; fix it in .env or the environment`)
 }
-const store = new RedisPingStore(config.redis, config.redisTimeoutMs, config.redisClient)
+const store = new RedisPingStore(
+  config.redis,
+  config.redisTimeoutMs,
+  config.redisClient,
+  config.redisBusyTimeoutMs
+)
 store.outage.log = (line) => console.error(line)
 const metrics = config.metrics ? edgeMetrics() : null
 const server = createEdgeServer(

@@ -17,9 +17,17 @@ interface Pending {
 
 /**
  * The edge's Redis connection: one socket, commands pipelined in order (the
- * store batches the pings of a loop turn into one), no offline queue. Lean on purpose (the edge's memory and speed targets): it
- * fails at once while disconnected, reconnects by itself, and gives up on a
- * command after `timeoutMs` so no client waits on a stalled Redis.
+ * store batches the pings of a loop turn into one), no offline queue. Lean on
+ * purpose (the edge's memory and speed targets): it fails at once while
+ * disconnected and reconnects by itself.
+ *
+ * Down and busy are told apart by whether Redis still answers: a command
+ * that waited `timeoutMs` while Redis sent nothing for as long fails (Redis
+ * stalled: no ping waits much longer than `timeoutMs` for it); a Redis that
+ * keeps answering is busy, not down, and a command waits for it up to
+ * `busyTimeoutMs`. A timeout is decided only after the replies already in
+ * the socket were read: an edge whose own event loop was held up must not
+ * fail commands that Redis answered in time.
  */
 export class RedisClient implements EdgeRedis {
   status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
@@ -28,7 +36,10 @@ export class RedisClient implements EdgeRedis {
   #parser = new ReplyParser((reply) => this.#onReply(reply))
   #attempts = 0
   #readyWaiters: (() => void)[] = []
-  #timer = setInterval(() => this.#expire(), 10).unref()
+  /** When Redis last sent anything (performance.now()) */
+  #heardAt = 0
+  #checkQueued = false
+  #timer = setInterval(() => this.#tick(), 10).unref()
 
   constructor(
     readonly options: EdgeRedisOptions,
@@ -99,25 +110,61 @@ export class RedisClient implements EdgeRedis {
   }
 
   /**
+   * Every 10 ms while commands wait: look again after this turn's I/O (the
+   * check phase runs after the poll phase), so that replies which arrived
+   * while the edge was busy are read before anything is called late.
+   */
+  #tick() {
+    if (this.#queue.length === 0 || this.#checkQueued) {
+      return
+    }
+    this.#checkQueued = true
+    setImmediate(() => {
+      this.#checkQueued = false
+      this.#expire()
+    })
+  }
+
+  /**
    * Fails commands past their time. Their entries stay queued, so late
    * replies still pair up in order; a Redis silent for long is dropped.
    */
   #expire() {
+    const oldest = this.#queue[0]
+    if (!oldest) {
+      return
+    }
     const now = performance.now()
+    const silentFor = now - Math.max(this.#heardAt, oldest.sentAt)
+    const { timeoutMs } = this.options
+    const busyTimeoutMs = Math.max(this.options.busyTimeoutMs ?? 0, timeoutMs)
     for (const pending of this.#queue) {
-      if (now - pending.sentAt < this.options.timeoutMs) {
+      const waited = now - pending.sentAt
+      if (waited < timeoutMs) {
         break
       }
-      if (!pending.settled) {
-        pending.settled = true
-        pending.reject(new RedisUnavailable('redis timeout'))
+      if (pending.settled) {
+        continue
+      }
+      if (silentFor >= timeoutMs) {
+        this.#fail([pending], 'redis stalled')
+      } else if (waited >= busyTimeoutMs) {
+        this.#fail([pending], 'redis timeout')
       }
     }
-    const oldest = this.#queue[0]
-    const silentMs = Math.max(1000, this.options.timeoutMs * 10)
-    if (oldest && this.#socket && now - oldest.sentAt > silentMs) {
-      this.outage.failed(new Error(`no reply for ${silentMs} ms`))
+    const dropMs = Math.max(1000, this.options.timeoutMs * 10)
+    if (this.#socket && silentFor > dropMs) {
+      this.outage.failed(new Error(`no reply for ${dropMs} ms`))
       this.#socket.destroy()
+    }
+  }
+
+  #fail(pending: Pending[], reason: string) {
+    for (const entry of pending) {
+      if (!entry.settled) {
+        entry.settled = true
+        entry.reject(new RedisUnavailable(reason))
+      }
     }
   }
 
@@ -132,7 +179,10 @@ export class RedisClient implements EdgeRedis {
       socket.destroy()
     })
     socket.once(tls ? 'secureConnect' : 'connect', () => void this.#handshake(socket))
-    socket.on('data', (chunk: Buffer) => this.#parser.feed(chunk))
+    socket.on('data', (chunk: Buffer) => {
+      this.#heardAt = performance.now()
+      this.#parser.feed(chunk)
+    })
     // The reason Redis is away, told in the outage line ('close' follows).
     socket.on('error', (error) => this.outage.failed(error))
     socket.once('close', () => this.#onClose())
@@ -165,12 +215,7 @@ export class RedisClient implements EdgeRedis {
   }
 
   #onClose() {
-    for (const pending of this.#queue.splice(0)) {
-      if (!pending.settled) {
-        pending.settled = true
-        pending.reject(new RedisUnavailable('redis connection lost'))
-      }
-    }
+    this.#fail(this.#queue.splice(0), 'redis connection lost')
     this.#parser.reset()
     this.#socket = null
     if (this.status === 'closed') {

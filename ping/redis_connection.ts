@@ -22,8 +22,16 @@ export interface EdgeRedisOptions {
   password?: string
   db: number
   tls: boolean
-  /** A command unanswered this long fails (the edge then answers 503) */
+  /**
+   * A command that waited this long while Redis sent nothing for as long
+   * fails (Redis down or stalled; the edge answers 503)
+   */
   timeoutMs: number
+  /**
+   * The longest a command waits for a Redis that keeps answering (busy, not
+   * down); at least `timeoutMs`. The builtin client only (ioredis: `timeoutMs`)
+   */
+  busyTimeoutMs?: number
   connectTimeoutMs?: number
 }
 

@@ -3,7 +3,11 @@ import { packPing, type PingMessage } from '#lib/ping_message'
 import type { PingTarget } from '#lib/ping_url'
 import { autoTokenUuid } from '#lib/uuid'
 import type { AcceptOptions, AcceptResult, PingStore } from './core.js'
-import type { EdgeConfig } from './config.js'
+import {
+  DEFAULT_REDIS_BUSY_TIMEOUT_MS,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  type EdgeConfig,
+} from './config.js'
 import {
   Outage,
   RedisUnavailable,
@@ -41,9 +45,14 @@ export class RedisPingStore implements PingStore {
    * `client` picks the Redis client; only the chosen one's module is loaded
    * (ioredis alone weighs a few MB of the edge's memory).
    */
-  constructor(config: EdgeConfig['redis'], timeoutMs = 100, client: RedisClientKind = 'builtin') {
+  constructor(
+    config: EdgeConfig['redis'],
+    timeoutMs = DEFAULT_REDIS_TIMEOUT_MS,
+    client: RedisClientKind = 'builtin',
+    busyTimeoutMs = DEFAULT_REDIS_BUSY_TIMEOUT_MS
+  ) {
     this.outage = new Outage(config.host, config.port)
-    const options = { ...config, timeoutMs }
+    const options = { ...config, timeoutMs, busyTimeoutMs }
     this.connection =
       client === 'ioredis'
         ? import('./ioredis_connection.js').then(

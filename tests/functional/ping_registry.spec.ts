@@ -5,6 +5,7 @@ import db from '@adonisjs/lucid/services/db'
 import testUtils from '@adonisjs/core/services/test_utils'
 import redis from '@adonisjs/redis/services/main'
 import TokenRegistry from '#services/registry/token_registry'
+import { REDIS_STEP } from '#services/registry/registry_sync'
 import { redisKeys, slugField } from '#lib/redis_keys'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
@@ -60,14 +61,17 @@ async function watchRedis() {
   const client = new Redis({ host: config.host, port: config.port, password: config.password })
   const monitor = await client.monitor()
   const seen: string[][] = []
+  let watching = true
   monitor.on('monitor', (_time: string, args: string[], _source: string, database: string) => {
-    if (Number(database) === config.db) {
+    // after stop(), the closing connection may still tell of later commands
+    if (watching && Number(database) === config.db) {
       seen.push(args)
     }
   })
   return {
     seen,
     async stop() {
+      watching = false
       monitor.disconnect()
       client.disconnect()
     },
@@ -145,6 +149,107 @@ test.group('Token registry: the periodic sync diffs in small steps', (group) => 
     )
     assert.isAbove(watch.seen.length, 0)
     assert.deepEqual(blocking, [])
+  })
+
+  test('each command of a sync touches at most REDIS_STEP members and none reads a whole key', async ({
+    assert,
+  }) => {
+    const user = await makeUser()
+    await insertTokens(user.id, REDIS_STEP * 2 + 500)
+    const slugged = await makeToken(user, { slug: 'nightly' })
+    await flushRedis()
+    const ghosts = Array.from(
+      { length: REDIS_STEP + 10 },
+      (_, i) => `2a3c8d8e-0d7b-4a39-9b1c-${String(i).padStart(12, '0')}`
+    )
+    await redis.sadd(redisKeys.tokens, ...ghosts)
+
+    const watch = await watchRedis()
+    let result
+    try {
+      result = await TokenRegistry.sync()
+      await redis.ping()
+    } finally {
+      await watch.stop()
+    }
+    assert.deepInclude(result, { added: REDIS_STEP * 2 + 501, removed: REDIS_STEP + 10 })
+    const left = await redis.smembers(redisKeys.tokens)
+    assert.deepEqual(left.sort(), await tokenUuids())
+    assert.equal(
+      await redis.hget(redisKeys.slugOf, slugged.uuid),
+      slugField(user.pingKey, 'nightly')
+    )
+
+    const onLiveKeys = watch.seen.filter(([, key]) => key !== undefined && LIVE_KEYS.has(key))
+    const commands = new Set(onLiveKeys.map(([command]) => command.toLowerCase()))
+    assert.includeMembers([...commands], ['sadd', 'sscan', 'srem'])
+    const wholeKey = [
+      'smembers',
+      'hgetall',
+      'hkeys',
+      'hvals',
+      'sdiff',
+      'sdiffstore',
+      'sinter',
+      'sinterstore',
+      'sunion',
+      'sunionstore',
+      'del',
+      'unlink',
+      'rename',
+      'renamenx',
+      'sort',
+      'copy',
+    ]
+    assert.deepEqual(
+      [...commands].filter((command) => wholeKey.includes(command)),
+      []
+    )
+    assert.notInclude(
+      watch.seen.map(([command]) => command.toLowerCase()),
+      'keys'
+    )
+    const members = (args: string[]) => {
+      const command = args[0].toLowerCase()
+      if (command === 'sscan' || command === 'hscan') {
+        return Number(args[args.findIndex((arg) => arg.toLowerCase() === 'count') + 1])
+      }
+      return command === 'hset' ? (args.length - 2) / 2 : args.length - 2
+    }
+    const biggest = Math.max(...onLiveKeys.map(members))
+    assert.isAtMost(biggest, REDIS_STEP)
+  }).timeout(60_000)
+
+  test('a sync of a set in step looks nothing up; one extra member is enough to walk it', async ({
+    assert,
+  }) => {
+    const user = await makeUser()
+    await makeToken(user, { slug: 'nightly' })
+    await makeToken(user)
+    const scans = async () => {
+      const watch = await watchRedis()
+      try {
+        await TokenRegistry.sync({ pageSize: 1 })
+        await redis.ping()
+      } finally {
+        await watch.stop()
+      }
+      return watch.seen
+        .filter(
+          ([command, key]) =>
+            ['sscan', 'hscan'].includes(command.toLowerCase()) && LIVE_KEYS.has(key)
+        )
+        .map(([command, key]) => `${command.toLowerCase()} ${key}`)
+    }
+    assert.deepEqual(await scans(), [`sscan ${redisKeys.pingKeys}`])
+
+    await redis.sadd(redisKeys.tokens, '2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11')
+    assert.include(await scans(), `sscan ${redisKeys.tokens}`)
+    assert.equal(await redis.sismember(redisKeys.tokens, '2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'), 0)
+
+    await redis.hset(redisKeys.slugs, slugField(user.pingKey, 'old'), 'x')
+    assert.includeMembers(await scans(), [`hscan ${redisKeys.slugOf}`, `hscan ${redisKeys.slugs}`])
+    assert.isNull(await redis.hget(redisKeys.slugs, slugField(user.pingKey, 'old')))
   })
 
   test('a Token created between the database pass and the Redis scan is kept', async ({

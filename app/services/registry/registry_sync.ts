@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto'
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { redisKeys, slugField } from '#lib/redis_keys'
-import type { TrackedToken } from '#services/registry/token_registry'
+import type { SlugRoute } from '#services/registry/token_registry'
+
+/** Registers Tokens with their slug routes (TokenRegistry.addMany) */
+export type Register = (tokens: { uuid: string; route: SlugRoute | null }[]) => Promise<void>
 
 export interface SyncProgress {
   phase: 'tokens' | 'extra tokens' | 'slug routes' | 'ping keys'
@@ -24,7 +27,12 @@ export interface SyncResult {
 }
 
 const LOCK_TTL_MS = 30_000
-const SCAN_COUNT = 500
+/**
+ * Members a Redis command of the sync touches at most (SADD, SREM, a scan
+ * step): each costs Redis well under a millisecond even on a 1 M member set,
+ * and every other client is served between two of them.
+ */
+export const REDIS_STEP = 1000
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** KEYS lock · ARGV owner, ttl. Extends the lock only while we own it. */
@@ -56,6 +64,19 @@ function tokensWithUsers() {
     .select('tokens.id', 'tokens.uuid', 'tokens.slug', 'users.ping_key')
 }
 
+/** The members of `uuids` PostgreSQL has (one array parameter, not one a member). */
+async function existing(uuids: string[]): Promise<Set<string>> {
+  const valid = uuids.filter((uuid) => UUID.test(uuid))
+  if (valid.length === 0) {
+    return new Set()
+  }
+  const { rows } = await db.rawQuery<{ rows: { uuid: string }[] }>(
+    'SELECT uuid FROM tokens WHERE uuid = ANY(?::uuid[])',
+    [valid]
+  )
+  return new Set(rows.map((row) => row.uuid))
+}
+
 /** The members of `uuids` PostgreSQL has, with their slug route field (or null). */
 async function lookUp(uuids: string[]): Promise<Map<string, string | null>> {
   const valid = uuids.filter((uuid) => UUID.test(uuid))
@@ -63,22 +84,43 @@ async function lookUp(uuids: string[]): Promise<Map<string, string | null>> {
   if (valid.length === 0) {
     return found
   }
-  const rows: TokenRow[] = await tokensWithUsers().whereIn('tokens.uuid', valid)
+  const rows: TokenRow[] = await tokensWithUsers().whereRaw('tokens.uuid = ANY(?::uuid[])', [valid])
   for (const row of rows) {
     found.set(row.uuid, row.slug ? slugField(row.ping_key, row.slug) : null)
   }
   return found
 }
 
+/**
+ * SSCAN/HSCAN in steps of REDIS_STEP. The next step is asked for while the
+ * caller works on this one (its PostgreSQL look-up), so the two overlap.
+ */
 async function* scan(kind: 'sscan' | 'hscan', key: string) {
-  let cursor = '0'
-  do {
-    const [next, items] = await redis[kind](key, cursor, 'COUNT', SCAN_COUNT)
-    cursor = next
+  const step = (cursor: string) => redis[kind](key, cursor, 'COUNT', REDIS_STEP)
+  let next = step('0')
+  for (;;) {
+    const [cursor, items] = await next
+    if (cursor !== '0') {
+      next = step(cursor)
+      // awaited at the next turn; a caller that stops early leaves it unheard
+      next.catch(() => {})
+    }
     if (items.length > 0) {
       yield items
     }
-  } while (cursor !== '0')
+    if (cursor === '0') {
+      return
+    }
+  }
+}
+
+/** Runs `command` over `members` REDIS_STEP at a time, one command after the other. */
+async function inSteps(members: string[], command: (part: string[]) => Promise<number>) {
+  let total = 0
+  for (let start = 0; start < members.length; start += REDIS_STEP) {
+    total += await command(members.slice(start, start + REDIS_STEP))
+  }
+  return total
 }
 
 function pairs(items: string[]) {
@@ -106,58 +148,144 @@ async function hdelUnless(
   return stale.length
 }
 
+function tokenPage(after: string | number, pageSize: number): Promise<TokenRow[]> {
+  return tokensWithUsers().where('tokens.id', '>', after).orderBy('tokens.id').limit(pageSize)
+}
+
 /**
- * Adds what PostgreSQL has and Redis lacks, page by page in `tokens.id` order.
- * A slug changed after its page was read may be written back stale here: the
- * sync re-registers Tokens changed during the pass at its end.
+ * Adds what PostgreSQL has and Redis lacks, page by page in `tokens.id` order:
+ * the next page is read while this one is written, in commands of at most
+ * REDIS_STEP members sent in one round trip. A slug changed after its page
+ * was read may be written back stale here: the sync re-registers Tokens
+ * changed during the pass at its end.
  */
 async function addMissing(options: Required<SyncOptions>, total: number) {
-  let lastId: string | number = 0
   let checked = 0
   let added = 0
+  let page = tokenPage(0, options.pageSize)
   for (;;) {
-    const rows: TokenRow[] = await tokensWithUsers()
-      .where('tokens.id', '>', lastId)
-      .orderBy('tokens.id')
-      .limit(options.pageSize)
+    const rows = await page
     if (rows.length === 0) {
       return { checked, added }
     }
-    const batch = redis.pipeline().sadd(redisKeys.tokens, ...rows.map((row) => row.uuid))
-    for (const row of rows.filter((candidate) => candidate.slug)) {
-      const field = slugField(row.ping_key, row.slug!)
-      batch.hset(redisKeys.slugs, field, row.uuid).hset(redisKeys.slugOf, row.uuid, field)
+    const more = rows.length === options.pageSize
+    if (more) {
+      page = tokenPage(rows[rows.length - 1].id, options.pageSize)
     }
-    const results = await batch.exec()
-    added += Number(results?.[0]?.[1] ?? 0)
-    lastId = rows[rows.length - 1].id
+    const batch = redis.pipeline()
+    const sadds: number[] = []
+    for (let start = 0; start < rows.length; start += REDIS_STEP) {
+      const part = rows.slice(start, start + REDIS_STEP)
+      sadds.push(batch.length)
+      batch.sadd(redisKeys.tokens, ...part.map((row) => row.uuid))
+      const routes: string[] = []
+      const owners: string[] = []
+      for (const row of part.filter((candidate) => candidate.slug)) {
+        const field = slugField(row.ping_key, row.slug!)
+        routes.push(field, row.uuid)
+        owners.push(row.uuid, field)
+      }
+      if (routes.length > 0) {
+        batch.hset(redisKeys.slugs, ...routes).hset(redisKeys.slugOf, ...owners)
+      }
+    }
+    const results = (await batch.exec()) ?? []
+    const failed = results.find(([error]) => error)
+    if (failed) {
+      throw failed[0]
+    }
+    // the SADDs' replies: members new to the set
+    added += sadds.reduce((sum, index) => sum + Number(results[index][1]), 0)
     checked += rows.length
     await options.onProgress({ phase: 'tokens', checked, total })
-    if (rows.length < options.pageSize) {
+    if (!more) {
       return { checked, added }
     }
   }
 }
 
+/** Scanned batches of the Token set looked up in PostgreSQL at once, at most */
+const LOOKUPS_IN_FLIGHT = 4
+
 /**
  * Walks the Redis Token set and the slug hashes with small scans and drops
  * what PostgreSQL no longer has. Each scanned batch is looked up in PostgreSQL
  * after Redis returned it: a Token's write path registers it only after its
- * commit, so a member created during the pass is found and kept.
+ * commit, so a member created during the pass is found and kept. The scan
+ * goes on while up to LOOKUPS_IN_FLIGHT batches are looked up. A key is
+ * walked only when it may hold something extra (extraSuspected).
  */
 async function removeExtra(options: Required<SyncOptions>, total: number) {
+  const suspected = await extraSuspected()
+  const removed = suspected.tokens ? await removeExtraTokens(options, total) : 0
+  if (suspected.slugs) {
+    await removeExtraRoutes(options, total)
+  }
+  return removed
+}
+
+/**
+ * Whether the live keys may hold what PostgreSQL no longer has. After
+ * addMissing they hold every Token PostgreSQL has, so a key that holds no
+ * more than PostgreSQL counts holds nothing extra, and its scan (a look-up of
+ * every member) is skipped: the check costs what there is to remove, not the
+ * size of the set. PostgreSQL is counted first: a Token created meanwhile
+ * then makes Redis look bigger (a scan for nothing), never smaller.
+ */
+async function extraSuspected() {
+  const [row] = await db
+    .from('tokens')
+    .select(
+      db.raw('count(*)::bigint AS tokens'),
+      db.raw("count(*) FILTER (WHERE slug <> '')::bigint AS slugged")
+    )
+  const [members, owners, routes] = await Promise.all([
+    redis.scard(redisKeys.tokens),
+    redis.hlen(redisKeys.slugOf),
+    redis.hlen(redisKeys.slugs),
+  ])
+  const slugged = Number(row.slugged)
+  return {
+    tokens: members > Number(row.tokens),
+    slugs: owners > slugged || routes > slugged,
+  }
+}
+
+async function removeExtraTokens(options: Required<SyncOptions>, total: number) {
   let removed = 0
   let checked = 0
-  for await (const members of scan('sscan', redisKeys.tokens)) {
-    const found = await lookUp(members)
+  const inFlight = new Set<Promise<void>>()
+  let failure: unknown = null
+  const check = async (members: string[]) => {
+    const found = await existing(members)
     const extra = members.filter((member) => !found.has(member))
-    if (extra.length > 0) {
-      removed += await redis.srem(redisKeys.tokens, ...extra)
-    }
+    // read `removed` after the await: other batches add to it meanwhile
+    const dropped = await inSteps(extra, (part) => redis.srem(redisKeys.tokens, ...part))
+    removed += dropped
     checked += members.length
     await options.onProgress({ phase: 'extra tokens', checked, total })
   }
-  checked = 0
+  for await (const members of scan('sscan', redisKeys.tokens)) {
+    const task: Promise<void> = check(members)
+      .catch((error) => (failure ??= error))
+      .finally(() => inFlight.delete(task))
+    inFlight.add(task)
+    if (inFlight.size >= LOOKUPS_IN_FLIGHT) {
+      await Promise.race(inFlight)
+    }
+    if (failure) {
+      break
+    }
+  }
+  await Promise.all(inFlight)
+  if (failure) {
+    throw failure
+  }
+  return removed
+}
+
+async function removeExtraRoutes(options: Required<SyncOptions>, total: number) {
+  let checked = 0
   for await (const items of scan('hscan', redisKeys.slugOf)) {
     const entries = pairs(items)
     const found = await lookUp(entries.map(([uuid]) => uuid))
@@ -170,7 +298,6 @@ async function removeExtra(options: Required<SyncOptions>, total: number) {
     const found = await lookUp(entries.map(([, uuid]) => uuid))
     await hdelUnless(redisKeys.slugs, entries, ([field, uuid]) => found.get(uuid) === field)
   }
-  return removed
 }
 
 async function syncPingKeys(options: Required<SyncOptions>) {
@@ -186,7 +313,10 @@ async function syncPingKeys(options: Required<SyncOptions>) {
     if (users.length === 0) {
       break
     }
-    await redis.sadd(redisKeys.pingKeys, ...users.map((user) => user.ping_key))
+    await inSteps(
+      users.map((user) => user.ping_key),
+      (part) => redis.sadd(redisKeys.pingKeys, ...part)
+    )
     lastId = users[users.length - 1].id
   }
   let checked = 0
@@ -198,11 +328,37 @@ async function syncPingKeys(options: Required<SyncOptions>) {
       .where('is_disabled', false)
     const known = new Set(rows.map((row) => row.ping_key))
     const extra = keys.filter((key) => !known.has(key))
-    if (extra.length > 0) {
-      await redis.srem(redisKeys.pingKeys, ...extra)
-    }
+    await inSteps(extra, (part) => redis.srem(redisKeys.pingKeys, ...part))
     checked += keys.length
     await options.onProgress({ phase: 'ping keys', checked, total: checked })
+  }
+}
+
+/**
+ * Registers again the Tokens changed since `since` (the worker marks every
+ * Token it stores a Ping for, so under load this may be many): pages of
+ * PostgreSQL rows with their ping keys, registered REDIS_STEP / 10 at a time.
+ */
+async function registerChanged(since: Date, options: Required<SyncOptions>, register: Register) {
+  let lastId: string | number = 0
+  for (;;) {
+    const rows: TokenRow[] = await tokensWithUsers()
+      .where('tokens.updated_at', '>=', since)
+      .where('tokens.id', '>', lastId)
+      .orderBy('tokens.id')
+      .limit(options.pageSize)
+    for (let start = 0; start < rows.length; start += REDIS_STEP / 10) {
+      await register(
+        rows.slice(start, start + REDIS_STEP / 10).map((row) => ({
+          uuid: row.uuid,
+          route: row.slug ? { uuid: row.uuid, pingKey: row.ping_key, slug: row.slug } : null,
+        }))
+      )
+    }
+    if (rows.length < options.pageSize) {
+      return
+    }
+    lastId = rows[rows.length - 1].id
   }
 }
 
@@ -236,7 +392,7 @@ async function withLock<T>(task: () => Promise<T>): Promise<T | null> {
  */
 export async function syncRegistry(
   options: SyncOptions,
-  track: (token: TrackedToken) => Promise<void>
+  register: Register
 ): Promise<SyncResult | null> {
   const settled: Required<SyncOptions> = {
     pageSize: options.pageSize ?? 5000,
@@ -250,13 +406,7 @@ export async function syncRegistry(
     const removed = await removeExtra(settled, total)
     await syncPingKeys(settled)
     // A slug changed while its page was read: the page's HSET may be older.
-    const changed = await db
-      .from('tokens')
-      .select('uuid', 'slug', 'user_id')
-      .where('updated_at', '>=', since)
-    for (const token of changed) {
-      await track({ uuid: token.uuid, slug: token.slug, userId: token.user_id })
-    }
+    await registerChanged(since, settled, register)
     await redis.set(redisKeys.syncedAt, String(since.getTime()))
     return { tokens: checked, added, removed }
   })

@@ -55,6 +55,20 @@ export default class TokenRegistry {
     await redis.eval(SET_SCRIPT, KEYS.length, ...KEYS, uuid, field)
   }
 
+  /** Many at once: one round trip (the sync's re-registration of changed Tokens). */
+  static async addMany(tokens: { uuid: string; route: SlugRoute | null }[]) {
+    const batch = redis.pipeline()
+    for (const { uuid, route } of tokens) {
+      const field = route ? slugField(route.pingKey, route.slug) : ''
+      batch.eval(SET_SCRIPT, KEYS.length, ...KEYS, uuid, field)
+    }
+    const results = await batch.exec()
+    const failed = results?.find(([error]) => error)
+    if (failed) {
+      throw failed[0]
+    }
+  }
+
   static async remove(uuid: string) {
     await redis.eval(REMOVE_SCRIPT, KEYS.length, ...KEYS, uuid)
   }
@@ -116,7 +130,7 @@ export default class TokenRegistry {
    * registry_sync.ts). Null when another sync is running.
    */
   static sync(options: SyncOptions = {}): Promise<SyncResult | null> {
-    return syncRegistry(options, (token) => this.track(token))
+    return syncRegistry(options, (tokens) => this.addMany(tokens))
   }
 
   /**

@@ -1,0 +1,129 @@
+import { test } from '@japa/runner'
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
+import { RedisClient } from '#ping/redis_client'
+import { Outage, RedisUnavailable } from '#ping/redis_connection'
+import { testRedisConfig } from '#tests/helpers/redis'
+import { FaultProxy } from '#tests/helpers/fault_proxy'
+
+/**
+ * A proxy to Redis that hands its replies on one byte every `everyMs`: a
+ * Redis that answers slowly but never falls silent (busy, far away).
+ */
+async function drippingProxy(targetPort: number, everyMs: number) {
+  const sockets = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = createConnection(targetPort, '127.0.0.1')
+    const bytes: number[] = []
+    const timer = setInterval(() => {
+      const next = bytes.shift()
+      if (next !== undefined) {
+        client.write(Buffer.from([next]))
+      }
+    }, everyMs)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        clearInterval(timer)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.on('data', (chunk) => upstream.write(chunk))
+    upstream.on('data', (chunk: Buffer) => bytes.push(...chunk))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      sockets.forEach((socket) => socket.destroy())
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
+
+/** Holds this process's event loop for `ms`, as a burst of requests would. */
+function hold(ms: number) {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // busy
+  }
+}
+
+async function connect(port: number, timeoutMs: number, busyTimeoutMs?: number) {
+  const client = new RedisClient(
+    { ...testRedisConfig(), port, timeoutMs, busyTimeoutMs },
+    new Outage('127.0.0.1', port)
+  )
+  await client.whenReady()
+  return client
+}
+
+/**
+ * The edge's Redis client tells a Redis that is down (silent) from one that
+ * is busy, and never blames Redis for its own busy event loop.
+ */
+test.group('Ping edge: Redis timeouts', () => {
+  test('a reply that arrived while the edge was busy is taken, not timed out', async ({
+    assert,
+  }) => {
+    const client = await connect(testRedisConfig().port, 50)
+    try {
+      // From the check phase: the next turn runs the timers before reading the socket.
+      const reply = await new Promise<Promise<unknown>>((resolve) =>
+        setImmediate(() => {
+          const pending = client.command(['PING'])
+          hold(300)
+          resolve(pending)
+        })
+      )
+      assert.equal(await reply, 'PONG')
+    } finally {
+      client.close()
+    }
+  })
+
+  test('a stalled Redis fails what waits on it, and is used again once it answers', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(testRedisConfig().port)
+    const client = await connect(proxy.port, 50)
+    try {
+      assert.equal(await client.command(['PING']), 'PONG')
+      proxy.freeze()
+      const failed = await client.command(['PING']).catch((error: Error) => error)
+      assert.instanceOf(failed, RedisUnavailable)
+      assert.equal((failed as Error).message, 'redis stalled')
+      proxy.thaw()
+      // the held PING is forwarded now; its reply says Redis is back
+      const deadline = Date.now() + 5000
+      let answer: unknown
+      while (Date.now() < deadline) {
+        answer = await client.command(['PING']).catch((error: Error) => error.message)
+        if (answer === 'PONG') {
+          break
+        }
+      }
+      assert.equal(answer, 'PONG')
+    } finally {
+      client.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+
+  test('a Redis that answers slowly but keeps sending is waited for, not failed', async ({
+    assert,
+  }) => {
+    // The connection's handshake comes through the slow proxy too.
+    const proxy = await drippingProxy(testRedisConfig().port, 10)
+    const client = await connect(proxy.port, 200, 5000)
+    try {
+      const text = 'x'.repeat(60)
+      // ~70 bytes at one every 10 ms: the reply takes 700 ms, Redis never silent 200 ms.
+      assert.equal(await client.command(['ECHO', text]), text)
+    } finally {
+      client.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+})
