@@ -33,4 +33,5 @@ export const middleware = router.named({
   apiThrottle: () => import('#middleware/api_throttle_middleware'),
   apiInput: () => import('#middleware/api_input_middleware'),
   metricsAuth: () => import('#middleware/metrics_auth_middleware'),
+  project: () => import('#middleware/project_middleware'),
 })

@@ -96,7 +96,7 @@ router
     router.put('/users/:id', [controllers.admin.Users, 'update']).as('users.update')
     router.delete('/users/:id', [controllers.admin.Users, 'destroy']).as('users.destroy')
   })
-  .use(middleware.auth({ guards: ['web'] }))
+  .use([middleware.auth({ guards: ['web'] }), middleware.project()])
 
 /*
 | REST API: the OpenAPI document and its reference page are public
@@ -138,6 +138,7 @@ router
   .use([
     middleware.api(),
     middleware.auth({ guards: ['api'] }),
+    middleware.project(),
     middleware.apiThrottle(),
     middleware.apiWrite(),
     middleware.apiInput(),

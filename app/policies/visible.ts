@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Token from '#models/token'
 import NotFoundException from '#exceptions/not_found_exception'
+import ForbiddenException from '#exceptions/forbidden_exception'
+import { reach, type ProjectAccess } from '#services/projects/project_access'
 import TokenPolicy from '#policies/token_policy'
 import ChannelPolicy from '#policies/channel_policy'
 import TokenQueries from '#services/tokens/token_queries'
@@ -10,9 +11,17 @@ import TokenPingPages, { type PingFilters } from '#services/tokens/ping_pages'
 
 type Bouncer = HttpContext['bouncer']
 
+/** New Tokens and Channels go in the current Project: read-only members may not add any. */
+export function assertCanChange(access: ProjectAccess) {
+  if (!reach(access, access.projectId, 'update')) {
+    throw new ForbiddenException('Read-only members cannot change this Project')
+  }
+}
+
 /*
- * The records a request may act on. A missing record and another User's answer the same
- * 404, so ids cannot be probed. The services find; the policies decide; this joins them for
+ * The records a request may act on. A missing record and one of a Project the request does
+ * not reach (`reach` in services/projects/project_access.ts) answer the same 404, so ids
+ * cannot be probed. The services find; the policies decide; this joins them for
  * the controllers, so that no service knows about requests.
  */
 
@@ -53,12 +62,12 @@ export async function visiblePing(
   return ping
 }
 
-/** A page of one Token's Pings, its owner checked by the same policy as the Token. */
+/** A page of one Token's Pings, its Project checked by the same policy as the Token. */
 export async function visiblePingPage(bouncer: Bouncer, uuid: string, filters: PingFilters) {
   const found = await TokenPingPages.page(uuid, filters)
   if (
     !found ||
-    (await bouncer.with(TokenPolicy).denies('view', { userId: found.ownerId } as Token))
+    (await bouncer.with(TokenPolicy).denies('view', { projectId: found.projectId }))
   ) {
     throw new NotFoundException('Token')
   }

@@ -40,10 +40,10 @@ export default class TokenStatusController {
   /**
    * The Token's status, chart data, newest pings and Flips, which its page fetches every few seconds.
    */
-  async live({ auth, bouncer, params, view }: HttpContext) {
+  async live({ bouncer, params, view }: HttpContext) {
     const token = await visibleToken(bouncer, params.id)
     const pings = await PingService.list(
-      auth.getUserOrFail(),
+      token.projectId,
       { limit: TokenActivity.pingPage },
       token
     )
