@@ -13,6 +13,14 @@ router.get('/health/live', [controllers.Health, 'live']).as('health.live')
 router.get('/health/ready', [controllers.Health, 'ready']).as('health.ready')
 router.get('/metrics', [controllers.Metrics, 'show']).use(middleware.metricsAuth()).as('metrics')
 
+/*
+| Public, the URL being the credential: status badges and a Project's Prometheus endpoint
+*/
+router.get('/badge/:key/:signature/:file', [controllers.Badges, 'show']).as('badges.show')
+router
+  .get('/projects/:uuid/metrics/:key', [controllers.ProjectMetrics, 'show'])
+  .as('projects.metrics')
+
 /**
  * Front-end libraries come from node_modules, so no page loads anything
  * from another host and no asset build is needed.
@@ -90,6 +98,30 @@ router
     router
       .post('/account/ping-key', [controllers.admin.Account, 'regeneratePingKey'])
       .as('account.ping_key')
+
+    router.get('/project', [controllers.admin.Projects, 'show']).as('projects.show')
+    router.put('/project', [controllers.admin.Projects, 'update']).as('projects.update')
+    router.post('/projects', [controllers.admin.Projects, 'store']).as('projects.store')
+    router.post('/projects/switch', [controllers.admin.Projects, 'switch']).as('projects.switch')
+    router
+      .post('/project/invites', [controllers.admin.ProjectMembers, 'invite'])
+      .as('projects.invite')
+    router
+      .put('/project/members/:userId', [controllers.admin.ProjectMembers, 'update'])
+      .as('projects.members.update')
+    router
+      .delete('/project/members/:userId', [controllers.admin.ProjectMembers, 'destroy'])
+      .as('projects.members.destroy')
+    router.post('/project/leave', [controllers.admin.ProjectMembers, 'leave']).as('projects.leave')
+    router
+      .post('/project/transfer', [controllers.admin.ProjectMembers, 'transfer'])
+      .as('projects.transfer')
+    router
+      .get('/invites/:code', [controllers.admin.ProjectMembers, 'showInvite'])
+      .as('invites.show')
+    router
+      .post('/invites/:code', [controllers.admin.ProjectMembers, 'accept'])
+      .as('invites.accept')
 
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.post('/users', [controllers.admin.Users, 'store']).as('users.store')
