@@ -57,7 +57,7 @@ export async function projectMetrics(project: Project, now = new Date()) {
   })
   const lines: string[] = []
   const labels = (t: (typeof tokens)[number]) =>
-    `name="${escape(t.name)}", tags="${escape(t.tags.join(' '))}", unique_key="${uniqueKey(t.uuid)}"`
+    `name="${escape(t.name)}",tags="${escape(t.tags.join(' '))}",unique_key="${uniqueKey(t.uuid)}"`
   family(lines, 'hc_check_up', 'Whether the check is currently up (1 for yes, 0 for no).')
   tokens.forEach((t) => lines.push(`hc_check_up{${labels(t)}} ${t.down ? 0 : 1}`))
   family(lines, 'hc_check_started', 'Whether the check is currently started (1 for yes, 0 for no).')
