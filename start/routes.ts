@@ -119,9 +119,7 @@ router
     router
       .get('/invites/:code', [controllers.admin.ProjectMembers, 'showInvite'])
       .as('invites.show')
-    router
-      .post('/invites/:code', [controllers.admin.ProjectMembers, 'accept'])
-      .as('invites.accept')
+    router.post('/invites/:code', [controllers.admin.ProjectMembers, 'accept']).as('invites.accept')
 
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.post('/users', [controllers.admin.Users, 'store']).as('users.store')

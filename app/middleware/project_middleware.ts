@@ -2,11 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import NotFoundException from '#exceptions/not_found_exception'
 import ProjectService from '#services/projects/project_service'
-import {
-  keyAccess,
-  sessionAccess,
-  type ProjectAccess,
-} from '#services/projects/project_access'
+import { keyAccess, sessionAccess, type ProjectAccess } from '#services/projects/project_access'
 
 /**
  * Sets what this request may reach (`ctx.access`), after authentication: an API key's

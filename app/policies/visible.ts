@@ -76,10 +76,7 @@ export async function visiblePing(
 /** A page of one Token's Pings, its Project checked by the same policy as the Token. */
 export async function visiblePingPage(bouncer: Bouncer, uuid: string, filters: PingFilters) {
   const found = await TokenPingPages.page(uuid, filters)
-  if (
-    !found ||
-    (await bouncer.with(TokenPolicy).denies('view', { projectId: found.projectId }))
-  ) {
+  if (!found || (await bouncer.with(TokenPolicy).denies('view', { projectId: found.projectId }))) {
     throw new NotFoundException('Token')
   }
   return { itemsJson: found.itemsJson, meta: found.meta }

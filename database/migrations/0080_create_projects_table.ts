@@ -57,7 +57,12 @@ export default class extends BaseSchema {
       table.index(['owner_id'])
     })
     this.schema.createTable('project_members', (table) => {
-      table.integer('project_id').notNullable().references('id').inTable('projects').onDelete('CASCADE')
+      table
+        .integer('project_id')
+        .notNullable()
+        .references('id')
+        .inTable('projects')
+        .onDelete('CASCADE')
       table.integer('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE')
       table.string('role', 16).notNullable()
       table.timestamp('created_at', { useTz: true }).notNullable()
@@ -70,7 +75,12 @@ export default class extends BaseSchema {
     )
     this.schema.createTable('project_invites', (table) => {
       table.increments('id')
-      table.integer('project_id').notNullable().references('id').inTable('projects').onDelete('CASCADE')
+      table
+        .integer('project_id')
+        .notNullable()
+        .references('id')
+        .inTable('projects')
+        .onDelete('CASCADE')
       table.string('email', 254).notNullable()
       table.string('role', 16).notNullable()
       table.string('code_hash', 64).notNullable().unique()

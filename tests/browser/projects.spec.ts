@@ -38,11 +38,14 @@ test.group('Admin UI: Projects', (group) => {
   }) => {
     const user = await makeUser()
     const token = await makeToken(user, { name: 'nightly', tags: ['db'] })
-    await db.from('tokens').where('id', token.id).update({
-      status: 'up',
-      grace: 3600,
-      alert_after: new Date(Date.now() + 7200_000),
-    })
+    await db
+      .from('tokens')
+      .where('id', token.id)
+      .update({
+        status: 'up',
+        grace: 3600,
+        alert_after: new Date(Date.now() + 7200_000),
+      })
     await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'])
     await browserContext.loginAs(user)
     const page = await visit('/project')
@@ -53,7 +56,11 @@ test.group('Admin UI: Projects', (group) => {
       await badge.elementHandle()
     )
     const src = (await badge.getAttribute('src'))!
-    const seen = async () => page.evaluate(async (url) => (await fetch(url)).text(), src)
+    const seen = async () =>
+      page.evaluate(async (url) => {
+        const response = await fetch(url)
+        return response.text()
+      }, src)
     assert.include(await seen(), '>up</text>')
 
     await alpineReady(page)

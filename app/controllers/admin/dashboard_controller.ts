@@ -22,7 +22,11 @@ async function listFor(ctx: HttpContext) {
   const { auth, request } = ctx
   const user = auth.getUserOrFail()
   const filters = await dashboardFilterValidator.validate(presentOnly(request.qs()))
-  const list = await TokenQueries.list(ctx.access, { ...filters, limit: PAGE_SIZE, withOwner: true })
+  const list = await TokenQueries.list(ctx.access, {
+    ...filters,
+    limit: PAGE_SIZE,
+    withOwner: true,
+  })
   return { user, filters, list }
 }
 

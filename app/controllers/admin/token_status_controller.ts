@@ -42,11 +42,7 @@ export default class TokenStatusController {
    */
   async live({ bouncer, params, view }: HttpContext) {
     const token = await visibleToken(bouncer, params.id)
-    const pings = await PingService.list(
-      token.projectId,
-      { limit: TokenActivity.pingPage },
-      token
-    )
+    const pings = await PingService.list(token.projectId, { limit: TokenActivity.pingPage }, token)
     const flips = await TokenQueries.flips(token, { limit: 20 })
     const chart = await TokenActivity.chart(token)
     return view.render('partials/token_live', {

@@ -74,7 +74,10 @@ export default class UserService {
     const key = await User.apiKeys.create(user, abilities, { name })
     if (projectId !== undefined) {
       // Without one, the key lands in the User's own default Project (the table's trigger).
-      await db.from('api_keys').where('id', Number(key.identifier)).update({ project_id: projectId })
+      await db
+        .from('api_keys')
+        .where('id', Number(key.identifier))
+        .update({ project_id: projectId })
     }
     return key.value!.release()
   }

@@ -86,8 +86,7 @@ const COLORS: Record<BadgeState, { hex: string; shields: string }> = {
   down: { hex: '#e05d44', shields: 'critical' },
 }
 
-const escapeXml = (text: string) =>
-  text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** A flat badge: the label on grey, the state in its colour; widths from a per-character estimate. */
 export function badgeSvg(label: string, state: BadgeState) {

@@ -53,7 +53,12 @@ export async function projectMetrics(project: Project, now = new Date()) {
       } as Parameters<typeof displayStatus>[0],
       now
     )
-    return { ...row, tags: row.tags as string[], down: shown === 'down', started: !!row.last_start_at }
+    return {
+      ...row,
+      tags: row.tags as string[],
+      down: shown === 'down',
+      started: !!row.last_start_at,
+    }
   })
   const lines: string[] = []
   const labels = (t: (typeof tokens)[number]) =>
@@ -74,7 +79,9 @@ export async function projectMetrics(project: Project, now = new Date()) {
   }
   const tags = [...byTag.keys()].sort()
   family(lines, 'hc_tag_up', 'Whether all checks with this tag are up (1 for yes, 0 for no).')
-  tags.forEach((tag) => lines.push(`hc_tag_up{tag="${escape(tag)}"} ${byTag.get(tag)!.down ? 0 : 1}`))
+  tags.forEach((tag) =>
+    lines.push(`hc_tag_up{tag="${escape(tag)}"} ${byTag.get(tag)!.down ? 0 : 1}`)
+  )
   family(lines, 'hc_tag_total', 'Total number of checks with this tag.')
   tags.forEach((tag) => lines.push(`hc_tag_total{tag="${escape(tag)}"} ${byTag.get(tag)!.total}`))
   family(lines, 'hc_checks_total', 'The total number of checks.')

@@ -75,7 +75,13 @@ export default class ProjectService {
   }
 
   /** Mails an invitation with a one-time link; accepting it makes the signed-in User a member. */
-  static async invite(project: Project, by: User, email: string, role: ProjectRole, baseUrl: string) {
+  static async invite(
+    project: Project,
+    by: User,
+    email: string,
+    role: ProjectRole,
+    baseUrl: string
+  ) {
     const code = randomBytes(24).toString('base64url')
     await db.table('project_invites').insert({
       project_id: project.id,
@@ -90,7 +96,9 @@ export default class ProjectService {
       message
         .to(email)
         .subject(`You are invited to the ngip project ${project.name}`)
-        .text(`${by.email} invites you to the project "${project.name}" as ${role}.\n\nAccept: ${link}\n`)
+        .text(
+          `${by.email} invites you to the project "${project.name}" as ${role}.\n\nAccept: ${link}\n`
+        )
     })
     return link
   }

@@ -30,7 +30,11 @@ export async function setParents(trx: TransactionClientContract, token: Token, u
   )
   const ids: number[] = found.rows.map((row: { id: string }) => Number(row.id))
   if (ids.length !== uuids.length) {
-    throw fieldError('depends_on', 'Every entry of depends_on must be one of the Project’s Tokens', 'exists')
+    throw fieldError(
+      'depends_on',
+      'Every entry of depends_on must be one of the Project’s Tokens',
+      'exists'
+    )
   }
   if (ids.includes(token.id)) {
     throw fieldError('depends_on', 'A Token cannot depend on itself', 'cycle')

@@ -253,7 +253,10 @@ export default class TokenService {
     if (!input.unique?.length) {
       return null
     }
-    const query = Token.query().where('project_id', projectId).preload('channels').preload('parents')
+    const query = Token.query()
+      .where('project_id', projectId)
+      .preload('channels')
+      .preload('parents')
     query.where((q) => {
       for (const field of input.unique!) {
         q.orWhere(field, field === 'name' ? input.name : (input.slug ?? ''))
@@ -266,7 +269,10 @@ export default class TokenService {
     if (!ids) {
       return null
     }
-    const owned = await Channel.query().where('project_id', projectId).whereIn('id', ids).select('id')
+    const owned = await Channel.query()
+      .where('project_id', projectId)
+      .whereIn('id', ids)
+      .select('id')
     if (owned.length !== ids.length) {
       throw fieldError('channels', 'Every channel must be one of the Project’s Channels', 'exists')
     }

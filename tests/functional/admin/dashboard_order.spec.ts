@@ -62,7 +62,11 @@ test.group('Dashboard orders', (group) => {
       const seen: number[] = []
       let cursor: string | undefined
       do {
-        const list = await TokenQueries.list(await accessOf(viewer), { sort: 'status', cursor, limit: 7 })
+        const list = await TokenQueries.list(await accessOf(viewer), {
+          sort: 'status',
+          cursor,
+          limit: 7,
+        })
         seen.push(...list.items.map((token) => token.id))
         cursor = list.meta.next_cursor ?? undefined
       } while (cursor)

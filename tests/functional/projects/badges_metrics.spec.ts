@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
@@ -23,6 +24,12 @@ async function setState(token: Token, state: 'up' | 'late' | 'down') {
     .update({ status: state === 'down' ? 'down' : 'up', grace: 3600, alert_after: alertAfter })
 }
 
+/** The status code of a GET. */
+async function statusCode(client: ApiClient, url: string) {
+  const response = await client.get(url)
+  return response.status()
+}
+
 test.group('Badges and Prometheus metrics per Project', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
   group.each.setup(() => flushRedis())
@@ -37,18 +44,24 @@ test.group('Badges and Prometheus metrics per Project', (group) => {
     const web = await makeToken(user, { name: 'web', tags: ['web'] })
     await setState(db1, 'up')
     await setState(web, 'up')
-    const json = async (tag: string, withLate: boolean) =>
-      (await client.get(badgePath(project, tag, 'json', withLate))).body()
+    const json = async (tag: string, withLate: boolean) => {
+      const response = await client.get(badgePath(project, tag, 'json', withLate))
+      return response.body()
+    }
+    const statusOf = async (tag: string, withLate: boolean) => {
+      const body = await json(tag, withLate)
+      return body.status
+    }
 
     assert.deepEqual(await json('*', true), { status: 'up', total: 2, grace: 0, down: 0 })
     await setState(web, 'late')
-    assert.equal((await json('*', true)).status, 'late')
-    assert.equal((await json('*', false)).status, 'up')
-    assert.equal((await json('db', true)).status, 'up')
-    assert.equal((await json('web', true)).status, 'late')
+    assert.equal(await statusOf('*', true), 'late')
+    assert.equal(await statusOf('*', false), 'up')
+    assert.equal(await statusOf('db', true), 'up')
+    assert.equal(await statusOf('web', true), 'late')
     await setState(web, 'down')
     assert.deepEqual(await json('web', false), { status: 'down', total: 1, grace: 0, down: 1 })
-    assert.equal((await json('db', false)).status, 'up')
+    assert.equal(await statusOf('db', false), 'up')
 
     const shields = await client.get(badgePath(project, 'web', 'shields', true))
     assert.deepEqual(shields.body(), {
@@ -59,22 +72,24 @@ test.group('Badges and Prometheus metrics per Project', (group) => {
     })
     const svg = await client.get(badgePath(project, 'web', 'svg', true))
     svg.assertStatus(200)
-    assert.match(svg.header('content-type'), /^image\/svg\+xml/)
+    assert.match(svg.header('content-type') ?? '', /^image\/svg\+xml/)
     assert.include(String(svg.text() ?? svg.body()), '>down</text>')
   })
 
   test('a badge URL with another tag’s signature, or another Project’s key, is 404', async ({
     client,
+    assert,
   }) => {
     const user = await makeUser()
     const project = await Project.findOrFail(await defaultProjectId(user.id))
     await makeToken(user, { name: 'db', tags: ['db', 'web'] })
     const forDb = badgePath(project, 'db', 'svg', true)
     const forged = forDb.replace('/db.svg', '/web.svg')
-    ;(await client.get(forged)).assertStatus(404)
-    const other = await Project.findOrFail(await defaultProjectId((await makeUser()).id))
-    ;(await client.get(forDb.replace(project.badgeKey, other.badgeKey))).assertStatus(404)
-    ;(await client.get(forDb)).assertStatus(200)
+    assert.equal(await statusCode(client, forged), 404)
+    const stranger = await makeUser()
+    const other = await Project.findOrFail(await defaultProjectId(stranger.id))
+    assert.equal(await statusCode(client, forDb.replace(project.badgeKey, other.badgeKey)), 404)
+    assert.equal(await statusCode(client, forDb), 200)
   })
 
   test('the metrics parse with a Prometheus parser and carry healthchecks’ series', async ({
@@ -90,7 +105,7 @@ test.group('Badges and Prometheus metrics per Project', (group) => {
     const key = await UserService.createApiKey(user, 'read-only', 'prom', project.id)
     const response = await client.get(`/projects/${project.uuid}/metrics/${key}`)
     response.assertStatus(200)
-    assert.match(response.header('content-type'), /^text\/plain; version=0\.0\.4/)
+    assert.match(response.header('content-type') ?? '', /^text\/plain; version=0\.0\.4/)
     parsePrometheus(response.text())
     const families = new Map(
       parsePrometheusTextFormat(response.text()).map((family) => [family.name, family])
@@ -124,6 +139,7 @@ test.group('Badges and Prometheus metrics per Project', (group) => {
 
   test('another Project’s key and a read-write key are 403; an unknown Project 404', async ({
     client,
+    assert,
   }) => {
     const user = await makeUser()
     const project = await Project.findOrFail(await defaultProjectId(user.id))
@@ -132,11 +148,12 @@ test.group('Badges and Prometheus metrics per Project', (group) => {
     const fullKey = await UserService.createApiKey(user, 'read-write', 'full', project.id)
     const goodKey = await UserService.createApiKey(user, 'read-only', 'prom', project.id)
     const url = (key: string) => `/projects/${project.uuid}/metrics/${key}`
-    ;(await client.get(url(otherKey))).assertStatus(403)
-    ;(await client.get(url(fullKey))).assertStatus(403)
-    ;(await client.get(url('nonsense'))).assertStatus(403)
-    ;(await client.get(url(goodKey))).assertStatus(200)
-    ;(await client.get(`/projects/${second.uuid}/metrics/${otherKey}`)).assertStatus(200)
-    ;(await client.get(`/projects/00000000-0000-4000-8000-000000000000/metrics/${goodKey}`)).assertStatus(404)
+    assert.equal(await statusCode(client, url(otherKey)), 403)
+    assert.equal(await statusCode(client, url(fullKey)), 403)
+    assert.equal(await statusCode(client, url('nonsense')), 403)
+    assert.equal(await statusCode(client, url(goodKey)), 200)
+    assert.equal(await statusCode(client, `/projects/${second.uuid}/metrics/${otherKey}`), 200)
+    const unknown = `/projects/00000000-0000-4000-8000-000000000000/metrics/${goodKey}`
+    assert.equal(await statusCode(client, unknown), 404)
   })
 })

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import Project from '#models/project'
-import User from '#models/user'
+import type User from '#models/user'
 import ProjectService from '#services/projects/project_service'
 import UserService from '#services/accounts/user_service'
 import { defaultProjectId } from '#services/projects/project_access'
@@ -164,10 +164,12 @@ test.group('Projects: members, roles and isolation', (group) => {
       ok: false,
       error: 'last_owner',
     })
-    assert.isTrue((await ProjectService.transfer(project, heir.id)).ok)
+    const transferred = await ProjectService.transfer(project, heir.id)
+    assert.isTrue(transferred.ok)
     await project.refresh()
     assert.equal(project.ownerId, heir.id)
-    assert.isTrue((await ProjectService.removeMember(project, owner.id)).ok)
+    const left = await ProjectService.removeMember(project, owner.id)
+    assert.isTrue(left.ok)
     const members = await ProjectService.members(project.id)
     assert.deepEqual(
       members.map((m) => [m.email, m.role]),

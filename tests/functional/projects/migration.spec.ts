@@ -53,8 +53,10 @@ async function oldRows(userId: number, n: number) {
   })
 }
 
-const counted = async (table: string, column: string, id: number) =>
-  (await db.from(table).where(column, id).whereNull('project_id').count('* as n'))[0].n
+async function counted(table: string, column: string, id: number) {
+  const [row] = await db.from(table).where(column, id).whereNull('project_id').count('* as n')
+  return row.n
+}
 
 test.group('Migration 0080: every User gets a default Project, their rows move in', (group) => {
   group.each.setup(() => testUtils.db().withGlobalTransaction())
