@@ -52,7 +52,9 @@ test.group('Admin UI: Projects', (group) => {
     const badge = page.locator('tr[data-badge="db"] img').first()
     await badge.waitFor()
     await page.waitForFunction(
-      (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+      (img) =>
+        (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+        (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0,
       await badge.elementHandle()
     )
     const src = (await badge.getAttribute('src'))!
@@ -73,7 +75,9 @@ test.group('Admin UI: Projects', (group) => {
     const width = await page
       .locator('tr[data-badge="db"] img')
       .first()
-      .evaluate((img) => (img as HTMLImageElement).naturalWidth)
+      .evaluate(
+        (img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth
+      )
     assert.isAbove(width, 0)
   })
 })
