@@ -101,6 +101,7 @@ router
 
     router.get('/project', [controllers.admin.Projects, 'show']).as('projects.show')
     router.put('/project', [controllers.admin.Projects, 'update']).as('projects.update')
+    router.delete('/project', [controllers.admin.Projects, 'destroy']).as('projects.destroy')
     router.post('/projects', [controllers.admin.Projects, 'store']).as('projects.store')
     router.post('/projects/switch', [controllers.admin.Projects, 'switch']).as('projects.switch')
     router

@@ -54,6 +54,15 @@ export default class ProjectsController {
     return ctx.response.redirect().toRoute('projects.show')
   }
 
+  /** Deletes the current Project with its Tokens, Channels and API keys (its owner only). */
+  async destroy(ctx: HttpContext) {
+    const project = await currentProject(ctx, 'manage')
+    await ProjectService.remove(project)
+    ctx.session.forget('projectId')
+    ctx.session.flash('success', `Project "${project.name}" deleted, with all it owned`)
+    return ctx.response.redirect().toRoute('dashboard')
+  }
+
   /** The project switcher: the session's current Project, one of its User's. */
   async switch({ access, request, response, session }: HttpContext) {
     const { project_id: projectId } = await request.validateUsing(switchProjectValidator)

@@ -5,6 +5,7 @@ import mail from '@adonisjs/mail/services/main'
 import Project, { type ProjectRole } from '#models/project'
 import type User from '#models/user'
 import { forgetApiKeys } from '#services/accounts/api_key_cache'
+import TokenRegistry from '#services/registry/token_registry'
 
 export type MemberError = 'not_found' | 'last_owner' | 'not_member' | 'is_owner'
 export type MemberResult = { ok: true } | { ok: false; error: MemberError }
@@ -72,6 +73,18 @@ export default class ProjectService {
   static async rename(project: Project, name: string) {
     project.name = name
     await project.save()
+  }
+
+  /**
+   * Deletes a Project with all it owns (Tokens and their history, Channels, API keys),
+   * then takes its Tokens off the edge.
+   */
+  static async remove(project: Project) {
+    const tokens = await db.from('tokens').where('project_id', project.id).select('uuid')
+    await project.delete()
+    forgetApiKeys()
+    // after the commit: until tokens:sync, the edge would otherwise accept their pings
+    await TokenRegistry.untrackMany(tokens.map((token) => token.uuid))
   }
 
   /** Mails an invitation with a one-time link; accepting it makes the signed-in User a member. */

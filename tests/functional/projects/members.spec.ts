@@ -199,3 +199,35 @@ test.group('Projects: members, roles and isolation', (group) => {
 function makeApiKeyIn(user: User, projectId: number, access: 'read-only' | 'read-write') {
   return UserService.createApiKey(user, access, 'test', projectId)
 }
+
+test.group('Projects: deleting one', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('only the owner deletes a Project, with its Tokens and API keys', async ({
+    client,
+    assert,
+  }) => {
+    const owner = await makeUser()
+    const manager = await makeUser()
+    const token = await makeToken(owner, { name: 'Doomed' })
+    const project = await join(owner, manager, 'manager')
+    const key = await makeApiKeyIn(owner, project.id, 'read-write')
+    const refused = await client
+      .delete('/project')
+      .loginAs(manager)
+      .withCsrfToken()
+      .withSession({ projectId: project.id })
+      .redirects(0)
+    refused.assertStatus(404)
+    const deleted = await client.delete('/project').loginAs(owner).withCsrfToken().redirects(0)
+    deleted.assertStatus(302)
+    assert.isNull(await Project.find(project.id))
+    assert.isNull(await db.from('tokens').where('id', token.id).first())
+    const read = await client.get('/api/v1/tokens').bearerToken(key)
+    read.assertStatus(401)
+    const dashboard = await client.get('/dashboard').loginAs(owner)
+    dashboard.assertStatus(200)
+    assert.lengthOf(await ProjectService.ofUser(owner.id), 1, 'a new default Project')
+  })
+})
