@@ -29,3 +29,6 @@ export const http = defineConfig({
     sameSite: 'lax',
   },
 })
+
+/** Signs badge URLs (one per Project and tag), so one badge's URL reveals no other's. */
+export const badgeSigningKey = env.get('APP_KEY').release()

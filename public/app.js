@@ -86,6 +86,13 @@ document.addEventListener('alpine:init', () => {
     },
   }))
 
+  /** A form sent as soon as its select changes (the project switcher). */
+  Alpine.data('submitOnChange', () => ({
+    send() {
+      this.$el.form.requestSubmit()
+    },
+  }))
+
   /**
    * Refreshes the [data-live] parts inside it from `url` (which answers the
    * same parts) every few seconds while the tab is visible, then tells the

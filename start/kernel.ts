@@ -34,4 +34,5 @@ export const middleware = router.named({
   apiInput: () => import('#middleware/api_input_middleware'),
   apiV3: () => import('#middleware/api_v3_middleware'),
   metricsAuth: () => import('#middleware/metrics_auth_middleware'),
+  project: () => import('#middleware/project_middleware'),
 })

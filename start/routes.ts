@@ -13,6 +13,14 @@ router.get('/health/live', [controllers.Health, 'live']).as('health.live')
 router.get('/health/ready', [controllers.Health, 'ready']).as('health.ready')
 router.get('/metrics', [controllers.Metrics, 'show']).use(middleware.metricsAuth()).as('metrics')
 
+/*
+| Public, the URL being the credential: status badges and a Project's Prometheus endpoint
+*/
+router.get('/badge/:key/:signature/:file', [controllers.Badges, 'show']).as('badges.show')
+router
+  .get('/projects/:uuid/metrics/:key', [controllers.ProjectMetrics, 'show'])
+  .as('projects.metrics')
+
 /**
  * Front-end libraries come from node_modules, so no page loads anything
  * from another host and no asset build is needed.
@@ -91,12 +99,35 @@ router
       .post('/account/ping-key', [controllers.admin.Account, 'regeneratePingKey'])
       .as('account.ping_key')
 
+    router.get('/project', [controllers.admin.Projects, 'show']).as('projects.show')
+    router.put('/project', [controllers.admin.Projects, 'update']).as('projects.update')
+    router.delete('/project', [controllers.admin.Projects, 'destroy']).as('projects.destroy')
+    router.post('/projects', [controllers.admin.Projects, 'store']).as('projects.store')
+    router.post('/projects/switch', [controllers.admin.Projects, 'switch']).as('projects.switch')
+    router
+      .post('/project/invites', [controllers.admin.ProjectMembers, 'invite'])
+      .as('projects.invite')
+    router
+      .put('/project/members/:userId', [controllers.admin.ProjectMembers, 'update'])
+      .as('projects.members.update')
+    router
+      .delete('/project/members/:userId', [controllers.admin.ProjectMembers, 'destroy'])
+      .as('projects.members.destroy')
+    router.post('/project/leave', [controllers.admin.ProjectMembers, 'leave']).as('projects.leave')
+    router
+      .post('/project/transfer', [controllers.admin.ProjectMembers, 'transfer'])
+      .as('projects.transfer')
+    router
+      .get('/invites/:code', [controllers.admin.ProjectMembers, 'showInvite'])
+      .as('invites.show')
+    router.post('/invites/:code', [controllers.admin.ProjectMembers, 'accept']).as('invites.accept')
+
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.post('/users', [controllers.admin.Users, 'store']).as('users.store')
     router.put('/users/:id', [controllers.admin.Users, 'update']).as('users.update')
     router.delete('/users/:id', [controllers.admin.Users, 'destroy']).as('users.destroy')
   })
-  .use(middleware.auth({ guards: ['web'] }))
+  .use([middleware.auth({ guards: ['web'] }), middleware.project()])
 
 /*
 | REST API: the OpenAPI document and its reference page are public
@@ -138,6 +169,7 @@ router
   .use([
     middleware.api(),
     middleware.auth({ guards: ['api'] }),
+    middleware.project(),
     middleware.apiThrottle(),
     middleware.apiWrite(),
     middleware.apiInput(),

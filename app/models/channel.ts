@@ -21,6 +21,10 @@ export default class Channel extends BaseModel {
   @column()
   declare userId: number
 
+  /** The Project that owns it; its members reach it. */
+  @column()
+  declare projectId: number
+
   @column()
   declare kind: ChannelKind
 

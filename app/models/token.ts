@@ -38,6 +38,10 @@ export default class Token extends BaseModel {
   @column()
   declare userId: number
 
+  /** The Project that owns it; its members reach it. */
+  @column()
+  declare projectId: number
+
   @column()
   declare name: string
 

@@ -1,21 +1,28 @@
 import type User from '#models/user'
 import type Channel from '#models/channel'
+import { inject } from '@adonisjs/core'
+import { HttpContext } from '@adonisjs/core/http'
 import { BasePolicy } from '@adonisjs/bouncer'
-import { ownsOrAdmin } from '#abilities/ownership'
+import { reach } from '#services/projects/project_access'
 
 /**
- * A user reaches only their own Channels; an admin reaches all.
+ * A member of a Channel's Project sees it; owners and managers change it (`reach`).
  */
+@inject()
 export default class ChannelPolicy extends BasePolicy {
-  view(user: User, channel: Channel) {
-    return ownsOrAdmin(user, channel)
+  constructor(protected ctx: HttpContext) {
+    super()
   }
 
-  update(user: User, channel: Channel) {
-    return ownsOrAdmin(user, channel)
+  view(_user: User, channel: Pick<Channel, 'projectId'>) {
+    return reach(this.ctx.access, channel.projectId, 'view')
   }
 
-  delete(user: User, channel: Channel) {
-    return ownsOrAdmin(user, channel)
+  update(_user: User, channel: Pick<Channel, 'projectId'>) {
+    return reach(this.ctx.access, channel.projectId, 'update')
+  }
+
+  delete(_user: User, channel: Pick<Channel, 'projectId'>) {
+    return reach(this.ctx.access, channel.projectId, 'delete')
   }
 }

@@ -1,21 +1,28 @@
 import type User from '#models/user'
 import type Token from '#models/token'
+import { inject } from '@adonisjs/core'
+import { HttpContext } from '@adonisjs/core/http'
 import { BasePolicy } from '@adonisjs/bouncer'
-import { ownsOrAdmin } from '#abilities/ownership'
+import { reach } from '#services/projects/project_access'
 
 /**
- * A user reaches only their own Tokens; an admin reaches all.
+ * A member of a Token's Project sees it; owners and managers change it (`reach`).
  */
+@inject()
 export default class TokenPolicy extends BasePolicy {
-  view(user: User, token: Token) {
-    return ownsOrAdmin(user, token)
+  constructor(protected ctx: HttpContext) {
+    super()
   }
 
-  update(user: User, token: Token) {
-    return ownsOrAdmin(user, token)
+  view(_user: User, token: Pick<Token, 'projectId'>) {
+    return reach(this.ctx.access, token.projectId, 'view')
   }
 
-  delete(user: User, token: Token) {
-    return ownsOrAdmin(user, token)
+  update(_user: User, token: Pick<Token, 'projectId'>) {
+    return reach(this.ctx.access, token.projectId, 'update')
+  }
+
+  delete(_user: User, token: Pick<Token, 'projectId'>) {
+    return reach(this.ctx.access, token.projectId, 'delete')
   }
 }

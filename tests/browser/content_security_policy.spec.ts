@@ -59,6 +59,7 @@ test.group('Admin UI: under its Content-Security-Policy', (group) => {
       `/channels/${channel.id}/edit`,
       '/api-keys',
       '/account',
+      '/project',
       '/users',
       '/docs/api',
       '/no-such-page',

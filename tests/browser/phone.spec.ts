@@ -50,6 +50,7 @@ test.group('Admin UI: on a phone (390 px)', (group) => {
       `/channels/${channel.id}/edit`,
       '/api-keys',
       '/account',
+      '/project',
       '/users',
     ]
     for (const path of pages) {

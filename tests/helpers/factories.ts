@@ -3,6 +3,7 @@ import type User from '#models/user'
 import UserService, { type ApiKeyAccess } from '#services/accounts/user_service'
 import TokenService, { type TokenInput } from '#services/tokens/token_service'
 import ChannelService from '#services/alerts/channel_service'
+import { listedProjectId, sessionAccess } from '#services/projects/project_access'
 
 let counter = 0
 
@@ -32,4 +33,14 @@ export async function makeChannel(user: User, name = 'Ops', config: object = {})
     name,
     config: { url: 'https://hooks.example.com/ngip', ...config },
   })
+}
+
+/** What a session of this User reaches: every Project of theirs, the first one current. */
+export async function accessOf(user: User) {
+  return (await sessionAccess(user, undefined))!
+}
+
+/** The Project a session of this User lists: its default one, or all of them for an admin. */
+export async function listedOf(user: User) {
+  return listedProjectId(await accessOf(user))
 }

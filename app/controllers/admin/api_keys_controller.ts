@@ -3,17 +3,19 @@ import ApiKeyService from '#services/accounts/api_key_service'
 import { createApiKeyValidator } from '#validators/user'
 
 export default class ApiKeysController {
-  async index({ auth, view }: HttpContext) {
-    const keys = await ApiKeyService.list(auth.getUserOrFail())
+  async index({ access, auth, view }: HttpContext) {
+    const keys = await ApiKeyService.list(auth.getUserOrFail(), access.projectId)
     return view.render('pages/api_keys/index', { keys })
   }
 
   /**
    * The new key travels once, in the flash, to the page that shows it.
    */
-  async store({ auth, request, response, session }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { auth, request, response, session } = ctx
     const { name, access } = await request.validateUsing(createApiKeyValidator)
-    const value = await ApiKeyService.create(auth.getUserOrFail(), access, name)
+    const user = auth.getUserOrFail()
+    const value = await ApiKeyService.create(user, access, name, ctx.access.projectId)
     session.flash('newApiKey', { name, value })
     session.flash('success', `API key "${name}" created. Copy it now: it is shown only once.`)
     return response.redirect().toRoute('api_keys.index')

@@ -4,16 +4,17 @@ import { createChannelValidator, updateChannelValidator, REPEAT_CHOICES } from '
 import { channelFormInput } from '#validators/channel_form'
 import { channelForm } from '#services/alerts/channels/form'
 import { pageValidator } from '#validators/page'
-import { visibleChannel } from '#policies/visible'
+import { assertCanChange, visibleChannel } from '#policies/visible'
+import { listedProjectId } from '#services/projects/project_access'
 import { sendsTo } from '#services/alerts/channels/index'
 
 const PAGE_SIZE = 50
 const FORM = { form: channelForm(), repeatChoices: REPEAT_CHOICES }
 
 export default class ChannelsController {
-  async index({ auth, request, view }: HttpContext) {
+  async index({ access, request, view }: HttpContext) {
     const { cursor } = await pageValidator.validate(request.qs())
-    const { items, meta } = await ChannelService.list(auth.getUserOrFail(), {
+    const { items, meta } = await ChannelService.list(listedProjectId(access), {
       limit: PAGE_SIZE,
       cursor,
     })
@@ -25,13 +26,15 @@ export default class ChannelsController {
     })
   }
 
-  async create({ view }: HttpContext) {
+  async create({ access, view }: HttpContext) {
+    assertCanChange(access)
     return view.render('pages/channels/form', { channel: null, ...FORM })
   }
 
-  async store({ auth, request, response, session }: HttpContext) {
+  async store({ access, auth, request, response, session }: HttpContext) {
+    assertCanChange(access)
     const input = await createChannelValidator.validate(channelFormInput(request.all()))
-    const channel = await ChannelService.create(auth.getUserOrFail(), input)
+    const channel = await ChannelService.create(auth.getUserOrFail(), input, access.projectId)
     session.flash('success', `Channel "${channel.name}" created`)
     return response.redirect().toRoute('channels.index')
   }

@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import TokenQueries from '#services/tokens/token_queries'
 import TokenActivity from '#services/tokens/token_activity'
+import { listedProjectId } from '#services/projects/project_access'
 import { SORTS, STATUSES, dashboardFilterValidator, presentOnly } from '#validators/list_query'
 
 const PAGE_SIZE = 100
@@ -17,10 +18,15 @@ const SORT_LABELS = {
  * The Tokens the user can see, filtered and ordered as the query string says;
  * for admins with each owner.
  */
-async function listFor({ auth, request }: HttpContext) {
+async function listFor(ctx: HttpContext) {
+  const { auth, request } = ctx
   const user = auth.getUserOrFail()
   const filters = await dashboardFilterValidator.validate(presentOnly(request.qs()))
-  const list = await TokenQueries.list(user, { ...filters, limit: PAGE_SIZE, withOwner: true })
+  const list = await TokenQueries.list(ctx.access, {
+    ...filters,
+    limit: PAGE_SIZE,
+    withOwner: true,
+  })
   return { user, filters, list }
 }
 
@@ -34,7 +40,7 @@ export default class DashboardController {
       tokens: list.items,
       nextCursor: list.meta.next_cursor,
       filters,
-      tags: await TokenActivity.tags(user),
+      tags: await TokenActivity.tags(listedProjectId(ctx.access)),
       owners: user.isAdmin ? await TokenActivity.owners() : [],
       statuses: STATUSES,
       sorts: SORTS.map((value) => ({ value, label: SORT_LABELS[value] })),

@@ -40,13 +40,9 @@ export default class TokenStatusController {
   /**
    * The Token's status, chart data, newest pings and Flips, which its page fetches every few seconds.
    */
-  async live({ auth, bouncer, params, view }: HttpContext) {
+  async live({ bouncer, params, view }: HttpContext) {
     const token = await visibleToken(bouncer, params.id)
-    const pings = await PingService.list(
-      auth.getUserOrFail(),
-      { limit: TokenActivity.pingPage },
-      token
-    )
+    const pings = await PingService.list(token.projectId, { limit: TokenActivity.pingPage }, token)
     const flips = await TokenQueries.flips(token, { limit: 20 })
     const chart = await TokenActivity.chart(token)
     return view.render('partials/token_live', {

@@ -7,21 +7,23 @@ import PingService from '#services/tokens/ping_service'
 import { createTokenValidator, updateTokenValidator } from '#validators/token'
 import { cursorValidator, presentOnly } from '#validators/list_query'
 import { tokenFormInput, tokenFormMessages, tokenFormValues } from '#validators/token_form'
-import { visibleToken } from '#policies/visible'
+import { assertCanChange, visibleToken } from '#policies/visible'
 
 export default class TokensController {
-  async create({ auth, session, view }: HttpContext) {
-    const channels = await TokenActivity.channelsOf(auth.getUserOrFail().id)
-    const others = await TokenActivity.parentChoices(auth.getUserOrFail().id, null)
+  async create({ access, session, view }: HttpContext) {
+    assertCanChange(access)
+    const channels = await TokenActivity.channelsOf(access.projectId)
+    const others = await TokenActivity.parentChoices(access.projectId, null)
     const values = tokenFormValues(null, session.flashMessages.all())
     return view.render('pages/tokens/form', { token: null, channels, others, values })
   }
 
-  async store({ auth, request, response, session }: HttpContext) {
+  async store({ access, auth, request, response, session }: HttpContext) {
+    assertCanChange(access)
     const input = await createTokenValidator.validate(tokenFormInput(request.all()), {
       messagesProvider: tokenFormMessages,
     })
-    const { token } = await TokenService.create(auth.getUserOrFail(), input)
+    const { token } = await TokenService.create(auth.getUserOrFail(), input, access.projectId)
     session.flash('success', `Token "${token.name}" created. Ping its URL to start monitoring.`)
     return response.redirect().toRoute('tokens.show', { id: token.uuid })
   }
@@ -30,7 +32,7 @@ export default class TokensController {
     const token = await visibleToken(bouncer, params.id)
     const { cursor } = await cursorValidator.validate(presentOnly(request.qs()))
     const pings = await PingService.list(
-      auth.getUserOrFail(),
+      token.projectId,
       { limit: TokenActivity.pingPage, cursor },
       token
     )
@@ -51,8 +53,8 @@ export default class TokensController {
 
   async edit({ bouncer, params, session, view }: HttpContext) {
     const token = await visibleToken(bouncer, params.id, 'update')
-    const channels = await TokenActivity.channelsOf(token.userId)
-    const others = await TokenActivity.parentChoices(token.userId, token.id)
+    const channels = await TokenActivity.channelsOf(token.projectId)
+    const others = await TokenActivity.parentChoices(token.projectId, token.id)
     const values = tokenFormValues(token, session.flashMessages.all())
     return view.render('pages/tokens/form', { token, channels, others, values })
   }

@@ -1,8 +1,10 @@
 import User from '#models/user'
+import db from '@adonisjs/lucid/services/db'
 import UserService, { type ApiKeyAccess } from '#services/accounts/user_service'
 import { forgetApiKeys } from '#services/accounts/api_key_cache'
 
 export interface ApiKeyRow {
+  projectId: number
   id: number
   name: string
   /** The part of the key before its secret, enough to tell keys apart. */
@@ -13,12 +15,17 @@ export interface ApiKeyRow {
 }
 
 /**
- * A User's own API keys, as the admin UI lists, creates and revokes them.
+ * A User's own API keys in one Project, as the admin UI lists, creates and revokes them;
+ * a key reaches its Project only.
  */
 export default class ApiKeyService {
-  static async list(user: User): Promise<ApiKeyRow[]> {
+  static async list(user: User, projectId: number): Promise<ApiKeyRow[]> {
     const keys = await User.apiKeys.all(user)
-    return keys.map((key) => ({
+    const rows = await db.from('api_keys').where('tokenable_id', user.id).select('id', 'project_id')
+    const projectOf = new Map(rows.map((row) => [Number(row.id), row.project_id as number]))
+    const inProject = keys.filter((key) => projectOf.get(Number(key.identifier)) === projectId)
+    return inProject.map((key) => ({
+      projectId,
       id: Number(key.identifier),
       name: key.name ?? '',
       prefix: `ngip_${Buffer.from(String(key.identifier)).toString('base64url')}.`,
@@ -31,8 +38,8 @@ export default class ApiKeyService {
   /**
    * Returns the new key's value, shown once and never stored in clear.
    */
-  static create(user: User, access: ApiKeyAccess, name: string) {
-    return UserService.createApiKey(user, access, name)
+  static create(user: User, access: ApiKeyAccess, name: string, projectId: number) {
+    return UserService.createApiKey(user, access, name, projectId)
   }
 
   /**

@@ -2,6 +2,8 @@ import User from '#models/user'
 import Token from '#models/token'
 import TokenRegistry from '#services/registry/token_registry'
 import hash from '@adonisjs/core/services/hash'
+import db from '@adonisjs/lucid/services/db'
+import ProjectService from '#services/projects/project_service'
 import { forgetApiKeys } from '#services/accounts/api_key_cache'
 
 export type UserChange = 'make_admin' | 'remove_admin' | 'disable' | 'enable'
@@ -15,11 +17,19 @@ export type ApiKeyAccess = 'read-only' | 'read-write'
  */
 export default class UserService {
   static async create(input: { email: string; password: string; isAdmin?: boolean }) {
-    const user = await User.create({
-      email: input.email.trim().toLowerCase(),
-      password: input.password,
-      isAdmin: input.isAdmin ?? false,
-      isDisabled: false,
+    // Every User starts with a default Project of their own.
+    const user = await db.transaction(async (trx) => {
+      const made = await User.create(
+        {
+          email: input.email.trim().toLowerCase(),
+          password: input.password,
+          isAdmin: input.isAdmin ?? false,
+          isDisabled: false,
+        },
+        { client: trx }
+      )
+      await ProjectService.createDefault(made, trx)
+      return made
     })
     // The edge lets this ping key provision Tokens (`?create=1`).
     await TokenRegistry.trackUser(user)
@@ -59,9 +69,16 @@ export default class UserService {
   /**
    * Creates an API key and returns its value, which is never shown again.
    */
-  static async createApiKey(user: User, access: ApiKeyAccess, name: string) {
+  static async createApiKey(user: User, access: ApiKeyAccess, name: string, projectId?: number) {
     const abilities = access === 'read-only' ? ['read'] : ['read', 'write']
     const key = await User.apiKeys.create(user, abilities, { name })
+    if (projectId !== undefined) {
+      // Without one, the key lands in the User's own default Project (the table's trigger).
+      await db
+        .from('api_keys')
+        .where('id', Number(key.identifier))
+        .update({ project_id: projectId })
+    }
     return key.value!.release()
   }
 

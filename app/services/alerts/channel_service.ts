@@ -2,6 +2,7 @@ import appConfig from '@adonisjs/core/services/config'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 import type { Infer } from '@vinejs/vine/types'
 import type User from '#models/user'
+import { defaultProjectId } from '#services/projects/project_access'
 import Channel from '#models/channel'
 import { fieldError } from '#validators/field_error'
 import { isPlainlyPrivateUrl } from '#services/alerts/safe_http'
@@ -41,10 +42,12 @@ export default class ChannelService {
     return valid as Record<string, unknown>
   }
 
-  static async create(user: User, input: ChannelInput) {
+  static async create(user: User, input: ChannelInput, inProject?: number) {
+    const projectId = inProject ?? (await defaultProjectId(user.id))
     const config = await this.validConfig(input.kind, input.config)
     return Channel.create({
       userId: user.id,
+      projectId,
       kind: input.kind,
       name: input.name,
       config,
@@ -71,13 +74,14 @@ export default class ChannelService {
   /**
    * Oldest first, paged on (created_at, id).
    */
-  static async list(user: User, filters: { limit?: number; cursor?: string }) {
+  /** `projectId` null: every Project's (an admin's view). */
+  static async list(projectId: number | null, filters: { limit?: number; cursor?: string }) {
     const limit = filters.limit ?? PAGE_SIZE.default
     const query = Channel.query()
       .orderBy([{ column: 'created_at' }, { column: 'id' }])
       .limit(limit + 1)
-    if (!user.isAdmin) {
-      query.where('user_id', user.id)
+    if (projectId !== null) {
+      query.where('project_id', projectId)
     }
     if (filters.cursor) {
       const [at, id] = decodeCursorKey(filters.cursor, CHANNEL_CURSOR).split('|')

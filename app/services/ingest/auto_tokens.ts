@@ -31,10 +31,10 @@ export async function provisionTokens(trx: TransactionClientContract, requests: 
        SELECT r.uuid, u.id, r.slug, r.slug, now(), now()
        FROM requested r JOIN users u ON u.ping_key = r.ping_key
        ON CONFLICT DO NOTHING
-       RETURNING id, user_id
+       RETURNING id, project_id
      )
      INSERT INTO token_channels (token_id, channel_id)
-     SELECT inserted.id, c.id FROM inserted JOIN channels c ON c.user_id = inserted.user_id`,
+     SELECT inserted.id, c.id FROM inserted JOIN channels c ON c.project_id = inserted.project_id`,
     bindings
   )
   const aliases = await trx.rawQuery(

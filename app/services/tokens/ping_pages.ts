@@ -42,11 +42,11 @@ export default class TokenPingPages {
       return null
     }
     if (row.needs_decoding) {
-      return { ownerId: row.owner_id, ...(await this.#decodedPage(id, query)) }
+      return { projectId: row.project_id, ...(await this.#decodedPage(id, query)) }
     }
     const nextCursor = row.has_more && row.last_id !== null ? encodeCursor(row.last_id) : null
     return {
-      ownerId: row.owner_id,
+      projectId: row.project_id,
       itemsJson: row.items,
       meta: { limit: query.limit, next_cursor: nextCursor },
     }

@@ -15,7 +15,7 @@ export interface TokenPingsFilters {
 }
 
 export interface TokenPingRow {
-  owner_id: number
+  project_id: number
   id: number | null
   kind: string
   created_at: Date
@@ -46,7 +46,7 @@ function conditionsOf(filters: TokenPingsFilters) {
 }
 
 export interface TokenPingsJsonRow {
-  owner_id: number
+  project_id: number
   /** The page's items as a JSON array, in the API's Ping shape */
   items: string
   /** Id of the page's last (oldest) Ping, for the next cursor */
@@ -63,7 +63,7 @@ export interface TokenPingsJsonRow {
  */
 export function tokenPingsJsonQuery(uuid: string, filters: TokenPingsFilters) {
   const { where, bindings } = conditionsOf(filters)
-  const sql = `SELECT t.user_id AS owner_id,
+  const sql = `SELECT t.project_id AS project_id,
       coalesce('[' || string_agg(row_to_json(j)::text, ',' ORDER BY p.id DESC)
         FILTER (WHERE p.rn <= ?) || ']', '[]') AS items,
       min(p.id) FILTER (WHERE p.rn <= ?) AS last_id,
@@ -81,7 +81,7 @@ export function tokenPingsJsonQuery(uuid: string, filters: TokenPingsFilters) {
         ngip_body_text(p.body) AS body
     ) j ON true
     WHERE t.uuid = ?
-    GROUP BY t.user_id`
+    GROUP BY t.project_id`
   const limit = filters.limit
   return { sql, bindings: [limit, limit, limit, ...bindings, limit + 1, uuid] }
 }
@@ -92,7 +92,7 @@ export function tokenPingsJsonQuery(uuid: string, filters: TokenPingsFilters) {
  */
 export function tokenPingsPageQuery(uuid: string, filters: TokenPingsFilters) {
   const { where, bindings } = conditionsOf(filters)
-  const sql = `SELECT t.user_id AS owner_id, p.id, p.kind, p.created_at, p.method, p.remote_addr,
+  const sql = `SELECT t.project_id AS project_id, p.id, p.kind, p.created_at, p.method, p.remote_addr,
       p.user_agent, p.exit_status, p.rid, p.duration_ms, p.body
     FROM tokens t
     LEFT JOIN LATERAL (

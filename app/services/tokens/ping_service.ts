@@ -2,7 +2,6 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import config from '@adonisjs/core/services/config'
 import type { Infer } from '@vinejs/vine/types'
-import type User from '#models/user'
 import Ping from '#models/ping'
 import Token from '#models/token'
 import TokenService from '#services/tokens/token_service'
@@ -23,7 +22,8 @@ export default class PingService {
   /**
    * Pings the user may see, newest first; `token` narrows to one Token.
    */
-  static async list(user: User, filters: PingFilters, token?: Token) {
+  /** `projectId` null: every Project's (an admin's view). */
+  static async list(projectId: number | null, filters: PingFilters, token?: Token) {
     const limit = filters.limit ?? PAGE_SIZE.default
     const query = Ping.query()
       .orderBy('pings.id', 'desc')
@@ -35,8 +35,8 @@ export default class PingService {
       query
         .join('tokens', 'tokens.id', 'pings.token_id')
         .select('pings.*', 'tokens.uuid as token_uuid')
-      if (!user.isAdmin) {
-        query.where('tokens.user_id', user.id)
+      if (projectId !== null) {
+        query.where('tokens.project_id', projectId)
       }
       if (filters.token) {
         query.where('tokens.uuid', filters.token.toLowerCase())

@@ -81,16 +81,18 @@ export default class TokenActivity {
   }
 
   /**
-   * Every tag on the Tokens the user can see, for the dashboard's filter.
-   * Read from token_tags, which a trigger on tokens keeps (migration 0023),
-   * not by unnesting every Token's tags.
+   * Every tag on the Tokens of a Project (null: of all), for the dashboard's filter.
+   * All of them are read from token_tags, which a trigger on tokens keeps (migration 0023).
    */
-  static async tags(user: User): Promise<string[]> {
-    const result = user.isAdmin
-      ? await db.rawQuery('SELECT DISTINCT tag FROM token_tags ORDER BY tag LIMIT 200')
-      : await db.rawQuery('SELECT tag FROM token_tags WHERE user_id = ? ORDER BY tag LIMIT 200', [
-          user.id,
-        ])
+  static async tags(projectId: number | null): Promise<string[]> {
+    const result =
+      projectId === null
+        ? await db.rawQuery('SELECT DISTINCT tag FROM token_tags ORDER BY tag LIMIT 200')
+        : await db.rawQuery(
+            `SELECT DISTINCT tag FROM tokens, unnest(tags) AS tag
+             WHERE project_id = ? ORDER BY tag LIMIT 200`,
+            [projectId]
+          )
     return result.rows.map((row: { tag: string }) => row.tag)
   }
 
@@ -105,16 +107,16 @@ export default class TokenActivity {
   }
 
   /**
-   * The Channels a Token of this owner may alert.
+   * The Channels a Token of this Project may alert.
    */
-  static channelsOf(ownerId: number) {
-    return Channel.query().where('user_id', ownerId).orderBy('name')
+  static channelsOf(projectId: number) {
+    return Channel.query().where('project_id', projectId).orderBy('name')
   }
 
-  /** The owner's other Tokens, which the form offers as parents. */
-  static parentChoices(ownerId: number, exceptId: number | null) {
+  /** The Project's other Tokens, which the form offers as parents. */
+  static parentChoices(projectId: number, exceptId: number | null) {
     const query = Token.query()
-      .where('user_id', ownerId)
+      .where('project_id', projectId)
       .orderBy('name')
       .select('id', 'uuid', 'name')
     return exceptId === null ? query : query.whereNot('id', exceptId)

@@ -18,19 +18,23 @@ WITH RECURSIVE up(origin, id) AS (
 SELECT t.name FROM up JOIN tokens t ON t.id = up.origin WHERE up.id = ? LIMIT 1`
 
 /**
- * Replaces the Tokens `token` depends on with those UUIDs (the owner's own).
+ * Replaces the Tokens `token` depends on with those UUIDs (of the same Project).
  * Refused with a 422 naming the field: an unknown Token, itself, or a parent
  * that already depends on it, directly or through others.
  */
 export async function setParents(trx: TransactionClientContract, token: Token, uuids: string[]) {
-  await trx.rawQuery('SELECT pg_advisory_xact_lock(?, ?)', [LOCK_CLASS, token.userId])
+  await trx.rawQuery('SELECT pg_advisory_xact_lock(?, ?)', [LOCK_CLASS, token.projectId])
   const found = await trx.rawQuery(
-    'SELECT id FROM tokens WHERE user_id = ? AND uuid = ANY(?::uuid[])',
-    [token.userId, uuids.map((uuid) => uuid.toLowerCase())]
+    'SELECT id FROM tokens WHERE project_id = ? AND uuid = ANY(?::uuid[])',
+    [token.projectId, uuids.map((uuid) => uuid.toLowerCase())]
   )
   const ids: number[] = found.rows.map((row: { id: string }) => Number(row.id))
   if (ids.length !== uuids.length) {
-    throw fieldError('depends_on', 'Every entry of depends_on must be one of your Tokens', 'exists')
+    throw fieldError(
+      'depends_on',
+      'Every entry of depends_on must be one of the Project’s Tokens',
+      'exists'
+    )
   }
   if (ids.includes(token.id)) {
     throw fieldError('depends_on', 'A Token cannot depend on itself', 'cycle')

@@ -1,5 +1,5 @@
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
-import type User from '#models/user'
+import { listedProjectId, type ProjectAccess } from '#services/projects/project_access'
 import Token from '#models/token'
 import Flip from '#models/flip'
 import { decodeCursor, decodeCursorKey, page } from '#services/support/cursor'
@@ -11,7 +11,7 @@ import { STATUS_RANK, STATUS_SQL } from '#models/token_state'
 import { statusOrderIds } from '#services/tokens/status_order'
 import { PAGE_SIZE } from '#validators/page'
 
-/** The API's filters, and the dashboard's order and owner (admins only). */
+/** The API's filters, and the dashboard's order and owner (admins only, who see every Project). */
 type TokenFilters = Infer<typeof listTokensValidator> & {
   sort?: TokenSort
   owner?: number
@@ -38,21 +38,22 @@ export default class TokenQueries {
     return withChannels ? query.preload('channels').preload('parents').first() : query.first()
   }
 
-  static async list(user: User, filters: TokenFilters) {
+  static async list(access: ProjectAccess, filters: TokenFilters) {
+    const projectId = listedProjectId(access)
     const limit = filters.limit ?? PAGE_SIZE.default
     const query = Token.query()
       .preload('channels')
       .preload('parents')
       .limit(limit + 1)
     const scope = (scoped: ReturnType<typeof Token.query>) => {
-      if (!user.isAdmin) {
-        scoped.where('user_id', user.id)
+      if (projectId !== null) {
+        scoped.where('project_id', projectId)
       } else if (filters.owner) {
         scoped.where('user_id', filters.owner)
       }
     }
     scope(query)
-    if (user.isAdmin && filters.withOwner) {
+    if (access.seesAll && filters.withOwner) {
       query.preload('user')
     }
     if (filters.sort && filters.sort !== 'newest') {

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
+import { defaultProjectId } from '#services/projects/project_access'
 import Token from '#models/token'
 import { TOKEN_DEFAULTS } from '#models/token_defaults'
 import Flip from '#models/flip'
@@ -61,8 +62,9 @@ export default class TokenService {
    * Creates a Token, or with `unique` returns the user's existing Token with
    * the same name or slug (`created: false`), as healthchecks does.
    */
-  static async create(user: User, input: TokenInput) {
-    const existing = await this.#findSame(user, input)
+  static async create(user: User, input: TokenInput, inProject?: number) {
+    const projectId = inProject ?? (await defaultProjectId(user.id))
+    const existing = await this.#findSame(projectId, input)
     if (existing) {
       return { token: existing, created: false }
     }
@@ -71,12 +73,13 @@ export default class TokenService {
       input.schedule ?? TOKEN_DEFAULTS.schedule,
       input.schedule !== undefined
     )
-    const channelIds = await this.#ownedChannels(user, input.channels)
+    const channelIds = await this.#ownedChannels(projectId, input.channels)
     await this.#assertSlugFree(user, input.slug ?? null)
     const token = await db.transaction(async (trx) => {
       const created = await Token.create(
         {
           userId: user.id,
+          projectId,
           name: input.name,
           slug: input.slug ?? null,
           tags: normaliseTags(input.tags) ?? [...TOKEN_DEFAULTS.tags],
@@ -119,7 +122,7 @@ export default class TokenService {
 
   static async update(token: Token, changes: TokenChanges) {
     const owner = await token.related('user').query().firstOrFail()
-    const channelIds = await this.#ownedChannels(owner, changes.channels)
+    const channelIds = await this.#ownedChannels(token.projectId, changes.channels)
     if (changes.slug !== undefined && changes.slug !== token.slug) {
       await this.#assertSlugFree(owner, changes.slug)
     }
@@ -246,11 +249,14 @@ export default class TokenService {
     return token
   }
 
-  static async #findSame(user: User, input: TokenInput) {
+  static async #findSame(projectId: number, input: TokenInput) {
     if (!input.unique?.length) {
       return null
     }
-    const query = Token.query().where('user_id', user.id).preload('channels').preload('parents')
+    const query = Token.query()
+      .where('project_id', projectId)
+      .preload('channels')
+      .preload('parents')
     query.where((q) => {
       for (const field of input.unique!) {
         q.orWhere(field, field === 'name' ? input.name : (input.slug ?? ''))
@@ -259,13 +265,16 @@ export default class TokenService {
     return query.orderBy('id').first()
   }
 
-  static async #ownedChannels(user: User, ids: string[] | undefined) {
+  static async #ownedChannels(projectId: number, ids: string[] | undefined) {
     if (!ids) {
       return null
     }
-    const owned = await Channel.query().where('user_id', user.id).whereIn('id', ids).select('id')
+    const owned = await Channel.query()
+      .where('project_id', projectId)
+      .whereIn('id', ids)
+      .select('id')
     if (owned.length !== ids.length) {
-      throw fieldError('channels', 'Every channel must be one of your Channels', 'exists')
+      throw fieldError('channels', 'Every channel must be one of the Project’s Channels', 'exists')
     }
     return ids
   }

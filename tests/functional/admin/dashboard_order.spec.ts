@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import TokenQueries from '#services/tokens/token_queries'
 import db from '@adonisjs/lucid/services/db'
 import { STATUS_RANK } from '#models/token_state'
-import { makeToken, makeUser } from '#tests/helpers/factories'
+import { accessOf, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 
 test.group('Dashboard orders', (group) => {
@@ -19,14 +19,14 @@ test.group('Dashboard orders', (group) => {
       const seen: number[] = []
       let cursor: string | undefined
       do {
-        const list = await TokenQueries.list(user, { sort, cursor, limit: 2 })
+        const list = await TokenQueries.list(await accessOf(user), { sort, cursor, limit: 2 })
         seen.push(...list.items.map((token) => token.id))
         cursor = list.meta.next_cursor ?? undefined
       } while (cursor)
       assert.lengthOf(seen, 5, sort)
       assert.lengthOf(new Set(seen), 5, sort)
     }
-    const byName = await TokenQueries.list(user, { sort: 'name', limit: 10 })
+    const byName = await TokenQueries.list(await accessOf(user), { sort: 'name', limit: 10 })
     const names = byName.items.map((token) => token.name)
     assert.deepEqual(names, ['alpha', 'alpha', 'charlie', 'delta', 'echo'])
     assert.isBelow(byName.items[0].id, byName.items[1].id)
@@ -62,7 +62,11 @@ test.group('Dashboard orders', (group) => {
       const seen: number[] = []
       let cursor: string | undefined
       do {
-        const list = await TokenQueries.list(viewer, { sort: 'status', cursor, limit: 7 })
+        const list = await TokenQueries.list(await accessOf(viewer), {
+          sort: 'status',
+          cursor,
+          limit: 7,
+        })
         seen.push(...list.items.map((token) => token.id))
         cursor = list.meta.next_cursor ?? undefined
       } while (cursor)

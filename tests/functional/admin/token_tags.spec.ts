@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import TokenActivity from '#services/tokens/token_activity'
 import TokenService from '#services/tokens/token_service'
-import { makeToken, makeUser } from '#tests/helpers/factories'
+import { listedOf, makeToken, makeUser } from '#tests/helpers/factories'
 import { TOKEN_TAGS_BACKFILL } from '../../../database/migrations/0023_create_token_tags_table.js'
 
 async function tagCounts() {
@@ -23,20 +23,20 @@ test.group('Dashboard tag list (token_tags)', (group) => {
     const bob = await makeUser()
     const backup = await makeToken(alice, { name: 'Backup', tags: ['nightly', 'db'] })
     await makeToken(bob, { name: 'Cron', tags: ['bobs'] })
-    assert.deepEqual(await TokenActivity.tags(alice), ['db', 'nightly'])
-    assert.deepEqual(await TokenActivity.tags(bob), ['bobs'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(alice)), ['db', 'nightly'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(bob)), ['bobs'])
 
     await TokenService.update(backup, { tags: ['weekly', 'db'] })
-    assert.deepEqual(await TokenActivity.tags(alice), ['db', 'weekly'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(alice)), ['db', 'weekly'])
 
     await TokenService.update(backup, { tags: [] })
-    assert.deepEqual(await TokenActivity.tags(alice), [])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(alice)), [])
 
     await TokenService.update(backup, { tags: ['db'] })
-    assert.deepEqual(await TokenActivity.tags(alice), ['db'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(alice)), ['db'])
     await TokenService.remove(backup)
-    assert.deepEqual(await TokenActivity.tags(alice), [])
-    assert.deepEqual(await TokenActivity.tags(bob), ['bobs'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(alice)), [])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(bob)), ['bobs'])
   })
 
   test('an admin sees every user’s tags', async ({ assert }) => {
@@ -45,7 +45,7 @@ test.group('Dashboard tag list (token_tags)', (group) => {
     const bob = await makeUser()
     await makeToken(alice, { name: 'A', tags: ['tt-alpha', 'tt-shared'] })
     await makeToken(bob, { name: 'B', tags: ['tt-beta', 'tt-shared'] })
-    const all = await TokenActivity.tags(admin)
+    const all = await TokenActivity.tags(await listedOf(admin))
     const seen = all.filter((tag) => tag.startsWith('tt-'))
     assert.deepEqual(seen, ['tt-alpha', 'tt-beta', 'tt-shared'])
   })
@@ -55,9 +55,9 @@ test.group('Dashboard tag list (token_tags)', (group) => {
     const one = await makeToken(user, { name: 'One', tags: ['prod'] })
     const two = await makeToken(user, { name: 'Two', tags: ['prod', 'eu'] })
     await TokenService.update(one, { tags: ['staging'] })
-    assert.deepEqual(await TokenActivity.tags(user), ['eu', 'prod', 'staging'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(user)), ['eu', 'prod', 'staging'])
     await TokenService.remove(two)
-    assert.deepEqual(await TokenActivity.tags(user), ['staging'])
+    assert.deepEqual(await TokenActivity.tags(await listedOf(user)), ['staging'])
   })
 
   test('the migration’s backfill matches the tags on existing rows and the trigger’s counts', async ({

@@ -141,7 +141,7 @@ test.group('API v1 channels', (group) => {
     }
   })
 
-  test('another user gets 404; an admin sees every Channel', async ({ client, assert }) => {
+  test('another Project’s key gets 404, an admin’s too', async ({ client, assert }) => {
     const ownerKey = await makeApiKey(await makeUser())
     const created = await client.post('/api/v1/channels').bearerToken(ownerKey).json(webhook)
     const id = created.body().data.id
@@ -157,7 +157,7 @@ test.group('API v1 channels', (group) => {
     assert.deepEqual(list.body().data, [])
     const adminKey = await makeApiKey(await makeUser({ isAdmin: true }))
     const asAdmin = await client.get(`/api/v1/channels/${id}`).bearerToken(adminKey)
-    asAdmin.assertStatus(200)
+    asAdmin.assertStatus(404)
   })
 
   test('pages through Channels with no overlap or gap', async ({ client, assert }) => {

@@ -3,7 +3,8 @@ import ChannelService from '#services/alerts/channel_service'
 import ChannelTransformer from '#transformers/channel_transformer'
 import { createChannelValidator, updateChannelValidator } from '#validators/channel'
 import { pageValidator } from '#validators/page'
-import { visibleChannel } from '#policies/visible'
+import { assertCanChange, visibleChannel } from '#policies/visible'
+import { listedProjectId } from '#services/projects/project_access'
 
 /** Read-only keys see Channels without their credentials */
 function variantFor(auth: HttpContext['auth']) {
@@ -11,15 +12,16 @@ function variantFor(auth: HttpContext['auth']) {
 }
 
 export default class ChannelsController {
-  async index({ auth, request, serialize }: HttpContext) {
+  async index({ access, auth, request, serialize }: HttpContext) {
     const filters = await pageValidator.validate(request.qs())
-    const { items, meta } = await ChannelService.list(auth.getUserOrFail(), filters)
+    const { items, meta } = await ChannelService.list(listedProjectId(access), filters)
     return serialize(ChannelTransformer.transform(items).useVariant(variantFor(auth)), meta)
   }
 
-  async store({ auth, request, response, serialize }: HttpContext) {
+  async store({ access, auth, request, response, serialize }: HttpContext) {
+    assertCanChange(access)
     const input = await request.validateUsing(createChannelValidator)
-    const channel = await ChannelService.create(auth.getUserOrFail(), input)
+    const channel = await ChannelService.create(auth.getUserOrFail(), input, access.projectId)
     return response.created(await serialize(ChannelTransformer.transform(channel)))
   }
 

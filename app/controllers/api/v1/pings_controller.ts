@@ -3,11 +3,12 @@ import PingService from '#services/tokens/ping_service'
 import PingTransformer from '#transformers/ping_transformer'
 import { createPingValidator, listPingsValidator } from '#validators/ping'
 import { visibleToken, visiblePing } from '#policies/visible'
+import { listedProjectId } from '#services/projects/project_access'
 
 export default class PingsController {
-  async index({ auth, request, serialize }: HttpContext) {
+  async index({ access, request, serialize }: HttpContext) {
     const filters = await listPingsValidator.validate(request.qs())
-    const { items, meta } = await PingService.list(auth.getUserOrFail(), filters)
+    const { items, meta } = await PingService.list(listedProjectId(access), filters)
     return serialize(PingTransformer.transform(items), meta)
   }
 

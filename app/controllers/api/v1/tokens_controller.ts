@@ -9,18 +9,20 @@ import {
   snoozeValidator,
   updateTokenValidator,
 } from '#validators/token'
-import { visibleToken } from '#policies/visible'
+import { assertCanChange, visibleToken } from '#policies/visible'
 
 export default class TokensController {
-  async index({ auth, request, serialize }: HttpContext) {
+  async index({ access, request, serialize }: HttpContext) {
     const filters = await listTokensValidator.validate(request.qs())
-    const { items, meta } = await TokenQueries.list(auth.getUserOrFail(), filters)
+    const { items, meta } = await TokenQueries.list(access, filters)
     return serialize(TokenTransformer.transform(items), meta)
   }
 
-  async store({ auth, request, response, serialize }: HttpContext) {
+  async store({ access, auth, request, response, serialize }: HttpContext) {
+    assertCanChange(access)
     const input = await request.validateUsing(createTokenValidator)
-    const { token, created } = await TokenService.create(auth.getUserOrFail(), input)
+    const user = auth.getUserOrFail()
+    const { token, created } = await TokenService.create(user, input, access.projectId)
     return response
       .status(created ? 201 : 200)
       .send(await serialize(TokenTransformer.transform(token)))
