@@ -228,6 +228,7 @@ router
       .use(read)
       .as('checks.flips')
     router.get('/channels', [V3Channels, 'index']).use(write).as('channels.index')
+    router.get('/badges', [V3Channels, 'badges']).use(read).as('badges.index')
     router.get('/status', [V3Channels, 'status']).as('status')
     router.route('/*', ['OPTIONS'], [V3Channels, 'preflight']).as('preflight')
   })

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { keyAccess, reach } from '#services/projects/project_access'
 
 /** Largest JSON body the v3 API reads (healthchecks' own limit is Django's, 2.5 MB) */
 const MAX_BODY_BYTES = 1_000_000
@@ -93,9 +94,22 @@ export default class ApiV3Middleware {
       user &&
       !user.isDisabled &&
       (options.access !== 'write' || user.currentAccessToken?.allows('write'))
-    if (!allowed) {
+    // A key reaches the Project it was made in, while its User is a member there.
+    const access = allowed
+      ? await keyAccess(user.id, Number(user.currentAccessToken!.identifier))
+      : null
+    if (!access) {
       return response.status(401).json({ error: 'wrong api key' })
     }
+    if (
+      options.access === 'write' &&
+      ctx.request.method() !== 'GET' &&
+      !reach(access, access.projectId, 'update')
+    ) {
+      // A read-only member's key reads what a read-only key reads, and writes nothing.
+      return response.status(401).json({ error: 'wrong api key' })
+    }
+    ctx.access = access
     return next()
   }
 }

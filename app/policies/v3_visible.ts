@@ -1,10 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { findCheck } from '#services/api_v3/scope'
+import { findCheck, type V3Key } from '#services/api_v3/scope'
 
-/** The key's User, and whether the key is read-only (it then sees no UUIDs). */
-export function v3Key({ auth }: HttpContext) {
+/**
+ * The key's User, its Project (set by the v3 middleware), and whether the key is
+ * read-only (it then sees no UUIDs).
+ */
+export function v3Key({ auth, access }: HttpContext): V3Key {
   const user = auth.getUserOrFail()
-  return { user, readonly: !user.currentAccessToken?.allows('write') }
+  return { user, access, readonly: !user.currentAccessToken?.allows('write') }
 }
 
 /**
@@ -12,7 +15,7 @@ export function v3Key({ auth }: HttpContext) {
  * (another's check) is sent.
  */
 export async function checkOrAnswer(ctx: HttpContext, id: string) {
-  const found = await findCheck(v3Key(ctx).user, id)
+  const found = await findCheck(v3Key(ctx), id)
   if ('token' in found) {
     return found.token
   }

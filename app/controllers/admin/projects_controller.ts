@@ -3,7 +3,7 @@ import { appUrl } from '#config/app'
 import ProjectService from '#services/projects/project_service'
 import ProjectPolicy from '#policies/project_policy'
 import NotFoundException from '#exceptions/not_found_exception'
-import { BADGE_FORMATS, badgePath, badgeTags } from '#services/projects/badges'
+import { BADGE_FORMATS, badgeUrls, badgeTags } from '#services/projects/badges'
 import { projectNameValidator, switchProjectValidator } from '#validators/project'
 
 /** The current Project of the session; a member's view, its owner's changes. */
@@ -20,15 +20,18 @@ export default class ProjectsController {
   async show(ctx: HttpContext) {
     const project = await currentProject(ctx)
     const tags = await badgeTags(project.id)
-    const badges = tags.map((tag) => ({
-      tag,
-      urls: Object.fromEntries(
-        BADGE_FORMATS.flatMap((format) => [
-          [`${format}3`, appUrl + badgePath(project, tag, format, true)],
-          [`${format}2`, appUrl + badgePath(project, tag, format, false)],
-        ])
-      ),
-    }))
+    const badges = tags.map((tag) => {
+      const urls = badgeUrls(project, tag)
+      return {
+        tag,
+        urls: Object.fromEntries(
+          BADGE_FORMATS.flatMap((format) => [
+            [`${format}3`, urls[`${format}3`]],
+            [`${format}2`, urls[format]],
+          ])
+        ),
+      }
+    })
     return ctx.view.render('pages/projects/show', {
       project,
       role: ctx.access.roles.get(project.id),

@@ -1,7 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type Token from '#models/token'
-import type User from '#models/user'
-import { V3Scope } from '#services/api_v3/scope'
+import { V3Scope, type V3Key } from '#services/api_v3/scope'
 import Ping from '#models/ping'
 import Flip from '#models/flip'
 
@@ -20,8 +19,8 @@ export interface FlipFilters {
  */
 export default class CheckReads {
   /** The checks a key sees, with every one of `tags` and, when given, `slug` */
-  static list(user: User, tags: string[], slug: string) {
-    const query = V3Scope.tokens(user).preload('channels').orderBy('id')
+  static list(key: V3Key, tags: string[], slug: string) {
+    const query = V3Scope.tokens(key).preload('channels').orderBy('id')
     for (const tag of tags) {
       query.whereRaw('? = ANY(tags)', [tag])
     }
@@ -31,8 +30,8 @@ export default class CheckReads {
     return query
   }
 
-  static channels(user: User) {
-    return V3Scope.channels(user).orderBy('created_at')
+  static channels(key: V3Key) {
+    return V3Scope.channels(key).orderBy('created_at')
   }
 
   /** The database answers (healthchecks' status check) */

@@ -1,8 +1,7 @@
 import { errors } from '@vinejs/vine'
-import type User from '#models/user'
 import type Token from '#models/token'
 import TokenService, { type TokenChanges, type TokenInput } from '#services/tokens/token_service'
-import { V3Scope } from '#services/api_v3/scope'
+import { V3Scope, type V3Key } from '#services/api_v3/scope'
 import { normaliseTags } from '#validators/token'
 import type { CheckSpec } from '#validators/check_v3'
 
@@ -12,11 +11,11 @@ type Written = { ok: true; token: Token; created: boolean } | { ok: false; error
  * A `channels` string as healthchecks reads it: "*" every Channel the key
  * sees, "" none, else ids or names separated by commas; undefined: unchanged.
  */
-async function channelIds(user: User, spec: CheckSpec): Promise<string[] | string | undefined> {
+async function channelIds(key: V3Key, spec: CheckSpec): Promise<string[] | string | undefined> {
   if (spec.channels === undefined) {
     return undefined
   }
-  const available = await V3Scope.channels(user).select('id', 'name')
+  const available = await V3Scope.channels(key).select('id', 'name')
   if (spec.channels === '*') {
     return available.map((channel) => channel.id)
   }
@@ -73,11 +72,11 @@ function changesOf(spec: CheckSpec, current: { successKw: string; failureKw: str
 }
 
 /** The existing check a create names with `unique`: every listed field must match. */
-async function lookup(user: User, spec: CheckSpec) {
+async function lookup(key: V3Key, spec: CheckSpec) {
   if (!spec.unique?.length || spec.unique.some((field) => spec[field] === undefined)) {
     return null
   }
-  const query = V3Scope.tokens(user).preload('channels')
+  const query = V3Scope.tokens(key).preload('channels')
   for (const field of new Set(spec.unique)) {
     if (field === 'tags') {
       query.whereRaw('tags = ?::text[]', [normaliseTags(spec.tags) ?? []])
@@ -107,13 +106,13 @@ async function written(work: () => Promise<Written>): Promise<Written> {
  * Check writes of the v3 API, over the one Token service.
  */
 export default class CheckWriter {
-  static create(user: User, spec: CheckSpec): Promise<Written> {
+  static create(key: V3Key, spec: CheckSpec): Promise<Written> {
     return written(async () => {
-      const channels = await channelIds(user, spec)
+      const channels = await channelIds(key, spec)
       if (typeof channels === 'string') {
         return { ok: false, error: channels }
       }
-      const existing = await lookup(user, spec)
+      const existing = await lookup(key, spec)
       if (existing) {
         const token = await TokenService.update(existing, {
           ...changesOf(spec, existing),
@@ -122,17 +121,18 @@ export default class CheckWriter {
         return { ok: true, token, created: false }
       }
       const input = { ...changesOf(spec, { successKw: '', failureKw: '' }), channels }
-      const { token } = await TokenService.create(user, {
-        ...input,
-        name: input.name ?? '',
-      } as TokenInput)
+      const { token } = await TokenService.create(
+        key.user,
+        { ...input, name: input.name ?? '' } as TokenInput,
+        key.access.projectId
+      )
       return { ok: true, token, created: true }
     })
   }
 
-  static update(user: User, token: Token, spec: CheckSpec): Promise<Written> {
+  static update(key: V3Key, token: Token, spec: CheckSpec): Promise<Written> {
     return written(async () => {
-      const channels = await channelIds(user, spec)
+      const channels = await channelIds(key, spec)
       if (typeof channels === 'string') {
         return { ok: false, error: channels }
       }

@@ -2,27 +2,31 @@ import { createHash } from 'node:crypto'
 import type User from '#models/user'
 import Token from '#models/token'
 import Channel from '#models/channel'
-import { ownsOrAdmin } from '#abilities/ownership'
+import { reach, type ProjectAccess } from '#services/projects/project_access'
 import { ANY_CASE_UUID_RE } from '#lib/uuid'
 
+/** A v3 request's key: its User, the Project it belongs to, and whether it may write */
+export interface V3Key {
+  user: User
+  access: ProjectAccess
+  readonly: boolean
+}
+
 /**
- * What an API v3 key sees: the Tokens and Channels of the key's owner, by the
- * rule every v1 policy follows (`ownsOrAdmin`). This is the one place the v3
- * API asks it, so keys that belong to a Project change only this file.
+ * What an API v3 key sees: the Tokens and Channels of the key's Project, by the
+ * rule every v1 policy follows (`reach`). This is the one place the v3 API asks it.
  */
 export const V3Scope = {
-  sees(user: User, row: { userId: number }) {
-    return ownsOrAdmin(user, row)
+  sees(key: V3Key, row: { projectId: number }) {
+    return reach(key.access, row.projectId, 'view')
   },
 
-  tokens(user: User) {
-    const query = Token.query()
-    return user.isAdmin ? query : query.where('user_id', user.id)
+  tokens(key: V3Key) {
+    return Token.query().where('project_id', key.access.projectId)
   },
 
-  channels(user: User) {
-    const query = Channel.query()
-    return user.isAdmin ? query : query.where('user_id', user.id)
+  channels(key: V3Key) {
+    return Channel.query().where('project_id', key.access.projectId)
   },
 }
 
@@ -37,16 +41,16 @@ export type Found = { token: Token } | { missing: 'not_found' | 'forbidden' }
  * A Token by UUID (healthchecks: 404 when none, 403 when another's) or by
  * unique key (404 unless the key's own).
  */
-export async function findCheck(user: User, id: string): Promise<Found> {
+export async function findCheck(key: V3Key, id: string): Promise<Found> {
   if (ANY_CASE_UUID_RE.test(id)) {
     const token = await Token.query().where('uuid', id.toLowerCase()).preload('channels').first()
     if (!token) {
       return { missing: 'not_found' }
     }
-    return V3Scope.sees(user, token) ? { token } : { missing: 'forbidden' }
+    return V3Scope.sees(key, token) ? { token } : { missing: 'forbidden' }
   }
   if (/^[A-Za-z0-9]{40}$/.test(id)) {
-    const rows = await V3Scope.tokens(user).select('id', 'uuid')
+    const rows = await V3Scope.tokens(key).select('id', 'uuid')
     const row = rows.find((candidate) => uniqueKeyOf(candidate.uuid) === id.toLowerCase())
     if (row) {
       return { token: await Token.query().where('id', row.id).preload('channels').firstOrFail() }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { badgeSigningKey } from '#config/app'
+import { appUrl, badgeSigningKey } from '#config/app'
 import { displayStatus } from '#models/token_state'
 import type Project from '#models/project'
 
@@ -32,6 +32,19 @@ export function signatureMatches(badgeKey: string, tag: string, signature: strin
 export function badgePath(project: Project, tag: string, format: BadgeFormat, withLate: boolean) {
   const sig = `${badgeSignature(project.badgeKey, tag)}${withLate ? '' : '-2'}`
   return `/badge/${project.badgeKey}/${sig}/${encodeURIComponent(tag)}.${format}`
+}
+
+/**
+ * A tag's badge URLs as healthchecks' `/api/v3/badges/` names them: `svg`, `json`,
+ * `shields` show up or down (2 states), `svg3`, `json3`, `shields3` also late.
+ */
+export function badgeUrls(project: Project, tag: string) {
+  return Object.fromEntries(
+    BADGE_FORMATS.flatMap((format) => [
+      [format, appUrl + badgePath(project, tag, format, false)],
+      [`${format}3`, appUrl + badgePath(project, tag, format, true)],
+    ])
+  ) as Record<BadgeFormat | `${BadgeFormat}3`, string>
 }
 
 /** Every badge of a Project: all Tokens, then each tag in use. */

@@ -3,12 +3,17 @@ import { DateTime } from 'luxon'
 import testUtils from '@adonisjs/core/services/test_utils'
 import Ping from '#models/ping'
 import Flip from '#models/flip'
-import type Token from '#models/token'
 import type Channel from '#models/channel'
 import { makeApiKey, makeChannel, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { uniqueKeyOf } from '#services/api_v3/scope'
 import { appUrl } from '#config/app'
+import db from '@adonisjs/lucid/services/db'
+import Token from '#models/token'
+import TokenService from '#services/tokens/token_service'
+import UserService from '#services/accounts/user_service'
+import ProjectService from '#services/projects/project_service'
+import { defaultProjectId } from '#services/projects/project_access'
 
 /** What a case's request and expectations may name, filled in per test */
 interface World {
@@ -691,5 +696,80 @@ test.group('API v3 (healthchecks): unique keys', () => {
       uniqueKeyOf('7918b17b-a745-4db1-8575-9d2e07c97f79'),
       '7aef250c5c261a8d68a0c18d41137deb22834bee'
     )
+  })
+})
+
+test.group('API v3 (healthchecks): a key reaches its Project only', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+
+  test("a key of one Project sees none of its User's other Projects; a read-only member's key writes nothing", async ({
+    client,
+    assert,
+  }) => {
+    const owner = await makeUser()
+    const home = await defaultProjectId(owner.id)
+    const other = await ProjectService.create(owner, 'Other')
+    const here = await makeToken(owner, { name: 'here' })
+    const { token: there } = await TokenService.create(owner, { name: 'there' }, other.id)
+    const homeKey = await UserService.createApiKey(owner, 'read-write', 'home', home)
+    const otherKey = await UserService.createApiKey(owner, 'read-write', 'other', other.id)
+
+    const listed = await client.get('/api/v3/checks/').header('X-Api-Key', homeKey)
+    listed.assertStatus(200)
+    assert.deepEqual(
+      listed.body().checks.map((check: { name: string }) => check.name),
+      ['here']
+    )
+    const fromOther = await client.get(`/api/v3/checks/${here.uuid}`).header('X-Api-Key', otherKey)
+    fromOther.assertStatus(403)
+    const created = await client
+      .post('/api/v3/checks/')
+      .header('X-Api-Key', otherKey)
+      .json({ name: 'made there' })
+    created.assertStatus(201)
+    const made = await Token.findByOrFail('uuid', created.body().ping_url.split('/').pop())
+    assert.equal(made.projectId, other.id)
+    assert.notEqual(there.projectId, home)
+
+    // A read-only member with a read-write key of that Project: reads, never writes.
+    const viewer = await makeUser()
+    await db.table('project_members').insert({
+      project_id: other.id,
+      user_id: viewer.id,
+      role: 'read-only',
+      created_at: new Date(),
+    })
+    const viewerKey = await UserService.createApiKey(viewer, 'read-write', 'v', other.id)
+    const seen = await client.get('/api/v3/checks/').header('X-Api-Key', viewerKey)
+    seen.assertStatus(200)
+    assert.lengthOf(seen.body().checks, 2)
+    const refused = await client
+      .post(`/api/v3/checks/${there.uuid}/pause`)
+      .header('X-Api-Key', viewerKey)
+    refused.assertStatus(401)
+    await there.refresh()
+    assert.notEqual(there.status, 'paused')
+  })
+
+  test("badges: every tag of the key's Project and * for all, in the six formats, each one served", async ({
+    client,
+    assert,
+  }) => {
+    const owner = await makeUser()
+    await makeToken(owner, { name: 'db backup', tags: ['prod', 'db'] })
+    const key = await makeApiKey(owner, 'read-only')
+    const response = await client.get('/api/v3/badges/').header('X-Api-Key', key)
+    response.assertStatus(200)
+    const badges: Record<string, Record<string, string>> = response.body().badges
+    assert.sameMembers(Object.keys(badges), ['*', 'db', 'prod'])
+    for (const urls of Object.values(badges)) {
+      assert.sameMembers(Object.keys(urls), ['svg', 'svg3', 'json', 'json3', 'shields', 'shields3'])
+    }
+    const svg = await client.get(new URL(badges.prod.svg3).pathname)
+    svg.assertStatus(200)
+    assert.include(svg.header('content-type'), 'image/svg+xml')
+    const json = await client.get(new URL(badges['*'].json).pathname)
+    json.assertStatus(200)
+    assert.equal(json.body().status, 'up')
   })
 })

@@ -18,11 +18,11 @@ function listFilters(qs: Record<string, unknown>) {
  */
 export default class ChecksController {
   async index(ctx: HttpContext) {
-    const { user, readonly } = v3Key(ctx)
+    const key = v3Key(ctx)
     const { tags, slug } = listFilters(ctx.request.qs())
-    const tokens = await CheckReads.list(user, tags, slug)
+    const tokens = await CheckReads.list(key, tags, slug)
     const now = new Date()
-    return { checks: tokens.map((token) => checkDict(token, readonly, now)) }
+    return { checks: tokens.map((token) => checkDict(token, key.readonly, now)) }
   }
 
   async store(ctx: HttpContext) {
@@ -30,7 +30,7 @@ export default class ChecksController {
     if ('error' in read) {
       return ctx.response.status(400).json({ error: read.error })
     }
-    const result = await CheckWriter.create(v3Key(ctx).user, read.spec)
+    const result = await CheckWriter.create(v3Key(ctx), read.spec)
     if (!result.ok) {
       return ctx.response.status(400).json({ error: result.error })
     }
@@ -51,7 +51,7 @@ export default class ChecksController {
     if ('error' in read) {
       return ctx.response.status(400).json({ error: read.error })
     }
-    const result = await CheckWriter.update(v3Key(ctx).user, token, read.spec)
+    const result = await CheckWriter.update(v3Key(ctx), token, read.spec)
     if (!result.ok) {
       return ctx.response.status(400).json({ error: result.error })
     }
