@@ -111,6 +111,39 @@ export default class UserService {
   }
 
   /**
+   * Tokens and Channels a User made in Projects of others belong to those Projects:
+   * before the User goes, each Project's owner takes them over (a slug the owner
+   * already uses is dropped), so deleting a member never deletes a team's Tokens.
+   */
+  static async #handOverRows(user: User) {
+    // (token_tags follows a change of user_id by its trigger)
+    return db.transaction(async (trx) => {
+      const moved = await trx.rawQuery(
+        `WITH moved AS (
+           UPDATE tokens t
+              SET user_id = p.owner_id,
+                  slug = CASE WHEN EXISTS (
+                    SELECT 1 FROM tokens o WHERE o.user_id = p.owner_id AND o.slug = t.slug
+                  ) THEN NULL ELSE t.slug END
+             FROM projects p
+            WHERE t.project_id = p.id AND t.user_id = ? AND p.owner_id <> ?
+        RETURNING t.uuid, t.slug, t.user_id
+         )
+         SELECT uuid, slug, user_id FROM moved`,
+        [user.id, user.id]
+      )
+      await trx.rawQuery(
+        `UPDATE channels c SET user_id = p.owner_id FROM projects p
+          WHERE c.project_id = p.id AND c.user_id = ? AND p.owner_id <> ?`,
+        [user.id, user.id]
+      )
+      return (moved.rows as { uuid: string; slug: string | null; user_id: number }[]).map(
+        (row) => ({ uuid: row.uuid, slug: row.slug, userId: row.user_id })
+      )
+    })
+  }
+
+  /**
    * Deletes another User with all they own (Tokens and their history,
    * Channels, API keys), then takes their Tokens and ping key off the edge.
    */
@@ -120,12 +153,17 @@ export default class UserService {
       return found
     }
     const user = found.user
+    const handedOver = await this.#handOverRows(user)
     const tokens = await Token.query().where('user_id', user.id).select('uuid')
     await user.delete()
     forgetApiKeys()
     // after the commit: until tokens:sync, the edge would otherwise accept their pings
     await TokenRegistry.untrackMany(tokens.map((token) => token.uuid))
     await TokenRegistry.untrackUser(user)
+    // their slug routes now go by the new owner's ping key
+    for (const token of handedOver) {
+      await TokenRegistry.track(token)
+    }
     return { ok: true, user }
   }
 

@@ -5,6 +5,10 @@ import Project from '#models/project'
 import type User from '#models/user'
 import ProjectService from '#services/projects/project_service'
 import UserService from '#services/accounts/user_service'
+import TokenService from '#services/tokens/token_service'
+import ChannelService from '#services/alerts/channel_service'
+import Token from '#models/token'
+import Channel from '#models/channel'
 import { defaultProjectId } from '#services/projects/project_access'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { startSmtpReceiver } from '#tests/helpers/receivers'
@@ -92,6 +96,44 @@ test.group('Projects: members, roles and isolation', (group) => {
     created.assertStatus(403)
     await token.refresh()
     assert.equal(token.name, 'Shared backup')
+  })
+
+  test("deleting a member keeps the Tokens and Channels they made in others' Projects", async ({
+    assert,
+  }) => {
+    const owner = await makeUser()
+    const member = await makeUser()
+    const admin = await makeUser({ isAdmin: true })
+    const project = await join(owner, member, 'manager')
+    await makeToken(owner, { name: 'Owner job', slug: 'nightly', tags: ['db'] })
+    const { token: made } = await TokenService.create(
+      member,
+      { name: 'Member job', slug: 'nightly', tags: ['db', 'prod'] },
+      project.id
+    )
+    const { token: own } = await TokenService.create(member, { name: 'Their own' })
+    const channel = await ChannelService.create(
+      member,
+      { kind: 'webhook', name: 'Team hook', config: { url: 'https://hooks.example.com/x' } },
+      project.id
+    )
+
+    const removed = await UserService.remove(admin, String(member.id))
+    assert.isTrue(removed.ok)
+    const kept = await Token.findOrFail(made.id)
+    assert.equal(kept.userId, owner.id)
+    assert.equal(kept.projectId, project.id)
+    assert.isNull(kept.slug, 'the owner already uses the slug: dropped, not clashing')
+    assert.isNotNull(await Channel.find(channel.id))
+    assert.isNull(await Token.find(own.id), "their own Project's Tokens go with them")
+    const tags = await db.from('token_tags').where('user_id', owner.id).orderBy('tag')
+    assert.deepEqual(
+      tags.map((row) => [row.tag, row.count]),
+      [
+        ['db', 2],
+        ['prod', 1],
+      ]
+    )
   })
 
   test('a manager changes Tokens but not members; the owner manages members', async ({
