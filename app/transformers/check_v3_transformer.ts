@@ -6,7 +6,7 @@ import type Flip from '#models/flip'
 import type Channel from '#models/channel'
 import { displayStatus } from '#models/token_state'
 import { pingUrlOf } from '#transformers/token_transformer'
-import { uniqueKeyOf } from '#services/api_v3/scope'
+import { uniqueKeyOf } from '#lib/uuid'
 
 /*
  * The Management API v3's answers, with healthchecks' field names and types

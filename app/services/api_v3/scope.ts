@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto'
 import type User from '#models/user'
 import Token from '#models/token'
 import Channel from '#models/channel'
 import { reach, type ProjectAccess } from '#services/projects/project_access'
-import { ANY_CASE_UUID_RE } from '#lib/uuid'
+import { ANY_CASE_UUID_RE, uniqueKeyOf } from '#lib/uuid'
 
 /** A v3 request's key: its User, the Project it belongs to, and whether it may write */
 export interface V3Key {
@@ -28,11 +27,6 @@ export const V3Scope = {
   channels(key: V3Key) {
     return Channel.query().where('project_id', key.access.projectId)
   },
-}
-
-/** healthchecks' `unique_key`: the SHA-1 of the first half of the UUID's hex digits */
-export function uniqueKeyOf(uuid: string) {
-  return createHash('sha1').update(uuid.replace(/-/g, '').slice(0, 16)).digest('hex')
 }
 
 export type Found = { token: Token } | { missing: 'not_found' | 'forbidden' }

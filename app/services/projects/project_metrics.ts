@@ -1,20 +1,15 @@
-import { createHash } from 'node:crypto'
 import { Secret } from '@adonisjs/core/helpers'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import type Project from '#models/project'
 import { displayStatus } from '#models/token_state'
+import { uniqueKeyOf } from '#lib/uuid'
 
 /**
  * A Project's Prometheus endpoint, with the series and labels healthchecks exports, so
  * its dashboards and alert rules work unchanged. Read with a read-only API key of the
  * Project, in the URL as healthchecks has it.
  */
-
-/** A Token's stable id that does not reveal its ping URL: healthchecks' `unique_key` (SHA-1 of the UUID). */
-export function uniqueKey(uuid: string) {
-  return createHash('sha1').update(uuid).digest('hex')
-}
 
 /** True when `key` is a read-only API key of this Project (a read-write one is refused). */
 export async function isReadOnlyKeyOf(project: Project, key: string) {
@@ -62,7 +57,7 @@ export async function projectMetrics(project: Project, now = new Date()) {
   })
   const lines: string[] = []
   const labels = (t: (typeof tokens)[number]) =>
-    `name="${escape(t.name)}",tags="${escape(t.tags.join(' '))}",unique_key="${uniqueKey(t.uuid)}"`
+    `name="${escape(t.name)}",tags="${escape(t.tags.join(' '))}",unique_key="${uniqueKeyOf(t.uuid)}"`
   family(lines, 'hc_check_up', 'Whether the check is currently up (1 for yes, 0 for no).')
   tokens.forEach((t) => lines.push(`hc_check_up{${labels(t)}} ${t.down ? 0 : 1}`))
   family(lines, 'hc_check_started', 'Whether the check is currently started (1 for yes, 0 for no).')

@@ -9,7 +9,7 @@ import UserService from '#services/accounts/user_service'
 import ProjectService from '#services/projects/project_service'
 import { defaultProjectId } from '#services/projects/project_access'
 import { badgePath } from '#services/projects/badges'
-import { uniqueKey } from '#services/projects/project_metrics'
+import { uniqueKeyOf } from '#lib/uuid'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { parsePrometheus } from '#tests/helpers/prometheus'
 import { flushRedis } from '#tests/helpers/redis'
@@ -112,13 +112,13 @@ test.group('Badges and Prometheus metrics per Project', (group) => {
     )
     const up = families.get('hc_check_up')!.metrics
     assert.deepEqual(
-      up.find((m) => m.labels!.unique_key === uniqueKey(backup.uuid)),
+      up.find((m) => m.labels!.unique_key === uniqueKeyOf(backup.uuid)),
       {
         value: '0',
         labels: {
           name: 'Backup "nightly"',
           tags: 'db prod',
-          unique_key: uniqueKey(backup.uuid),
+          unique_key: uniqueKeyOf(backup.uuid),
         },
       }
     )
