@@ -133,7 +133,7 @@ async function seedTokens(client: pg.Client, total: number) {
   await client.query(
     "SELECT setval(pg_get_serial_sequence('tokens', 'id'), coalesce(max(id), 0) + 1, false) FROM tokens"
   )
-  // token_tags follows the insert per statement (migration 0034): one net change per tag.
+  // project_tags follows the insert per statement (migration 0081): one net change per tag.
   {
     await client.query(
       `INSERT INTO tokens (uuid, user_id, name, tags, status, timeout, grace, last_ping_at,

@@ -116,7 +116,7 @@ export default class UserService {
    * already uses is dropped), so deleting a member never deletes a team's Tokens.
    */
   static async #handOverRows(user: User) {
-    // (token_tags follows a change of user_id by its trigger)
+    // (project_tags counts per Project: a Token changing its User leaves it as it was)
     return db.transaction(async (trx) => {
       const moved = await trx.rawQuery(
         `WITH moved AS (

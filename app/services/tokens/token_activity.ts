@@ -81,16 +81,15 @@ export default class TokenActivity {
   }
 
   /**
-   * Every tag on the Tokens of a Project (null: of all), for the dashboard's filter.
-   * All of them are read from token_tags, which a trigger on tokens keeps (migration 0023).
+   * Every tag on the Tokens of a Project (null: of all), for the dashboard's filter,
+   * read from project_tags, which triggers on tokens keep (migration 0081).
    */
   static async tags(projectId: number | null): Promise<string[]> {
     const result =
       projectId === null
-        ? await db.rawQuery('SELECT DISTINCT tag FROM token_tags ORDER BY tag LIMIT 200')
+        ? await db.rawQuery('SELECT DISTINCT tag FROM project_tags ORDER BY tag LIMIT 200')
         : await db.rawQuery(
-            `SELECT DISTINCT tag FROM tokens, unnest(tags) AS tag
-             WHERE project_id = ? ORDER BY tag LIMIT 200`,
+            'SELECT tag FROM project_tags WHERE project_id = ? ORDER BY tag LIMIT 200',
             [projectId]
           )
     return result.rows.map((row: { tag: string }) => row.tag)
