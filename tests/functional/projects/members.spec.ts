@@ -118,6 +118,12 @@ test.group('Projects: members, roles and isolation', (group) => {
       project.id
     )
 
+    const tagsBefore = await db
+      .from('project_tags')
+      .where('project_id', project.id)
+      .orderBy('tag')
+      .select('tag', 'count')
+
     const removed = await UserService.remove(admin, String(member.id))
     assert.isTrue(removed.ok)
     const kept = await Token.findOrFail(made.id)
@@ -126,7 +132,11 @@ test.group('Projects: members, roles and isolation', (group) => {
     assert.isNull(kept.slug, 'the owner already uses the slug: dropped, not clashing')
     assert.isNotNull(await Channel.find(channel.id))
     assert.isNull(await Token.find(own.id), "their own Project's Tokens go with them")
-    const tags = await db.from('token_tags').where('user_id', owner.id).orderBy('tag')
+    const tags = await db
+      .from('project_tags')
+      .where('project_id', project.id)
+      .orderBy('tag')
+      .select('tag', 'count')
     assert.deepEqual(
       tags.map((row) => [row.tag, row.count]),
       [
@@ -134,6 +144,7 @@ test.group('Projects: members, roles and isolation', (group) => {
         ['prod', 1],
       ]
     )
+    assert.deepEqual(tags, tagsBefore, "the Project's tags are unchanged by the deletion")
   })
 
   test('a manager changes Tokens but not members; the owner manages members', async ({
