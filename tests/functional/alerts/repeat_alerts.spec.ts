@@ -297,6 +297,9 @@ test.group('Alerts: repeat alerts while a Token stays down', (group) => {
       .redirects(0)
     await hook.refresh()
     assert.isNull(hook.repeatInterval, '"notify once" turns repeats off')
+    const once = await client.get('/channels').loginAs(user)
+    assert.notInclude(once.text(), 'repeats every')
+    assert.notInclude(once.text(), '@if(', 'the template tags are read, not printed')
 
     const document = await client.get('/api/v1/openapi.json')
     const { schemas } = document.body().components
