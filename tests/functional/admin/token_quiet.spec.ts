@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import Token from '#models/token'
+import Flip from '#models/flip'
+import { DateTime } from 'luxon'
 import TokenService from '#services/tokens/token_service'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
@@ -33,6 +35,27 @@ test.group('Admin UI: snooze, maintenance windows, dependencies', (group) => {
       .withCsrfToken()
       .redirects(0)
     stranger.assertStatus(404)
+  })
+
+  test('the Flips list says which Flips were silenced, and why', async ({ client, assert }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'nightly' })
+    const flip = (silenced: Flip['silenced'], reason: string) =>
+      Flip.create({
+        tokenId: token.id,
+        oldStatus: 'up',
+        newStatus: 'down',
+        reason,
+        silenced,
+        createdAt: DateTime.now(),
+      })
+    await flip('maintenance', 'timeout')
+    await flip(null, 'fail ping')
+    const page = await client.get(`/tokens/${token.uuid}`).loginAs(user)
+    page.assertStatus(200)
+    assert.include(page.text(), '(silenced: maintenance)')
+    assert.equal(page.text().split('(silenced:').length - 1, 1, 'only the silenced Flip says so')
+    assert.notInclude(page.text(), '@if(', 'the template tags are read, not printed')
   })
 
   test('the form takes an OnCalendar window and explains the field', async ({ client, assert }) => {
