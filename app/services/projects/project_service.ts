@@ -22,6 +22,9 @@ const hashCode = (code: string) => createHash('sha256').update(code).digest('hex
  * Projects and their members: the default Project of a new User, invitations by email,
  * roles, leaving and transferring. Who may call each is the policies' answer.
  */
+/** Days an invitation link can be accepted in */
+export const INVITE_DAYS = 7
+
 export default class ProjectService {
   /** "<name>'s project", or "Default" for a User without a name. */
   static defaultName(user: { fullName: string | null }) {
@@ -110,18 +113,20 @@ export default class ProjectService {
         .to(email)
         .subject(`You are invited to the ngip project ${project.name}`)
         .text(
-          `${by.email} invites you to the project "${project.name}" as ${role}.\n\nAccept: ${link}\n`
+          `${by.email} invites you to the project "${project.name}" as ${role}.\n\n` +
+            `Accept within ${INVITE_DAYS} days: ${link}\n`
         )
     })
     return link
   }
 
-  /** Accepts an invitation for the signed-in User; null when the link is unknown or used. */
+  /** Accepts an invitation for the signed-in User; null when the link is unknown, used or expired. */
   static async accept(user: User, code: string) {
     return db.transaction(async (trx) => {
       const invite = await trx
         .from('project_invites')
         .where('code_hash', hashCode(code))
+        .where('created_at', '>', new Date(Date.now() - INVITE_DAYS * 86_400_000))
         .forUpdate()
         .first()
       if (!invite) {

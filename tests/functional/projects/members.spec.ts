@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
 import Project from '#models/project'
 import type User from '#models/user'
-import ProjectService from '#services/projects/project_service'
+import ProjectService, { INVITE_DAYS } from '#services/projects/project_service'
 import UserService from '#services/accounts/user_service'
 import TokenService from '#services/tokens/token_service'
 import ChannelService from '#services/alerts/channel_service'
@@ -204,6 +204,22 @@ test.group('Projects: members, roles and isolation', (group) => {
       page.assertStatus(200)
       const again = await ProjectService.accept(invited, link![1])
       assert.isNull(again)
+
+      // A link older than INVITE_DAYS is refused.
+      const late = await makeUser()
+      const lateLink = await ProjectService.invite(
+        await projectOf(owner),
+        owner,
+        late.email,
+        'read-only',
+        'http://ngip.test'
+      )
+      await db
+        .from('project_invites')
+        .where('email', late.email)
+        .update({ created_at: new Date(Date.now() - (INVITE_DAYS * 86_400_000 + 60_000)) })
+      assert.isNull(await ProjectService.accept(late, lateLink.split('/').pop()!))
+      assert.include(bodyOf(smtp.mails[1].data), `Accept within ${INVITE_DAYS} days`)
     } finally {
       await smtp.close()
     }
