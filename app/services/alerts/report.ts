@@ -22,7 +22,8 @@ const TOKENS = `
 SELECT t.id, t.name, t.status, t.last_ping_at,
   (SELECT f.new_status FROM flips f WHERE f.token_id = t.id AND f.created_at < ?
     ORDER BY f.created_at DESC, f.id DESC LIMIT 1) AS at_start
-FROM tokens t WHERE t.user_id = ? ORDER BY t.name, t.id LIMIT ?`
+FROM tokens t WHERE t.project_id IN (SELECT project_id FROM project_members WHERE user_id = ?)
+ORDER BY t.name, t.id LIMIT ?`
 
 const FLIPS = `
 SELECT token_id, created_at, old_status, new_status FROM flips
@@ -63,12 +64,14 @@ function downtimes(atStart: string | null, flips: FlipRow[], start: Date, end: D
   return spans
 }
 
-/** Every Token of the User as the period [start, end) saw it */
+/** Every Token of the User's Projects as the period [start, end) saw it */
 export async function buildReport(userId: number, start: Date, end: Date) {
   const tokens = await db.rawQuery(TOKENS, [start, userId, MAX_TOKENS + 1])
-  const counted = await db.rawQuery('SELECT count(*)::int AS count FROM tokens WHERE user_id = ?', [
-    userId,
-  ])
+  const counted = await db.rawQuery(
+    `SELECT count(*)::int AS count FROM tokens
+      WHERE project_id IN (SELECT project_id FROM project_members WHERE user_id = ?)`,
+    [userId]
+  )
   const rows = tokens.rows.slice(0, MAX_TOKENS)
   const ids = rows.map((row: { id: string }) => row.id)
   const flipRows = await db.rawQuery(FLIPS, [ids, start, end])

@@ -10,6 +10,7 @@ import PingService from '#services/tokens/ping_service'
 import { makeApiKey, makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { startSmtpReceiver } from '#tests/helpers/receivers'
+import { defaultProjectId } from '#services/projects/project_access'
 
 function ping(token: Token, input: { kind?: 'fail'; exit_status?: number } = {}) {
   return PingService.record(
@@ -91,6 +92,33 @@ test.group('Reports: the daily or weekly email report', (group) => {
       assert.lengthOf(smtp.mails, 1)
       assert.equal(await pass.runOnce(new Date(end.getTime() + 86_400_000)), 1, 'the next day')
       assert.lengthOf(smtp.mails, 2)
+    } finally {
+      await smtp.close()
+    }
+  })
+
+  test("a member's report covers the Tokens of every Project they belong to", async ({
+    assert,
+  }) => {
+    const smtp = await startSmtpReceiver()
+    try {
+      const owner = await makeUser()
+      const member = await makeUser()
+      await db.table('project_members').insert({
+        project_id: await defaultProjectId(owner.id),
+        user_id: member.id,
+        role: 'read-only',
+        created_at: new Date(),
+      })
+      await makeToken(owner, { name: 'team backup' })
+      await makeToken(member, { name: 'my own job' })
+      await makeToken(await makeUser(), { name: 'not a member' })
+      await saveReportSettings(member, { period: 'daily', hour: 8, tz: 'UTC' })
+      assert.equal(await new ReportPass().runOnce(member.reportNextAt!.toJSDate()), 1)
+      const body = bodyOf(smtp.mails[0].data)
+      assert.include(body, 'team backup: NEW')
+      assert.include(body, 'my own job: NEW')
+      assert.notInclude(body, 'not a member')
     } finally {
       await smtp.close()
     }
