@@ -1,7 +1,6 @@
 import vine from '@vinejs/vine'
-import { safeRequest } from '#services/alerts/safe_http'
 import { textOf } from '#services/alerts/message'
-import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
+import { defineChannelKind, postJsonMessage } from '#services/alerts/channels/kind'
 import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 
 /** Discord refuses a message longer than this */
@@ -25,18 +24,14 @@ export default defineChannelKind({
    * with Retry-After when the webhook is sent to too often.
    */
   async send(config, message, options) {
-    const body = JSON.stringify({
-      content: textOf(message).slice(0, CONTENT_MAX),
-      allowed_mentions: { parse: [] },
-    })
-    const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({
-      method: 'POST',
-      url: config.url,
-      headers,
-      body,
-      ...options,
-    })
-    expectOk(response, 'Discord')
+    await postJsonMessage(
+      config.url,
+      {
+        content: textOf(message).slice(0, CONTENT_MAX),
+        allowed_mentions: { parse: [] },
+      },
+      options,
+      'Discord'
+    )
   },
 })

@@ -2,7 +2,7 @@ import type { VineObject } from '@vinejs/vine'
 import config from '@adonisjs/core/services/config'
 import type { Infer, SchemaTypes } from '@vinejs/vine/types'
 import type { AlertMessage } from '#services/alerts/message'
-import type { SafeResponse } from '#services/alerts/safe_http'
+import { safeRequest, type SafeResponse } from '#services/alerts/safe_http'
 
 export interface TransportOptions {
   allowPrivate: boolean
@@ -160,4 +160,25 @@ export function serviceUrl(origin: string, path: string) {
   const bases = config.get<Record<string, string>>('ngip.notifications.apiBaseUrls', {})
   const base = bases[new URL(origin).host] ?? origin.replace(/\/+$/, '')
   return `${base}${path}`
+}
+
+/**
+ * Posts a JSON message to a webhook-style receiver through safe_http and throws
+ * unless it answered 2xx (`expectOk`, so the delivery policy applies): what the
+ * Slack-compatible kinds, Discord and the like all do.
+ */
+export async function postJsonMessage(
+  url: string,
+  payload: unknown,
+  options: TransportOptions,
+  what: string
+) {
+  const response = await safeRequest({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+    ...options,
+  })
+  expectOk(response, what)
 }

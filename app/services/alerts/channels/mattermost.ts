@@ -1,7 +1,6 @@
 import vine from '@vinejs/vine'
-import { safeRequest } from '#services/alerts/safe_http'
 import { textOf } from '#services/alerts/message'
-import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
+import { defineChannelKind, postJsonMessage } from '#services/alerts/channels/kind'
 import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 
 /** A channel's name as in its URL (`town-square`), or `@user` for a direct message */
@@ -47,19 +46,15 @@ export default defineChannelKind({
   },
   /** An incoming-webhook post (developers.mattermost.com/integrate/webhooks/incoming) */
   async send(config, message, options) {
-    const body = JSON.stringify({
-      text: textOf(message),
-      ...(config.username ? { username: config.username } : {}),
-      ...(config.channel ? { channel: config.channel } : {}),
-    })
-    const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({
-      method: 'POST',
-      url: config.url,
-      headers,
-      body,
-      ...options,
-    })
-    expectOk(response, 'Mattermost')
+    await postJsonMessage(
+      config.url,
+      {
+        text: textOf(message),
+        ...(config.username ? { username: config.username } : {}),
+        ...(config.channel ? { channel: config.channel } : {}),
+      },
+      options,
+      'Mattermost'
+    )
   },
 })

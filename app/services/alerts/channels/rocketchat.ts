@@ -1,7 +1,6 @@
 import vine from '@vinejs/vine'
-import { safeRequest } from '#services/alerts/safe_http'
 import { textOf } from '#services/alerts/message'
-import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
+import { defineChannelKind, postJsonMessage } from '#services/alerts/channels/kind'
 import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 
 /** An emoji by its short name, as Rocket.Chat writes it (`:rotating_light:`) */
@@ -69,20 +68,16 @@ export default defineChannelKind({
   },
   /** An incoming-webhook message (docs.rocket.chat, Integrations: incoming) */
   async send(config, message, options) {
-    const body = JSON.stringify({
-      text: textOf(message),
-      ...(config.alias ? { alias: config.alias } : {}),
-      ...(config.emoji ? { emoji: config.emoji } : {}),
-      ...(config.channel ? { channel: config.channel } : {}),
-    })
-    const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({
-      method: 'POST',
-      url: config.url,
-      headers,
-      body,
-      ...options,
-    })
-    expectOk(response, 'Rocket.Chat')
+    await postJsonMessage(
+      config.url,
+      {
+        text: textOf(message),
+        ...(config.alias ? { alias: config.alias } : {}),
+        ...(config.emoji ? { emoji: config.emoji } : {}),
+        ...(config.channel ? { channel: config.channel } : {}),
+      },
+      options,
+      'Rocket.Chat'
+    )
   },
 })

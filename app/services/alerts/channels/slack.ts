@@ -1,7 +1,6 @@
 import vine from '@vinejs/vine'
-import { safeRequest } from '#services/alerts/safe_http'
 import { textOf } from '#services/alerts/message'
-import { defineChannelKind, expectOk } from '#services/alerts/channels/kind'
+import { defineChannelKind, postJsonMessage } from '#services/alerts/channels/kind'
 import { channelUrl, urlFormField } from '#services/alerts/channels/fields'
 
 export default defineChannelKind({
@@ -15,15 +14,6 @@ export default defineChannelKind({
   secrets: { url: 'url-path' },
   form: { fields: [urlFormField] },
   async send(config, message, options) {
-    const body = JSON.stringify({ text: textOf(message) })
-    const headers = { 'content-type': 'application/json' }
-    const response = await safeRequest({
-      method: 'POST',
-      url: config.url,
-      headers,
-      body,
-      ...options,
-    })
-    expectOk(response, 'Slack')
+    await postJsonMessage(config.url, { text: textOf(message) }, options, 'Slack')
   },
 })
