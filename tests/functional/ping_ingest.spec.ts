@@ -15,6 +15,7 @@ import { flushRedis } from '#tests/helpers/redis'
 import { drain, makeIngest, startEdge } from '#tests/helpers/edge'
 import { send, statusOf, textOf } from '#tests/helpers/ping'
 import { waitFor } from '#tests/helpers/worker_process'
+import { PingPruner } from '#services/tokens/ping_pruner'
 
 const RID = '0f4c5a1e-9d2b-4c7e-8a3f-1b2c3d4e5f60'
 
@@ -214,7 +215,15 @@ test.group('Ping ingest: what the worker stores', (group) => {
       for (let i = 0; i < 12; i++) {
         await send(edge.url, `/ping/${token.uuid}`, { method: 'POST', body: `run ${i}` })
       }
-      await drain(await makeIngest('pruning-worker', { pingLogLimit: 5 }))
+      const ingest = await makeIngest('pruning-worker', { pingLogLimit: 5 })
+      await drain(ingest)
+      // the worker prunes a Token once it holds `slack` more than the limit...
+      const stored = await pingsOf(token)
+      const held = stored.map((ping) => ping.body!.toString())
+      assert.isBelow(held.length, 5 + ingest.pruner.slack)
+      assert.deepEqual(held.slice(-5), ['run 7', 'run 8', 'run 9', 'run 10', 'run 11'])
+      // ...and the scheduler's sweep takes it down to the limit
+      await new PingPruner(5).sweep()
       const kept = await pingsOf(token)
       assert.deepEqual(
         kept.map((ping) => ping.body!.toString()),
@@ -222,6 +231,39 @@ test.group('Ping ingest: what the worker stores', (group) => {
       )
       await token.refresh()
       assert.equal(token.nPings, 12)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test('the worker loop writes its pruning marks once the stream goes quiet', async ({
+    assert,
+  }) => {
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    try {
+      for (let i = 0; i < 12; i++) {
+        await send(edge.url, `/ping/${token.uuid}`)
+      }
+      const ingest = await makeIngest('marking-worker', {
+        pingLogLimit: 5,
+        pruneMarkEveryMs: 60_000,
+      })
+      const loop = ingest.run()
+      await waitFor(
+        'pruned and marked',
+        async () => {
+          await token.refresh()
+          const held = await pingsOf(token)
+          return token.nPings === 12 && held.length < 12 && ingest.pruner.unmarked === 0
+        },
+        (done) => done,
+        10_000
+      )
+      ingest.stop()
+      await loop
+      const [row] = await db.from('tokens').where('id', token.id).select('n_pings_pruned')
+      assert.isAbove(Number(row.n_pings_pruned), 5)
     } finally {
       await edge.close()
     }

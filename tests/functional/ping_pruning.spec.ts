@@ -107,6 +107,34 @@ test.group('Ping pruning: the sweep visits only Tokens with Pings since their pr
     assert.deepEqual(await sweeper.sweep(), { visited: 0, deleted: 0 })
   })
 
+  test('the worker writes its marks together, later: until then the sweep visits', async ({
+    assert,
+  }) => {
+    const tokens = await makeTokens(4)
+    await addPings(tokens, LIMIT * 2)
+    const worker = new PingPruner(LIMIT, undefined, undefined, 60_000)
+    worker.note(tokens.map((id) => ({ id, nPings: LIMIT * 2 })))
+    assert.equal(await worker.run(), 4 * LIMIT)
+    assert.equal(worker.unmarked, 4)
+    const marks = await db.from('tokens').whereIn('id', tokens).max('n_pings_pruned as n')
+    assert.equal(Number(marks[0].n), 0)
+    await worker.flushMarks()
+    assert.equal(worker.unmarked, 0)
+    assert.deepEqual(await new WatchedPruner(LIMIT).sweep(), { visited: 0, deleted: 0 })
+  })
+
+  test('a Token is pruned again after at least 10 more Pings (or its limit, when smaller)', ({
+    assert,
+  }) => {
+    assert.equal(new PingPruner(20).slack, 10)
+    assert.equal(new PingPruner(5).slack, 5)
+    assert.equal(new PingPruner(1000).slack, 100)
+    assert.equal(new PingPruner(100_000).slack, 100)
+    const pruner = new PingPruner(20)
+    pruner.note([{ id: 1, nPings: 21 }])
+    assert.equal(pruner.pending, 1)
+  })
+
   test('Pings counted after a pruning read its Token keep the Token due', async ({ assert }) => {
     const [token] = await makeTokens(1)
     await addPings([token], LIMIT + 4)

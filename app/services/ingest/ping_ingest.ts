@@ -21,6 +21,8 @@ export interface IngestOptions {
   parallel?: number
   /** Pings kept per Token; 0 keeps all */
   pingLogLimit?: number
+  /** How often the pruning marks are written (see PingPruner); 0 at once */
+  pruneMarkEveryMs?: number
   /** Where errors that the loop survives are reported */
   onError?: (error: unknown) => void
 }
@@ -46,7 +48,12 @@ export class PingIngest {
     acks: Redis = redis
   ) {
     this.stream = new PingStream(redis, acks, options.consumer)
-    this.pruner = new PingPruner(options.pingLogLimit ?? 0)
+    this.pruner = new PingPruner(
+      options.pingLogLimit ?? 0,
+      undefined,
+      undefined,
+      options.pruneMarkEveryMs ?? 0
+    )
     this.writer = new BatchWriter(
       options.parallel ?? 1,
       () => this.#stopping,
@@ -104,6 +111,10 @@ export class PingIngest {
       }
       next = this.#stopping ? Promise.resolve(EMPTY_BATCH) : this.#safeRead()
       if (batch.entries.length === 0) {
+        // a quiet stream: the marks of the last prunings are written now
+        if (!this.#pruning && this.pruner.unmarked > 0) {
+          await this.pruner.flushMarks().catch(this.#report)
+        }
         continue
       }
       const result = await this.storeWithRetry(batch.entries, batch.claimed)
@@ -118,6 +129,7 @@ export class PingIngest {
     while (this.#pruning) {
       await this.#pruning
     }
+    await this.pruner.flushMarks().catch(this.#report)
   }
 
   #pruning: Promise<unknown> | null = null

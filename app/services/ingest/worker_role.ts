@@ -10,6 +10,7 @@ import AlertWorker from '#services/alerts/alert_worker'
 import { emfLine, pingQueueDepth } from '#services/operations/queue_depth_metric'
 import { listenMetrics } from '#lib/metrics_server'
 import { appMetrics } from '#services/operations/app_metrics'
+import { TokensVacuum } from '#services/ingest/tokens_vacuum'
 
 /** The worker role as it runs, in its own process or in the all-in-one one. */
 export interface RunningWorker {
@@ -61,6 +62,27 @@ function reportQueueDepth(app: ApplicationService) {
   }, 60_000)
 }
 
+/** The worker writes its pruning marks this often (the sweep runs hourly). */
+const PRUNE_MARK_EVERY_MS = 10_000
+
+/** How often the worker looks at the tokens table's dead rows (see TokensVacuum). */
+const VACUUM_CHECK_MS = 5000
+
+function keepTokensVacuumed(report: (error: unknown) => void) {
+  const vacuum = new TokensVacuum()
+  let running = false
+  return setInterval(() => {
+    if (running) {
+      return
+    }
+    running = true
+    vacuum
+      .check()
+      .catch(report)
+      .finally(() => (running = false))
+  }, VACUUM_CHECK_MS).unref()
+}
+
 /**
  * Drains the ping stream into PostgreSQL and sends notifications. Null when
  * a setting cannot work (the outage log has said which and stops the process).
@@ -89,6 +111,7 @@ export async function startWorker(
       ...settings,
       consumer: `${hostname()}-${process.pid}`,
       pingLogLimit: app.config.get<number>('ngip.pingLogLimit'),
+      pruneMarkEveryMs: PRUNE_MARK_EVERY_MS,
       onError: (error) => outages.report(error, 'ingest'),
     },
     redis.connection('main').ioConnection
@@ -109,11 +132,13 @@ export async function startWorker(
     logger.error(`worker: notifications stopped: ${error.message}`)
   })
   const metrics = reportQueueDepth(app)
+  const vacuuming = keepTokensVacuumed((error) => outages.report(error, 'tokens vacuum'))
 
   let stopping: Promise<void> | undefined
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(metrics)
+      clearInterval(vacuuming)
       outages.stop()
       ingest.stop()
       await notifications.stop()
@@ -123,6 +148,7 @@ export async function startWorker(
   const finished = (async () => {
     await loop
     clearInterval(metrics)
+    clearInterval(vacuuming)
     await notifications.stop()
     await alerting
     reader.disconnect()

@@ -56,12 +56,19 @@ const MARK_SQL = `
  * more than the limit, a group of Tokens a statement, outside the ingest
  * transaction, so pruning never holds a lock that ingest waits for long.
  * Each pruning leaves its mark on the Token (`n_pings_pruned`), so the
- * scheduler's sweep visits only Tokens with Pings since.
+ * scheduler's sweep visits only Tokens with Pings since. The worker writes
+ * its marks every `markEveryMs` for all the Tokens it pruned meanwhile: a
+ * mark is an update of the Token's row (all its indexes), and a busy Token
+ * is pruned many times a minute. A mark not written yet (a worker killed)
+ * costs the sweep one visit, nothing else.
  */
 export class PingPruner {
   /** n_pings of each Token when it was last pruned by this worker */
   #prunedAt = new Map<number, number>()
   #due = new Map<number, number>()
+  /** Marks not written yet: Token id → n_pings it was pruned at */
+  #marks = new Map<number, number>()
+  #markedAt = performance.now()
   readonly slack: number
 
   constructor(
@@ -69,9 +76,13 @@ export class PingPruner {
     /** Pings of one Token deleted a statement at most */
     readonly chunkSize = 1000,
     /** Tokens pruned a statement */
-    readonly groupSize = 50
+    readonly groupSize = 50,
+    /** How often marks are written; 0 writes each with its pruning */
+    readonly markEveryMs = 0
   ) {
-    this.slack = Math.max(1, Math.min(100, Math.ceil(limit / 10)))
+    // A tenth of the limit, but at least 10 (or the limit itself, when smaller):
+    // each pruning statement then deletes several Pings a Token, not one or two.
+    this.slack = Math.max(1, Math.min(100, Math.max(Math.ceil(limit / 10), Math.min(limit, 10))))
   }
 
   note(touched: PruneTarget[]) {
@@ -139,11 +150,40 @@ export class PingPruner {
       }
       pending = full
     }
-    await db.rawQuery(MARK_SQL, [
-      tokens.map((token) => token.id),
-      tokens.map((token) => token.nPings),
-    ])
+    for (const { id, nPings } of tokens) {
+      this.#marks.set(id, Math.max(nPings, this.#marks.get(id) ?? 0))
+    }
+    if (performance.now() - this.#markedAt >= this.markEveryMs) {
+      await this.flushMarks()
+    }
     return deleted
+  }
+
+  /** Marks not written yet */
+  get unmarked() {
+    return this.#marks.size
+  }
+
+  /**
+   * Writes the marks of the Tokens pruned since the last write, in id order, a
+   * few hundred a statement.
+   */
+  async flushMarks() {
+    this.#markedAt = performance.now()
+    const marks = [...this.#marks].sort(([a], [b]) => a - b)
+    this.#marks.clear()
+    for (let start = 0; start < marks.length; start += 500) {
+      const slice = marks.slice(start, start + 500)
+      try {
+        await db.rawQuery(MARK_SQL, [slice.map(([id]) => id), slice.map(([, n]) => n)])
+      } catch (error) {
+        // kept for the next write (a newer mark of the same Token wins)
+        for (const [id, n] of marks.slice(start)) {
+          this.#marks.set(id, Math.max(n, this.#marks.get(id) ?? 0))
+        }
+        throw error
+      }
+    }
   }
 
   /**
