@@ -39,6 +39,29 @@ export class BatchReader {
   }
 
   /**
+   * Adds to a batch of new entries those that came since it was read, up to
+   * `batchSize` pings, without waiting. The worker reads its next batch while
+   * PostgreSQL stores the current one; under load that read returns at once
+   * with the few entries there, and what arrives during the store would wait
+   * for one more round. Topped up just before its store, a batch takes them
+   * too: fewer, larger transactions, each Token's row updated once for more
+   * of its Pings, and no ping waits longer.
+   */
+  async topUp(batch: Batch): Promise<Batch> {
+    if (batch.claimed || batch.entries.length === 0) {
+      return batch
+    }
+    const held = preparePings(batch.entries).length
+    const room = this.options.batchSize - held
+    const perEntry = held / batch.entries.length
+    if (room < perEntry) {
+      return batch
+    }
+    const more = await this.stream.readNew(Math.max(1, Math.floor(room / perEntry)), null)
+    return more.length === 0 ? batch : { entries: [...batch.entries, ...more], claimed: false }
+  }
+
+  /**
    * Reads a batch and decodes it (the worker does so for the next batch while
    * PostgreSQL stores the current one).
    */

@@ -105,7 +105,7 @@ export class PingIngest {
     let next = this.#safeRead()
     let finishing: Promise<void> = Promise.resolve()
     for (;;) {
-      const batch = await next
+      const batch = await this.#topUp(await next)
       if (batch.entries.length === 0 && this.#stopping) {
         break
       }
@@ -173,6 +173,16 @@ export class PingIngest {
     }
     await this.stream.ack(entries)
     this.pruner.note(result.touched)
+  }
+
+  async #topUp(batch: Batch): Promise<Batch> {
+    try {
+      return await this.reader.topUp(batch)
+    } catch (error) {
+      // the batch as read is stored; what the top-up missed comes next round
+      this.#report(error)
+      return batch
+    }
   }
 
   async #safeRead(): Promise<Batch> {

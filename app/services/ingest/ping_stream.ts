@@ -71,7 +71,9 @@ export class PingStream {
     )) as string[]
   }
 
-  async readNew(count: number, blockMs: number): Promise<StreamEntry[]> {
+  /** New entries, waiting up to `blockMs` for one; null `blockMs`: what is there now. */
+  async readNew(count: number, blockMs: number | null): Promise<StreamEntry[]> {
+    const block = blockMs === null ? [] : ['BLOCK', blockMs]
     const result = (await this.reader.callBuffer(
       'XREADGROUP',
       'GROUP',
@@ -79,8 +81,7 @@ export class PingStream {
       this.consumer,
       'COUNT',
       count,
-      'BLOCK',
-      blockMs,
+      ...block,
       'STREAMS',
       redisKeys.pings,
       '>'
