@@ -10,7 +10,7 @@ import AlertWorker from '#services/alerts/alert_worker'
 import { emfLine, pingQueueDepth } from '#services/operations/queue_depth_metric'
 import { listenMetrics } from '#lib/metrics_server'
 import { appMetrics } from '#services/operations/app_metrics'
-import { TokensVacuum } from '#services/ingest/tokens_vacuum'
+import { TableVacuum } from '#services/ingest/table_vacuum'
 
 /** The worker role as it runs, in its own process or in the all-in-one one. */
 export interface RunningWorker {
@@ -65,21 +65,21 @@ function reportQueueDepth(app: ApplicationService) {
 /** The worker writes its pruning marks this often (the sweep runs hourly). */
 const PRUNE_MARK_EVERY_MS = 10_000
 
-/** How often the worker looks at the tokens table's dead rows (see TokensVacuum). */
+/** How often the worker looks at the dead rows of the tables it churns (see TableVacuum). */
 const VACUUM_CHECK_MS = 5000
 
-function keepTokensVacuumed(report: (error: unknown) => void) {
-  const vacuum = new TokensVacuum()
+function keepTablesVacuumed(report: (error: unknown) => void) {
+  const tables = [new TableVacuum('tokens'), new TableVacuum('pings')]
   let running = false
-  return setInterval(() => {
+  return setInterval(async () => {
     if (running) {
       return
     }
     running = true
-    vacuum
-      .check()
-      .catch(report)
-      .finally(() => (running = false))
+    for (const table of tables) {
+      await table.check().catch(report)
+    }
+    running = false
   }, VACUUM_CHECK_MS).unref()
 }
 
@@ -132,7 +132,7 @@ export async function startWorker(
     logger.error(`worker: notifications stopped: ${error.message}`)
   })
   const metrics = reportQueueDepth(app)
-  const vacuuming = keepTokensVacuumed((error) => outages.report(error, 'tokens vacuum'))
+  const vacuuming = keepTablesVacuumed((error) => outages.report(error, 'vacuum'))
 
   let stopping: Promise<void> | undefined
   const stop = () =>
