@@ -9,7 +9,7 @@ echo "$role" > /tmp/ngip-role 2>/dev/null || true
 case "$role" in
   web) exec node bin/server.js "$@" ;;
   # A small young generation and one V8 thread keep the edge's memory low.
-  ping) exec node --max-semi-space-size=1 --single-threaded ping/main.js "$@" ;;
+  ping) exec node --max-semi-space-size=1 --single-threaded --max-old-space-size=40 ping/main.js "$@" ;;
   # Email pings (PING_EMAIL_DOMAIN), on SMTPD_PORT; like the edge it needs Redis only.
   smtpd) exec node --max-semi-space-size=1 --single-threaded ping/smtpd/main.js "$@" ;;
   worker) exec node ace.js worker:run "$@" ;;

@@ -80,7 +80,7 @@ async function main() {
     }
     for (const args of [
       ['bin/server.js'],
-      ['--max-semi-space-size=1', '--single-threaded', 'ping/main.js'],
+      ['--max-semi-space-size=1', '--single-threaded', '--max-old-space-size=40', 'ping/main.js'],
       ['ace.js', 'worker:run'],
       ['ace.js', 'scheduler:run'],
     ]) {
