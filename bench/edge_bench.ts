@@ -30,7 +30,8 @@ const SECONDS = Number(process.env.BENCH_EDGE_SECONDS ?? 3)
 const ROUNDS = Number(process.env.BENCH_EDGE_ROUNDS ?? 5)
 /** The edge's V8 settings, as `pnpm edge` and the image start it */
 export const EDGE_NODE_OPTIONS =
-  process.env.BENCH_EDGE_NODE_OPTIONS ?? '--max-semi-space-size=1 --single-threaded --max-old-space-size=40'
+  process.env.BENCH_EDGE_NODE_OPTIONS ??
+  '--max-semi-space-size=1 --single-threaded --max-old-space-size=40'
 
 /** The compiled edge (as in the image) on a free port; resolves once it listens. */
 export async function startEdge(env: Record<string, string> = {}) {

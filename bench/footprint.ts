@@ -38,7 +38,13 @@ function loaderRoles(): RoleCommand[] {
     { name: 'web', args: [...tsExec, 'bin/server.ts'], cwd: root },
     {
       name: 'ping',
-      args: ['--max-semi-space-size=1', '--single-threaded', '--max-old-space-size=40', ...tsExec, 'ping/main.ts'],
+      args: [
+        '--max-semi-space-size=1',
+        '--single-threaded',
+        '--max-old-space-size=40',
+        ...tsExec,
+        'ping/main.ts',
+      ],
       cwd: root,
     },
     { name: 'worker', args: ['ace', 'worker:run'], cwd: root },
