@@ -68,6 +68,15 @@ export class IoredisConnection implements EdgeRedis {
     )
   }
 
+  /** The calls written together: ioredis writes each to the socket, corked here. */
+  evalScripts(script: string, keys: string[], argsList: (string | number | Buffer)[][]) {
+    const stream = argsList.length > 1 && this.redis.status === 'ready' ? this.redis.stream : null
+    stream?.cork()
+    const replies = argsList.map((args) => this.evalScript(script, keys, args))
+    stream?.uncork()
+    return replies
+  }
+
   close() {
     this.redis.disconnect()
   }

@@ -1,46 +1,8 @@
 import { test } from '@japa/runner'
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
 import { RedisClient } from '#ping/redis_client'
 import { Outage, RedisUnavailable } from '#ping/redis_connection'
 import { testRedisConfig } from '#tests/helpers/redis'
-import { FaultProxy } from '#tests/helpers/fault_proxy'
-
-/**
- * A proxy to Redis that hands its replies on one byte every `everyMs`: a
- * Redis that answers slowly but never falls silent (busy, far away).
- */
-async function drippingProxy(targetPort: number, everyMs: number) {
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
-    const upstream = createConnection(targetPort, '127.0.0.1')
-    const bytes: number[] = []
-    const timer = setInterval(() => {
-      const next = bytes.shift()
-      if (next !== undefined) {
-        client.write(Buffer.from([next]))
-      }
-    }, everyMs)
-    for (const socket of [client, upstream]) {
-      sockets.add(socket)
-      socket.on('error', () => {})
-      socket.on('close', () => {
-        clearInterval(timer)
-        client.destroy()
-        upstream.destroy()
-      })
-    }
-    client.on('data', (chunk) => upstream.write(chunk))
-    upstream.on('data', (chunk: Buffer) => bytes.push(...chunk))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      sockets.forEach((socket) => socket.destroy())
-      await new Promise((resolve) => server.close(resolve))
-    },
-  }
-}
+import { drippingProxy, FaultProxy } from '#tests/helpers/fault_proxy'
 
 /** Holds this process's event loop for `ms`, as a burst of requests would. */
 function hold(ms: number) {
@@ -103,8 +65,43 @@ test.group('Ping edge: Redis timeouts', () => {
         if (answer === 'PONG') {
           break
         }
+        // Refused at once while stalled: let the socket be read.
+        await new Promise((resolve) => setTimeout(resolve, 10))
       }
       assert.equal(answer, 'PONG')
+    } finally {
+      client.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+
+  test('commands behind a stalled one fail with it, and new ones fail at once until Redis speaks again', async ({
+    assert,
+  }) => {
+    const proxy = await FaultProxy.start(testRedisConfig().port)
+    const client = await connect(proxy.port, 400)
+    const outcome = (reply: Promise<unknown>) =>
+      reply.then(
+        (value) => ({ reason: String(value), at: performance.now() }),
+        (error: Error) => ({ reason: error.message, at: performance.now() })
+      )
+    try {
+      assert.equal(await client.command(['PING']), 'PONG')
+      proxy.freeze()
+      const held = outcome(client.command(['PING']))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const [first, behind] = await Promise.all([held, outcome(client.command(['PING']))])
+      assert.deepEqual([first.reason, behind.reason], ['redis stalled', 'redis stalled'])
+      assert.isBelow(behind.at - first.at, 100, 'failed with the first, not a timeout later')
+
+      const start = performance.now()
+      const refused = await outcome(client.command(['PING']))
+      assert.equal(refused.reason, 'redis stalled')
+      assert.isBelow(refused.at - start, 100, 'refused at once')
+      proxy.thaw()
+      // the held PINGs are forwarded now; their replies say Redis is back
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      assert.equal(await client.command(['PING']), 'PONG')
     } finally {
       client.close()
       await proxy.close()
