@@ -164,34 +164,39 @@ test.group('Ping edge: group commit', (group) => {
     })
     .timeout(20_000)
 
-  test('once Redis stalled, a new ping gets 503 at once until Redis answers again', async ({
-    assert,
-  }) => {
-    const user = await makeUser()
-    const token = await makeToken(user, { name: 'Backup' })
-    const proxy = await FaultProxy.start(testRedisConfig().port)
-    const edge = await startEdge(10_000, { redisPort: proxy.port, redisTimeoutMs: 400 })
-    const url = `/ping/${token.uuid}`
-    try {
-      assert.equal(await statusOf(edge.url, url), 200)
-      proxy.freeze()
-      assert.equal(await statusOf(edge.url, url), 503)
-      const start = performance.now()
-      const again = await timed(edge.url, url)
-      assert.equal(again.status, 503)
-      assert.isBelow(again.at - start, 200, 'far below the timeout')
-      proxy.thaw()
-      await waitFor(
-        'the edge to recover',
-        () => send(edge.url, url),
-        (answer) => answer.status === 200,
-        10_000
-      )
-    } finally {
-      await edge.close()
-      await proxy.close()
-    }
-  }).timeout(20_000)
+  test('{$self}: once Redis stalled, a new ping gets 503 at once until Redis answers again')
+    .with([...REDIS_CLIENT_KINDS])
+    .run(async ({ assert }, redisClient) => {
+      const user = await makeUser()
+      const token = await makeToken(user, { name: 'Backup' })
+      const proxy = await FaultProxy.start(testRedisConfig().port)
+      const edge = await startEdge(10_000, {
+        redisPort: proxy.port,
+        redisClient,
+        redisTimeoutMs: 400,
+      })
+      const url = `/ping/${token.uuid}`
+      try {
+        assert.equal(await statusOf(edge.url, url), 200)
+        proxy.freeze()
+        assert.equal(await statusOf(edge.url, url), 503)
+        const start = performance.now()
+        const again = await timed(edge.url, url)
+        assert.equal(again.status, 503)
+        assert.isBelow(again.at - start, 200, 'far below the timeout')
+        proxy.thaw()
+        await waitFor(
+          'the edge to recover',
+          () => send(edge.url, url),
+          (answer) => answer.status === 200,
+          10_000
+        )
+      } finally {
+        await edge.close()
+        await proxy.close()
+      }
+    })
+    .timeout(20_000)
 
   test('pings queued behind a flush that timed out on a busy Redis fail with it at once', async ({
     assert,
