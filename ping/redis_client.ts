@@ -19,7 +19,7 @@ interface Pending {
 
 /**
  * The edge's Redis connection: one socket, commands pipelined in order (the
- * store batches the pings of a loop turn into one), no offline queue. Lean on
+ * store groups pings into few calls, written together), no offline queue. Lean on
  * purpose (the edge's memory and speed targets): it fails at once while
  * disconnected and reconnects by itself.
  *
