@@ -11,14 +11,12 @@ import {
  * The edge's Redis connection through ioredis (PING_REDIS_CLIENT=ioredis),
  * set up to behave as the edge needs: no offline queue (a command while
  * disconnected fails at once, the edge answers 503), a command timeout, no
- * retry of a command on reconnection, reconnection by itself. Once a
- * command timed out, new ones fail at once until Redis sends anything again.
+ * retry of a command on reconnection, reconnection by itself. Each command
+ * waits for its own timeout, whatever happened to the ones before it.
  */
 export class IoredisConnection implements EdgeRedis {
   readonly redis: Redis
   #shas = new Map<string, string>()
-  /** A command timed out and Redis has sent nothing since */
-  #stalled = false
 
   constructor(
     options: EdgeRedisOptions,
@@ -43,10 +41,6 @@ export class IoredisConnection implements EdgeRedis {
     this.redis.on('error', (error: Error) => this.outage.failed(error))
     this.redis.on('close', () => this.outage.down())
     this.redis.on('ready', () => this.outage.up())
-    this.redis.on('connect', () => {
-      this.#stalled = false
-      this.redis.stream.on('data', () => (this.#stalled = false))
-    })
   }
 
   whenReady(): Promise<void> {
@@ -70,9 +64,6 @@ export class IoredisConnection implements EdgeRedis {
         if (error.message.startsWith('NOSCRIPT')) {
           return this.redis.eval(script, keys.length, ...keys, ...args)
         }
-        if (error.message === 'Command timed out') {
-          this.#stalled = true
-        }
         throw error
       })
     )
@@ -95,9 +86,6 @@ export class IoredisConnection implements EdgeRedis {
   #whileReady<T>(run: () => Promise<T>): Promise<T> {
     if (this.redis.status !== 'ready') {
       return Promise.reject(new RedisUnavailable(`redis ${this.redis.status}`))
-    }
-    if (this.#stalled) {
-      return Promise.reject(new RedisUnavailable('redis stalled'))
     }
     return run()
   }

@@ -29,9 +29,9 @@ interface Pending {
  * keeps answering is busy, not down, and a command waits for it up to
  * `busyTimeoutMs`. A timeout is decided only after the replies already in
  * the socket were read: an edge whose own event loop was held up must not
- * fail commands that Redis answered in time. Once Redis stalled, everything
- * waiting on it fails, and so does every new command at once until Redis
- * sends anything again: no ping waits a second timeout for a silent Redis.
+ * fail commands that Redis answered in time. Each command waits for its own
+ * time: one sent while Redis was already silent is not failed with the
+ * older ones, since a Redis merely starved of CPU answers it soon after.
  */
 export class RedisClient implements EdgeRedis {
   status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
@@ -42,8 +42,6 @@ export class RedisClient implements EdgeRedis {
   #readyWaiters: (() => void)[] = []
   /** When Redis last sent anything (performance.now()) */
   #heardAt = 0
-  /** Redis fell silent while commands waited, and has sent nothing since */
-  #stalled = false
   /** Wakes the timeout check when the oldest command could next expire */
   #timer: NodeJS.Timeout | null = null
   #timerAt = Infinity
@@ -72,13 +70,11 @@ export class RedisClient implements EdgeRedis {
 
   /** Sends the commands in one write (one syscall): a promise for each reply. */
   commands(list: Args[]): Promise<Reply>[] {
-    const refused =
-      this.status !== 'ready'
-        ? new RedisUnavailable(`redis ${this.status}`)
-        : this.#stalled
-          ? new RedisUnavailable('redis stalled')
-          : null
-    return refused ? list.map(() => Promise.reject(refused)) : this.#send(list)
+    if (this.status !== 'ready') {
+      const refused = new RedisUnavailable(`redis ${this.status}`)
+      return list.map(() => Promise.reject(refused))
+    }
+    return this.#send(list)
   }
 
   /**
@@ -193,8 +189,11 @@ export class RedisClient implements EdgeRedis {
   }
 
   /**
-   * Fails commands past their time. Their entries stay queued, so late
-   * replies still pair up in order; a Redis silent for long is dropped.
+   * Fails commands past their time: a command that waited `timeoutMs` while
+   * Redis was silent as long (silence counted from the oldest command's
+   * sending at the earliest), or that waited `busyTimeoutMs`. Their entries
+   * stay queued, so late replies still pair up in order; a Redis silent for
+   * long is dropped.
    */
   #expire() {
     const oldest = this.#queue[0]
@@ -204,16 +203,14 @@ export class RedisClient implements EdgeRedis {
     const now = performance.now()
     const silentFor = now - Math.max(this.#heardAt, oldest.sentAt)
     const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
-    if (silentFor >= timeoutMs) {
-      // Replies come in order: whatever was sent after the oldest waits on
-      // the same silent Redis.
-      this.#stalled = true
-      this.#fail(this.#queue, 'redis stalled')
-    } else {
-      for (const pending of this.#queue) {
-        if (now - pending.sentAt < busyTimeoutMs) {
-          break
-        }
+    for (const pending of this.#queue) {
+      const waited = now - pending.sentAt
+      if (waited < timeoutMs) {
+        break
+      }
+      if (silentFor >= timeoutMs) {
+        this.#fail([pending], 'redis stalled')
+      } else if (waited >= busyTimeoutMs) {
         this.#fail([pending], 'redis timeout')
       }
     }
@@ -247,7 +244,6 @@ export class RedisClient implements EdgeRedis {
     socket.once(tls ? 'secureConnect' : 'connect', () => void this.#handshake(socket))
     socket.on('data', (chunk: Buffer) => {
       this.#heardAt = performance.now()
-      this.#stalled = false
       this.#parser.feed(chunk)
     })
     // The reason Redis is away, told in the outage line ('close' follows).
@@ -281,7 +277,6 @@ export class RedisClient implements EdgeRedis {
 
   #onClose() {
     this.#fail(this.#queue.splice(0), 'redis connection lost')
-    this.#stalled = false
     this.#parser.reset()
     this.#socket = null
     if (this.status === 'closed') {

@@ -135,11 +135,12 @@ export class RedisPingStore implements PingStore {
   }
 
   /**
-   * The pings queued behind a failed call fail with it, at once: they would
-   * be sent to a Redis that is not answering and wait a timeout more.
+   * Only the call's own pings fail: the pings queued behind it go as the
+   * next group and wait for their own time (a Redis that was only slow
+   * answers them). While disconnected, that group fails at once.
    */
   #fail(batch: Queued[], error: Error) {
-    for (const entry of [...batch, ...this.#queued.splice(0)]) {
+    for (const entry of batch) {
       entry.reject(error)
     }
     this.#answered()

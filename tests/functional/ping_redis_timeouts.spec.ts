@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { RedisClient } from '#ping/redis_client'
 import { Outage, RedisUnavailable } from '#ping/redis_connection'
 import { testRedisConfig } from '#tests/helpers/redis'
@@ -65,8 +66,6 @@ test.group('Ping edge: Redis timeouts', () => {
         if (answer === 'PONG') {
           break
         }
-        // Refused at once while stalled: let the socket be read.
-        await new Promise((resolve) => setTimeout(resolve, 10))
       }
       assert.equal(answer, 'PONG')
     } finally {
@@ -75,11 +74,12 @@ test.group('Ping edge: Redis timeouts', () => {
     }
   }).timeout(20_000)
 
-  test('commands behind a stalled one fail with it, and new ones fail at once until Redis speaks again', async ({
+  test('a command fails only after waiting its own timeout: one sent during the silence is answered when Redis speaks', async ({
     assert,
   }) => {
+    const timeoutMs = 600
     const proxy = await FaultProxy.start(testRedisConfig().port)
-    const client = await connect(proxy.port, 400)
+    const client = await connect(proxy.port, timeoutMs)
     const outcome = (reply: Promise<unknown>) =>
       reply.then(
         (value) => ({ reason: String(value), at: performance.now() }),
@@ -87,21 +87,27 @@ test.group('Ping edge: Redis timeouts', () => {
       )
     try {
       assert.equal(await client.command(['PING']), 'PONG')
+      // Redis sends nothing for 1.5 × timeoutMs, then answers everything.
       proxy.freeze()
-      const held = outcome(client.command(['PING']))
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      const [first, behind] = await Promise.all([held, outcome(client.command(['PING']))])
-      assert.deepEqual([first.reason, behind.reason], ['redis stalled', 'redis stalled'])
-      assert.isBelow(behind.at - first.at, 100, 'failed with the first, not a timeout later')
-
       const start = performance.now()
-      const refused = await outcome(client.command(['PING']))
-      assert.equal(refused.reason, 'redis stalled')
-      assert.isBelow(refused.at - start, 100, 'refused at once')
+      const first = outcome(client.command(['PING']))
+      await sleep(timeoutMs * 0.8)
+      const during = outcome(client.command(['ECHO', 'during']))
+      const failed = await first
+      const afterFailure = outcome(client.command(['ECHO', 'after']))
+      await sleep(Math.max(0, start + timeoutMs * 1.5 - performance.now()))
+      const thawedAt = performance.now()
       proxy.thaw()
-      // the held PINGs are forwarded now; their replies say Redis is back
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      assert.equal(await client.command(['PING']), 'PONG')
+      assert.equal(failed.reason, 'redis stalled')
+      assert.isAtLeast(failed.at - start, timeoutMs - 5)
+      const later = await Promise.all([during, afterFailure])
+      assert.deepEqual(
+        later.map((answer) => answer.reason),
+        ['during', 'after']
+      )
+      for (const answer of later) {
+        assert.isAtLeast(answer.at, thawedAt, 'not refused early')
+      }
     } finally {
       client.close()
       await proxy.close()
