@@ -1,9 +1,10 @@
 import { redisKeys } from '#lib/redis_keys'
 
 /**
- * The edge's one Redis call for the pings of one event-loop turn: for each,
- * resolve the Token, check the rate limit; then enqueue the accepted ones as
- * one stream entry. Atomic: a Token deleted a moment ago is never enqueued,
+ * The edge's Redis call for a group of pings (those of one event-loop turn,
+ * or those that came while the previous group awaited Redis; at most 64):
+ * for each, resolve the Token, check the rate limit; then enqueue the
+ * accepted ones as one stream entry. Atomic: a Token deleted a moment ago is never enqueued,
  * and PostgreSQL is never asked.
  *
  * Auto-provisioning (`?create=1`): the edge cannot write PostgreSQL, so it

@@ -40,8 +40,9 @@ export interface EdgeConfig {
 }
 
 /**
- * A stalled Redis costs a ping about this much (+ up to 10 ms) before its
- * 503. Lower is a quicker 503 when Redis stalls under a connected edge, but a
+ * A stalled Redis costs a ping about this much from its sending before its
+ * 503 (up to twice this from its arrival, when it queued behind a group of
+ * pings awaiting Redis). Lower is a quicker 503 when Redis stalls under a connected edge, but a
  * Redis starved of CPU that long is silent too: on a 2-core machine at load
  * 8-11, 50-75 ms gave 0.03-0.15 % 503s under load where 100 gave none
  * (bench/RESULTS.md). A Redis that keeps answering is waited for longer.

@@ -11,7 +11,8 @@ import {
  * The edge's Redis connection through ioredis (PING_REDIS_CLIENT=ioredis),
  * set up to behave as the edge needs: no offline queue (a command while
  * disconnected fails at once, the edge answers 503), a command timeout, no
- * retry of a command on reconnection, reconnection by itself.
+ * retry of a command on reconnection, reconnection by itself. Each command
+ * waits for its own timeout, whatever happened to the ones before it.
  */
 export class IoredisConnection implements EdgeRedis {
   readonly redis: Redis
@@ -66,6 +67,15 @@ export class IoredisConnection implements EdgeRedis {
         throw error
       })
     )
+  }
+
+  /** The calls written together: ioredis writes each to the socket, corked here. */
+  evalScripts(script: string, keys: string[], argsList: (string | number | Buffer)[][]) {
+    const stream = argsList.length > 1 && this.redis.status === 'ready' ? this.redis.stream : null
+    stream?.cork()
+    const replies = argsList.map((args) => this.evalScript(script, keys, args))
+    stream?.uncork()
+    return replies
   }
 
   close() {

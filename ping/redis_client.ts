@@ -8,6 +8,8 @@ import {
   type EdgeRedisOptions,
 } from './redis_connection.js'
 
+type Args = (string | number | Buffer)[]
+
 interface Pending {
   resolve: (reply: Reply) => void
   reject: (error: Error) => void
@@ -17,7 +19,7 @@ interface Pending {
 
 /**
  * The edge's Redis connection: one socket, commands pipelined in order (the
- * store batches the pings of a loop turn into one), no offline queue. Lean on
+ * store groups pings into few calls, written together), no offline queue. Lean on
  * purpose (the edge's memory and speed targets): it fails at once while
  * disconnected and reconnects by itself.
  *
@@ -27,7 +29,9 @@ interface Pending {
  * keeps answering is busy, not down, and a command waits for it up to
  * `busyTimeoutMs`. A timeout is decided only after the replies already in
  * the socket were read: an edge whose own event loop was held up must not
- * fail commands that Redis answered in time.
+ * fail commands that Redis answered in time. Each command waits for its own
+ * time: one sent while Redis was already silent is not failed with the
+ * older ones, since a Redis merely starved of CPU answers it soon after.
  */
 export class RedisClient implements EdgeRedis {
   status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
@@ -38,8 +42,9 @@ export class RedisClient implements EdgeRedis {
   #readyWaiters: (() => void)[] = []
   /** When Redis last sent anything (performance.now()) */
   #heardAt = 0
-  #checkQueued = false
-  #timer = setInterval(() => this.#tick(), 10).unref()
+  /** Wakes the timeout check when the oldest command could next expire */
+  #timer: NodeJS.Timeout | null = null
+  #timerAt = Infinity
 
   constructor(
     readonly options: EdgeRedisOptions,
@@ -59,33 +64,47 @@ export class RedisClient implements EdgeRedis {
     return this.command(['PING'])
   }
 
-  command(args: (string | number | Buffer)[]): Promise<Reply> {
+  command(args: Args): Promise<Reply> {
+    return this.commands([args])[0]
+  }
+
+  /** Sends the commands in one write (one syscall): a promise for each reply. */
+  commands(list: Args[]): Promise<Reply>[] {
     if (this.status !== 'ready') {
-      return Promise.reject(new RedisUnavailable(`redis ${this.status}`))
+      const refused = new RedisUnavailable(`redis ${this.status}`)
+      return list.map(() => Promise.reject(refused))
     }
-    return this.#send(args)
+    return this.#send(list)
   }
 
   /**
    * Runs a Lua script by its SHA1, loading it on the first NOSCRIPT.
    */
-  async evalScript(script: string, keys: string[], args: (string | number | Buffer)[]) {
-    const sha = scriptSha(script)
-    const reply = await this.command(['EVALSHA', sha, keys.length, ...keys, ...args])
-    if (reply instanceof ReplyError && reply.message.startsWith('NOSCRIPT')) {
-      return this.command(['EVAL', script, keys.length, ...keys, ...args])
-    }
-    return reply
+  evalScript(script: string, keys: string[], args: Args) {
+    return this.evalScripts(script, keys, [args])[0]
+  }
+
+  evalScripts(script: string, keys: string[], argsList: Args[]) {
+    const head = ['EVALSHA', scriptSha(script), keys.length, ...keys]
+    const replies = this.commands(argsList.map((args) => [...head, ...args]))
+    return replies.map((reply, i) =>
+      reply.then((value) =>
+        value instanceof ReplyError && value.message.startsWith('NOSCRIPT')
+          ? this.command(['EVAL', script, keys.length, ...keys, ...argsList[i]])
+          : value
+      )
+    )
   }
 
   close() {
     this.status = 'closed'
-    clearInterval(this.#timer)
+    this.#disarm()
     this.#socket?.destroy()
   }
 
-  #send(args: (string | number | Buffer)[]): Promise<Reply> {
-    const chunks = encodeCommand(args)
+  #send(list: Args[]): Promise<Reply>[] {
+    const chunks =
+      list.length === 1 ? encodeCommand(list[0]) : joinText(list.flatMap(encodeCommand))
     const socket = this.#socket!
     if (chunks.length === 1) {
       socket.write(chunks[0])
@@ -96,9 +115,15 @@ export class RedisClient implements EdgeRedis {
       }
       socket.uncork()
     }
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ resolve, reject, sentAt: performance.now(), settled: false })
-    })
+    const sentAt = performance.now()
+    const replies = list.map(
+      () =>
+        new Promise<Reply>((resolve, reject) => {
+          this.#queue.push({ resolve, reject, sentAt, settled: false })
+        })
+    )
+    this.#arm()
+    return replies
   }
 
   #onReply(reply: Reply) {
@@ -110,24 +135,65 @@ export class RedisClient implements EdgeRedis {
   }
 
   /**
-   * Every 10 ms while commands wait: look again after this turn's I/O (the
-   * check phase runs after the poll phase), so that replies which arrived
-   * while the edge was busy are read before anything is called late.
+   * Sets the timer for the earliest moment a waiting command could time out
+   * or the connection be dropped. It may fire early (Redis spoke since, or
+   * the loop's clock was behind): the check then sets it again.
    */
-  #tick() {
-    if (this.#queue.length === 0 || this.#checkQueued) {
+  #arm() {
+    const oldest = this.#queue[0]
+    if (!oldest) {
       return
     }
-    this.#checkQueued = true
-    setImmediate(() => {
-      this.#checkQueued = false
-      this.#expire()
-    })
+    const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
+    const silentSince = Math.max(this.#heardAt, oldest.sentAt)
+    let at = silentSince + dropMs
+    const waiting = this.#queue.find((pending) => !pending.settled)
+    if (waiting) {
+      at = Math.min(
+        at,
+        Math.max(silentSince, waiting.sentAt) + timeoutMs,
+        waiting.sentAt + busyTimeoutMs
+      )
+    }
+    if (at >= this.#timerAt) {
+      return
+    }
+    this.#disarm()
+    this.#timerAt = at
+    // Decide after this turn's I/O (the check phase runs after the poll
+    // phase), so that replies which arrived while the edge was busy are read
+    // before anything is called late.
+    const delay = Math.max(1, Math.ceil(at - performance.now()))
+    this.#timer = setTimeout(() => {
+      this.#timer = null
+      this.#timerAt = Infinity
+      setImmediate(() => this.#expire())
+    }, delay).unref()
+  }
+
+  #disarm() {
+    if (this.#timer) {
+      clearTimeout(this.#timer)
+      this.#timer = null
+      this.#timerAt = Infinity
+    }
+  }
+
+  #limits() {
+    const { timeoutMs } = this.options
+    return {
+      timeoutMs,
+      busyTimeoutMs: Math.max(this.options.busyTimeoutMs ?? 0, timeoutMs),
+      dropMs: Math.max(1000, timeoutMs * 10),
+    }
   }
 
   /**
-   * Fails commands past their time. Their entries stay queued, so late
-   * replies still pair up in order; a Redis silent for long is dropped.
+   * Fails commands past their time: a command that waited `timeoutMs` while
+   * Redis was silent as long (silence counted from the oldest command's
+   * sending at the earliest), or that waited `busyTimeoutMs`. Their entries
+   * stay queued, so late replies still pair up in order; a Redis silent for
+   * long is dropped.
    */
   #expire() {
     const oldest = this.#queue[0]
@@ -136,15 +202,11 @@ export class RedisClient implements EdgeRedis {
     }
     const now = performance.now()
     const silentFor = now - Math.max(this.#heardAt, oldest.sentAt)
-    const { timeoutMs } = this.options
-    const busyTimeoutMs = Math.max(this.options.busyTimeoutMs ?? 0, timeoutMs)
+    const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
     for (const pending of this.#queue) {
       const waited = now - pending.sentAt
       if (waited < timeoutMs) {
         break
-      }
-      if (pending.settled) {
-        continue
       }
       if (silentFor >= timeoutMs) {
         this.#fail([pending], 'redis stalled')
@@ -152,11 +214,12 @@ export class RedisClient implements EdgeRedis {
         this.#fail([pending], 'redis timeout')
       }
     }
-    const dropMs = Math.max(1000, this.options.timeoutMs * 10)
     if (this.#socket && silentFor > dropMs) {
       this.outage.failed(new Error(`no reply for ${dropMs} ms`))
       this.#socket.destroy()
+      return
     }
+    this.#arm()
   }
 
   #fail(pending: Pending[], reason: string) {
@@ -195,9 +258,7 @@ export class RedisClient implements EdgeRedis {
       steps.push(['AUTH', this.options.password])
     }
     steps.push(['SELECT', this.options.db])
-    const replies = await Promise.all(steps.map((step) => this.#send(step))).catch(
-      (error: Error) => error
-    )
+    const replies = await Promise.all(this.#send(steps)).catch((error: Error) => error)
     const failure =
       replies instanceof Error ? replies : replies.find((r) => r instanceof ReplyError)
     if (failure) {
@@ -229,4 +290,18 @@ export class RedisClient implements EdgeRedis {
       Math.min(this.#attempts * 50, 500)
     )
   }
+}
+
+/** Adjacent text chunks as one string: fewer pieces for the socket's writev. */
+function joinText(chunks: (string | Buffer)[]) {
+  const joined: (string | Buffer)[] = []
+  for (const chunk of chunks) {
+    const last = joined.length - 1
+    if (typeof chunk === 'string' && typeof joined[last] === 'string') {
+      joined[last] += chunk
+    } else {
+      joined.push(chunk)
+    }
+  }
+  return joined
 }

@@ -6,6 +6,12 @@
 export interface EdgeRedis {
   /** Runs a Lua script by its SHA1, loading it on the first NOSCRIPT */
   evalScript(script: string, keys: string[], args: (string | number | Buffer)[]): Promise<unknown>
+  /** Runs the script once per argument list, the calls written together: a promise for each */
+  evalScripts(
+    script: string,
+    keys: string[],
+    argsList: (string | number | Buffer)[][]
+  ): Promise<unknown>[]
   ping(): Promise<unknown>
   /** Resolves when connected (now, or at the next successful connection) */
   whenReady(): Promise<void>

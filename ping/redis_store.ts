@@ -24,7 +24,7 @@ return redis.call('HEXISTS', KEYS[2], ARGV[2])
 
 const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
 
-/** Pings sent in one script call at most (one stream entry). */
+/** Pings sent in one script call at most (one stream entry); a flush sends several calls. */
 const MAX_BATCH = 64
 
 interface Queued {
@@ -40,6 +40,9 @@ export class RedisPingStore implements PingStore {
   /** The connection, once its module is loaded (a turn after the constructor) */
   #client: EdgeRedis | null = null
   #queued: Queued[] = []
+  /** Script calls sent and not yet answered: at most one flush's worth */
+  #inFlight = 0
+  #flushScheduled = false
 
   /**
    * `client` picks the Redis client; only the chosen one's module is loaded
@@ -63,8 +66,10 @@ export class RedisPingStore implements PingStore {
   }
 
   /**
-   * Queues the ping for the script call of this event-loop turn: under load
-   * many requests share one round trip and one stream entry.
+   * Queues the ping for the next flush (group commit): on an idle edge at the
+   * end of this event-loop turn; while a flush awaits Redis, as soon as it is
+   * answered. Under load many requests share one round trip and one stream
+   * entry, and Redis sees fewer, bigger writes the slower it answers.
    */
   accept(target: PingTarget, message: Omit<PingMessage, 'token'>, options: AcceptOptions) {
     const slug = target.kind === 'slug'
@@ -79,34 +84,71 @@ export class RedisPingStore implements PingStore {
     ]
     return new Promise<AcceptResult>((resolve, reject) => {
       this.#queued.push({ args, resolve, reject })
-      if (this.#queued.length === 1) {
-        setImmediate(() => this.#flush())
-      } else if (this.#queued.length >= MAX_BATCH) {
-        this.#flush()
-      }
+      this.#scheduleFlush()
     })
   }
 
+  /** On the next setImmediate, so that the requests of this turn join. */
+  #scheduleFlush() {
+    if (this.#inFlight === 0 && !this.#flushScheduled && this.#queued.length > 0) {
+      this.#flushScheduled = true
+      setImmediate(() => this.#flush())
+    }
+  }
+
   #flush() {
-    const batch = this.#queued.splice(0)
-    if (batch.length === 0) {
+    this.#flushScheduled = false
+    const queued = this.#queued.splice(0)
+    if (queued.length === 0) {
       return
     }
     if (!this.#client) {
       const error = new RedisUnavailable('redis connecting')
-      return batch.forEach((queued) => queued.reject(error))
+      return queued.forEach((entry) => entry.reject(error))
     }
-    const args = [redisKeys.ratePrefix, ...batch.flatMap((queued) => queued.args)]
-    this.#client.evalScript(ACCEPT_SCRIPT, ACCEPT_KEYS, args).then(
-      (reply) => {
-        if (!Array.isArray(reply)) {
-          const error = reply instanceof Error ? reply : new Error('unexpected script reply')
-          return batch.forEach((queued) => queued.reject(error))
-        }
-        batch.forEach((queued, i) => queued.resolve(RESULTS[reply[i] as number] ?? 'unknown'))
-      },
-      (error: Error) => batch.forEach((queued) => queued.reject(error))
+    const batches: Queued[][] = []
+    for (let start = 0; start < queued.length; start += MAX_BATCH) {
+      batches.push(queued.slice(start, start + MAX_BATCH))
+    }
+    const argsList = batches.map((batch) => [
+      redisKeys.ratePrefix,
+      ...batch.flatMap((entry) => entry.args),
+    ])
+    const replies = this.#client.evalScripts(ACCEPT_SCRIPT, ACCEPT_KEYS, argsList)
+    this.#inFlight = batches.length
+    batches.forEach((batch, i) =>
+      replies[i].then(
+        (reply) => this.#settle(batch, reply),
+        (error: Error) => this.#fail(batch, error)
+      )
     )
+  }
+
+  #settle(batch: Queued[], reply: unknown) {
+    if (Array.isArray(reply)) {
+      batch.forEach((entry, i) => entry.resolve(RESULTS[reply[i] as number] ?? 'unknown'))
+    } else {
+      const error = reply instanceof Error ? reply : new Error('unexpected script reply')
+      batch.forEach((entry) => entry.reject(error))
+    }
+    this.#answered()
+  }
+
+  /**
+   * Only the call's own pings fail: the pings queued behind it go as the
+   * next group and wait for their own time (a Redis that was only slow
+   * answers them). While disconnected, that group fails at once.
+   */
+  #fail(batch: Queued[], error: Error) {
+    for (const entry of batch) {
+      entry.reject(error)
+    }
+    this.#answered()
+  }
+
+  #answered() {
+    this.#inFlight -= 1
+    this.#scheduleFlush()
   }
 
   /**

@@ -1,46 +1,9 @@
 import { test } from '@japa/runner'
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { RedisClient } from '#ping/redis_client'
 import { Outage, RedisUnavailable } from '#ping/redis_connection'
 import { testRedisConfig } from '#tests/helpers/redis'
-import { FaultProxy } from '#tests/helpers/fault_proxy'
-
-/**
- * A proxy to Redis that hands its replies on one byte every `everyMs`: a
- * Redis that answers slowly but never falls silent (busy, far away).
- */
-async function drippingProxy(targetPort: number, everyMs: number) {
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
-    const upstream = createConnection(targetPort, '127.0.0.1')
-    const bytes: number[] = []
-    const timer = setInterval(() => {
-      const next = bytes.shift()
-      if (next !== undefined) {
-        client.write(Buffer.from([next]))
-      }
-    }, everyMs)
-    for (const socket of [client, upstream]) {
-      sockets.add(socket)
-      socket.on('error', () => {})
-      socket.on('close', () => {
-        clearInterval(timer)
-        client.destroy()
-        upstream.destroy()
-      })
-    }
-    client.on('data', (chunk) => upstream.write(chunk))
-    upstream.on('data', (chunk: Buffer) => bytes.push(...chunk))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      sockets.forEach((socket) => socket.destroy())
-      await new Promise((resolve) => server.close(resolve))
-    },
-  }
-}
+import { drippingProxy, FaultProxy } from '#tests/helpers/fault_proxy'
 
 /** Holds this process's event loop for `ms`, as a burst of requests would. */
 function hold(ms: number) {
@@ -105,6 +68,46 @@ test.group('Ping edge: Redis timeouts', () => {
         }
       }
       assert.equal(answer, 'PONG')
+    } finally {
+      client.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+
+  test('a command fails only after waiting its own timeout: one sent during the silence is answered when Redis speaks', async ({
+    assert,
+  }) => {
+    const timeoutMs = 600
+    const proxy = await FaultProxy.start(testRedisConfig().port)
+    const client = await connect(proxy.port, timeoutMs)
+    const outcome = (reply: Promise<unknown>) =>
+      reply.then(
+        (value) => ({ reason: String(value), at: performance.now() }),
+        (error: Error) => ({ reason: error.message, at: performance.now() })
+      )
+    try {
+      assert.equal(await client.command(['PING']), 'PONG')
+      // Redis sends nothing for 1.5 × timeoutMs, then answers everything.
+      proxy.freeze()
+      const start = performance.now()
+      const first = outcome(client.command(['PING']))
+      await sleep(timeoutMs * 0.8)
+      const during = outcome(client.command(['ECHO', 'during']))
+      const failed = await first
+      const afterFailure = outcome(client.command(['ECHO', 'after']))
+      await sleep(Math.max(0, start + timeoutMs * 1.5 - performance.now()))
+      const thawedAt = performance.now()
+      proxy.thaw()
+      assert.equal(failed.reason, 'redis stalled')
+      assert.isAtLeast(failed.at - start, timeoutMs - 5)
+      const later = await Promise.all([during, afterFailure])
+      assert.deepEqual(
+        later.map((answer) => answer.reason),
+        ['during', 'after']
+      )
+      for (const answer of later) {
+        assert.isAtLeast(answer.at, thawedAt, 'not refused early')
+      }
     } finally {
       client.close()
       await proxy.close()

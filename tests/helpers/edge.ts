@@ -17,6 +17,8 @@ export interface EdgeOptions {
   trustedProxies?: string
   /** PING_REDIS_CLIENT of this edge */
   redisClient?: RedisClientKind
+  /** PING_REDIS_TIMEOUT_MS of this edge (100 by default) */
+  redisTimeoutMs?: number
 }
 
 /**
@@ -26,7 +28,7 @@ export async function startEdge(bodyLimit = 10_000, options: EdgeOptions = {}) {
   const config = testRedisConfig()
   const store = new RedisPingStore(
     { ...config, port: options.redisPort ?? config.port },
-    100,
+    options.redisTimeoutMs ?? 100,
     options.redisClient
   )
   await store.ready()

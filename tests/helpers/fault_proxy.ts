@@ -33,6 +33,11 @@ export class FaultProxy {
     await closed
   }
 
+  /** Requests held back while frozen */
+  get holding() {
+    return this.#held.length
+  }
+
   freeze() {
     this.#frozen = true
   }
@@ -71,5 +76,42 @@ export class FaultProxy {
       }
     })
     upstream.on('data', (chunk) => client.write(chunk))
+  }
+}
+
+/**
+ * A proxy to Redis that hands its replies on one byte every `everyMs`: a
+ * Redis that answers slowly but never falls silent (busy, far away).
+ */
+export async function drippingProxy(targetPort: number, everyMs: number) {
+  const sockets = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = createConnection(targetPort, '127.0.0.1')
+    const bytes: number[] = []
+    const timer = setInterval(() => {
+      const next = bytes.shift()
+      if (next !== undefined) {
+        client.write(Buffer.from([next]))
+      }
+    }, everyMs)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        clearInterval(timer)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.on('data', (chunk) => upstream.write(chunk))
+    upstream.on('data', (chunk: Buffer) => bytes.push(...chunk))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      sockets.forEach((socket) => socket.destroy())
+      await new Promise((resolve) => server.close(resolve))
+    },
   }
 }

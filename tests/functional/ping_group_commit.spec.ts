@@ -1,0 +1,269 @@
+import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import testUtils from '@adonisjs/core/services/test_utils'
+import redis from '@adonisjs/redis/services/main'
+import { redisKeys } from '#lib/redis_keys'
+import { REDIS_CLIENT_KINDS } from '#ping/redis_connection'
+import { RedisPingStore } from '#ping/redis_store'
+import { makeToken, makeUser } from '#tests/helpers/factories'
+import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
+import { startEdge } from '#tests/helpers/edge'
+import { queuedPings, send, statusOf } from '#tests/helpers/ping'
+import { drippingProxy, FaultProxy } from '#tests/helpers/fault_proxy'
+import { waitFor } from '#tests/helpers/worker_process'
+
+const UNKNOWN = '2a3c8d8e-0d7b-4a39-9b1c-6c0a4b0d2f11'
+
+/** A request's status and when its answer came (performance.now()). */
+async function timed(base: string, path: string, init: RequestInit = {}) {
+  const { status, text } = await send(base, path, init)
+  return { status, text, at: performance.now() }
+}
+
+/** Counts the pings that reached the edge's store. */
+function countArrivals(store: RedisPingStore) {
+  const accept = store.accept.bind(store)
+  const seen = { count: 0 }
+  store.accept = (...args) => {
+    seen.count++
+    return accept(...args)
+  }
+  return seen
+}
+
+/**
+ * The edge's store commits in groups: while one flush awaits Redis, the
+ * pings that come queue and go together once it is answered or failed. A
+ * ping gets 503 only after waiting its own timeout at Redis: the pings
+ * queued behind a failed flush are still sent.
+ */
+test.group('Ping edge: group commit', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test(
+    '{$self}: pings that come while a flush awaits Redis go in the next one, each answered for itself'
+  )
+    .with([...REDIS_CLIENT_KINDS])
+    .run(async ({ assert }, redisClient) => {
+      const user = await makeUser()
+      const limited = await makeToken(user, { name: 'Limited' })
+      await makeToken(user, { name: 'Backup', slug: 'backup' })
+      const proxy = await FaultProxy.start(testRedisConfig().port)
+      const edge = await startEdge(10_000, {
+        redisPort: proxy.port,
+        redisClient,
+        rateLimit: 50,
+        redisTimeoutMs: 10_000,
+      })
+      const arrivals = countArrivals(edge.store)
+      const post = (path: string, body: string) => send(edge.url, path, { method: 'POST', body })
+      try {
+        proxy.freeze()
+        const first = post(`/ping/${limited.uuid}`, 'limited 0')
+        await waitFor(
+          'the first flush at Redis',
+          async () => proxy.holding,
+          (n) => n > 0
+        )
+        // More than one script call's worth (64) queues behind it.
+        const behind = [
+          ...Array.from({ length: 59 }, (_, i) =>
+            post(`/ping/${limited.uuid}`, `limited ${i + 1}`)
+          ),
+          ...Array.from({ length: 6 }, (_, i) =>
+            post(`/ping/${user.pingKey}/backup`, `backup ${i}`)
+          ),
+          ...Array.from({ length: 5 }, () => send(edge.url, `/ping/${UNKNOWN}`)),
+        ]
+        await waitFor(
+          'every ping at the edge',
+          async () => arrivals.count,
+          (n) => n === 71
+        )
+        assert.equal(proxy.holding, 1, 'nothing more sent while the first flush waits')
+        proxy.thaw()
+        const answers = await Promise.all([first, ...behind])
+        const texts = answers.map((answer) => `${answer.status} ${answer.text}`)
+        const okLimited = texts.slice(0, 60)
+        assert.equal(okLimited.filter((text) => text === '200 OK').length, 50)
+        assert.equal(okLimited.filter((text) => text === '200 OK (rate limited)').length, 10)
+        assert.deepEqual(texts.slice(60, 66), Array(6).fill('200 OK'))
+        assert.deepEqual(texts.slice(66), Array(5).fill('404 not found'))
+
+        // One stream entry per script call: the first flush, then 70 pings in two calls.
+        assert.equal(await redis.xlen(redisKeys.pings), 3)
+        const queued = await queuedPings()
+        const bodies = queued.map((ping) => ping.body?.toString())
+        const accepted = answers.flatMap((answer, i) =>
+          answer.text === 'OK' ? [i < 60 ? `limited ${i}` : `backup ${i - 60}`] : []
+        )
+        assert.lengthOf(bodies, 56)
+        assert.sameMembers(bodies, accepted)
+      } finally {
+        await edge.close()
+        await proxy.close()
+      }
+    })
+    .timeout(20_000)
+
+  test('a ping on an idle edge is sent at once, not held for company', async ({ assert }) => {
+    const user = await makeUser()
+    const token = await makeToken(user, { name: 'Backup' })
+    const edge = await startEdge(10_000, { redisTimeoutMs: 10_000 })
+    try {
+      const start = performance.now()
+      const answer = await timed(edge.url, `/ping/${token.uuid}`)
+      assert.equal(answer.status, 200)
+      assert.isBelow(answer.at - start, 1000)
+    } finally {
+      await edge.close()
+    }
+  })
+
+  test(
+    '{$self}: Redis silent for 1.5 × the timeout: the flush that waited it out gets 503, the pings behind it are sent and get 200'
+  )
+    .with([...REDIS_CLIENT_KINDS])
+    .run(async ({ assert }, redisClient) => {
+      const timeoutMs = 600
+      const user = await makeUser()
+      const token = await makeToken(user, { name: 'Backup' })
+      const proxy = await FaultProxy.start(testRedisConfig().port)
+      const edge = await startEdge(10_000, {
+        redisPort: proxy.port,
+        redisClient,
+        redisTimeoutMs: timeoutMs,
+      })
+      const url = `/ping/${token.uuid}`
+      try {
+        assert.equal(await statusOf(edge.url, url), 200)
+        proxy.freeze()
+        const start = performance.now()
+        const first = timed(edge.url, url)
+        await waitFor(
+          'the first flush at Redis',
+          async () => proxy.holding,
+          (n) => n > 0
+        )
+        await sleep(timeoutMs * 0.5)
+        // Queued behind the flush in flight, sent once it failed.
+        const behind = [1, 2, 3].map(() => timed(edge.url, url))
+        const failed = await first
+        assert.equal(failed.status, 503)
+        await waitFor(
+          'the pings behind at Redis',
+          async () => proxy.holding,
+          (n) => n > 1
+        )
+        // Sent after the flush behind failed: queued behind it in flight.
+        const later = [1, 2].map(() => timed(edge.url, url))
+        await sleep(Math.max(0, start + timeoutMs * 1.5 - performance.now()))
+        const thawedAt = performance.now()
+        proxy.thaw()
+        for (const answer of await Promise.all([...behind, ...later])) {
+          assert.equal(answer.status, 200)
+          assert.isAtLeast(answer.at, thawedAt, 'not refused early')
+        }
+      } finally {
+        await edge.close()
+        await proxy.close()
+      }
+    })
+    .timeout(20_000)
+
+  test('{$self}: with Redis stalled for good, every ping gets 503 after its own wait, none hangs')
+    .with([...REDIS_CLIENT_KINDS])
+    .run(async ({ assert }, redisClient) => {
+      const timeoutMs = 300
+      const user = await makeUser()
+      const token = await makeToken(user, { name: 'Backup' })
+      const proxy = await FaultProxy.start(testRedisConfig().port)
+      const edge = await startEdge(10_000, {
+        redisPort: proxy.port,
+        redisClient,
+        redisTimeoutMs: timeoutMs,
+      })
+      const url = `/ping/${token.uuid}`
+      try {
+        assert.equal(await statusOf(edge.url, url), 200)
+        proxy.freeze()
+        // A ping every 50 ms for 3 × timeoutMs: some wait behind a flush in flight.
+        const answers: Promise<{ status: number; waited: number }>[] = []
+        for (let i = 0; i < 18; i++) {
+          const start = performance.now()
+          answers.push(
+            timed(edge.url, url).then(({ status, at }) => ({ status, waited: at - start }))
+          )
+          await sleep(50)
+        }
+        for (const { status, waited } of await Promise.all(answers)) {
+          assert.equal(status, 503)
+          // At most one flush ahead of its own: two timeouts and a margin.
+          assert.isBelow(waited, timeoutMs * 2 + 250)
+        }
+        assert.isAbove(proxy.holding, 2, 'the pings behind a failed flush were sent')
+        proxy.thaw()
+        await waitFor(
+          'the edge to answer 200 again',
+          () => send(edge.url, url),
+          (answer) => answer.status === 200,
+          10_000
+        )
+      } finally {
+        await edge.close()
+        await proxy.close()
+      }
+    })
+    .timeout(20_000)
+
+  test('pings queued behind a flush that timed out on a busy Redis are sent and answered for themselves', async ({
+    assert,
+  }) => {
+    // Replies come one byte every 5 ms: never silent, but 20 pings' reply
+    // (85 bytes) takes longer than the busy timeout; one ping's (8 bytes) does not.
+    const proxy = await drippingProxy(testRedisConfig().port, 5)
+    const store = new RedisPingStore(
+      { ...testRedisConfig(), port: proxy.port },
+      100,
+      'builtin',
+      300
+    )
+    const accept = (i: number) =>
+      store
+        .accept(
+          { kind: 'uuid', uuid: UNKNOWN },
+          {
+            action: 'success',
+            at: Date.now(),
+            method: 'GET',
+            remoteAddr: '127.0.0.1',
+            userAgent: `ping ${i}`,
+            exitStatus: null,
+            rid: null,
+            body: null,
+          },
+          { rateLimit: 0 }
+        )
+        .then(
+          (result) => ({ outcome: result as string, at: performance.now() }),
+          (error: Error) => ({ outcome: error.message, at: performance.now() })
+        )
+    try {
+      assert.isTrue(await store.ready(5000))
+      const flushed = Array.from({ length: 20 }, (_, i) => accept(i))
+      await sleep(100)
+      const queued = await accept(20)
+      const first = await Promise.all(flushed)
+      assert.deepEqual(
+        first.map((answer) => answer.outcome),
+        Array(20).fill('redis timeout')
+      )
+      assert.equal(queued.outcome, 'unknown')
+      assert.isAbove(queued.at, first[0].at, 'sent after the failed flush')
+    } finally {
+      await store.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+})
