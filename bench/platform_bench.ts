@@ -287,6 +287,8 @@ export async function platformBench(
     }
   }
   await reset(redis)
+  // CI servers often run PostgreSQL with autovacuum off: say which this run had.
+  const [vacuum] = await query<{ autovacuum: string }>('SHOW autovacuum')
   await db.end()
   return {
     rounds,
@@ -296,6 +298,7 @@ export async function platformBench(
       ...CLIENTS.map((client) => `${client}: ${describeClient(client, SECONDS)}`),
       `roles started as \`pnpm start\` starts them (bin/roles.ts): ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\` (web and scheduler not started); NODE_ENV=production, PING_RATE_LIMIT=0, PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${bench.tokens} Tokens picked at random`,
       `each round starts from empty \`pings\`, \`flips\` and stream; ${ROUNDS} round(s) a client, bare node:http and platform alternating`,
+      `PostgreSQL autovacuum ${vacuum?.autovacuum ?? 'unknown'} (the worker vacuums \`tokens\` and \`pings\` itself when their dead rows outnumber the live ones)`,
     ],
   }
 }
