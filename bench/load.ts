@@ -4,7 +4,12 @@ import { memoryMb } from './processes.js'
 /** How the load generator talks to the server */
 export type Client = 'keep-alive' | 'close'
 
-export const CLIENTS: readonly Client[] = ['keep-alive', 'close']
+const ALL_CLIENTS: readonly Client[] = ['keep-alive', 'close']
+
+/** The clients a run loads with: all, or those BENCH_CLIENTS names (comma-separated) */
+export const CLIENTS: readonly Client[] = process.env.BENCH_CLIENTS
+  ? ALL_CLIENTS.filter((client) => process.env.BENCH_CLIENTS!.split(',').includes(client))
+  : ALL_CLIENTS
 
 /** wrk's command line for a client and a duration, as printed beside the figures */
 export function wrkArgs(seconds: number) {

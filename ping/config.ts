@@ -21,6 +21,8 @@ export interface EdgeConfig {
   redisTimeoutMs: number
   /** The longest a ping waits for a Redis that still answers (busy, not down) */
   redisBusyTimeoutMs: number
+  /** How long a flush of pings waits for company after the last one (PING_FLUSH_LINGER_MS) */
+  flushLingerMs: number
   /** The Redis client (PING_REDIS_CLIENT); see bench/RESULTS.md for how they compare */
   redisClient: RedisClientKind
   /**
@@ -40,15 +42,27 @@ export interface EdgeConfig {
 }
 
 /**
- * A stalled Redis costs a ping about this much from its sending before its
- * 503 (up to twice this from its arrival, when it queued behind a group of
- * pings awaiting Redis). Lower is a quicker 503 when Redis stalls under a connected edge, but a
- * Redis starved of CPU that long is silent too: on a 2-core machine at load
- * 8-11, 50-75 ms gave 0.03-0.15 % 503s under load where 100 gave none
- * (bench/RESULTS.md). A Redis that keeps answering is waited for longer.
+ * A stalled Redis costs a ping about this much from its arrival before its
+ * 503 (a ping queued behind a group of pings awaiting Redis included), plus
+ * the machine's own delays: while the whole platform ran under load on 2
+ * cores, 50 gave a slowest 503 of 60-82 ms, 70 gave 109-114 ms, and neither
+ * turned a ping into a 503 (bench/RESULTS.md). A Redis starved of CPU that
+ * long is silent too: on a machine at load 8-11, 50-75 ms gave 0.03-0.15 %
+ * 503s under load where 100 gave none (raise it there, or for a Redis far
+ * away). A Redis that keeps answering is waited for longer.
  */
-export const DEFAULT_REDIS_TIMEOUT_MS = 100
+export const DEFAULT_REDIS_TIMEOUT_MS = 50
 export const DEFAULT_REDIS_BUSY_TIMEOUT_MS = 1000
+/**
+ * Under load, a flush of pings to Redis waits up to this long after the last
+ * one (an idle edge sends a ping at once): pings that come one a connection,
+ * each in its own event-loop turn, then share a script call and a stream
+ * entry, and Redis and the worker handle one entry for several pings. It
+ * bought 13-21 % more pings stored a second with one connection a ping
+ * (bench/RESULTS.md), for at most this much more time to answer. Many
+ * pings at once (keep-alive clients) do not wait: see LINGER_ENOUGH.
+ */
+export const DEFAULT_FLUSH_LINGER_MS = 1
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name]
@@ -111,6 +125,7 @@ export function loadEdgeConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig
     connections: connectionLimits(env),
     redisTimeoutMs: int(env, 'PING_REDIS_TIMEOUT_MS', DEFAULT_REDIS_TIMEOUT_MS),
     redisBusyTimeoutMs: int(env, 'PING_REDIS_BUSY_TIMEOUT_MS', DEFAULT_REDIS_BUSY_TIMEOUT_MS),
+    flushLingerMs: int(env, 'PING_FLUSH_LINGER_MS', DEFAULT_FLUSH_LINGER_MS),
     redisClient: redisClient(env),
     trustedProxies: cidrMatcher(
       env.PING_TRUST_PROXY === 'false' ? '' : (env.TRUSTED_PROXIES ?? '')

@@ -29,6 +29,7 @@ const store = new RedisPingStore(
   config.redisBusyTimeoutMs
 )
 store.outage.log = (line) => console.error(line)
+store.lingerMs = config.flushLingerMs
 const metrics = config.metrics ? edgeMetrics() : null
 const server = createEdgeServer(
   { store, bodyLimit: config.bodyLimit, rateLimit: config.rateLimit },

@@ -14,6 +14,8 @@ interface Pending {
   resolve: (reply: Reply) => void
   reject: (error: Error) => void
   sentAt: number
+  /** When its caller began waiting: its sending, or earlier (queued behind others) */
+  since: number
   settled: boolean
 }
 
@@ -30,8 +32,10 @@ interface Pending {
  * `busyTimeoutMs`. A timeout is decided only after the replies already in
  * the socket were read: an edge whose own event loop was held up must not
  * fail commands that Redis answered in time. Each command waits for its own
- * time: one sent while Redis was already silent is not failed with the
- * older ones, since a Redis merely starved of CPU answers it soon after.
+ * time, counted from when its caller began waiting (a ping queued behind a
+ * flush: from its arrival): one that came while Redis was already silent is
+ * not failed with the older ones, since a Redis merely starved of CPU
+ * answers it soon after.
  */
 export class RedisClient implements EdgeRedis {
   status: 'connecting' | 'ready' | 'reconnecting' | 'closed' = 'connecting'
@@ -68,13 +72,16 @@ export class RedisClient implements EdgeRedis {
     return this.commands([args])[0]
   }
 
-  /** Sends the commands in one write (one syscall): a promise for each reply. */
-  commands(list: Args[]): Promise<Reply>[] {
+  /**
+   * Sends the commands in one write (one syscall): a promise for each reply.
+   * `waitingSince[i]`: when command i's caller began waiting, if before now.
+   */
+  commands(list: Args[], waitingSince?: number[]): Promise<Reply>[] {
     if (this.status !== 'ready') {
       const refused = new RedisUnavailable(`redis ${this.status}`)
       return list.map(() => Promise.reject(refused))
     }
-    return this.#send(list)
+    return this.#send(list, waitingSince)
   }
 
   /**
@@ -84,9 +91,12 @@ export class RedisClient implements EdgeRedis {
     return this.evalScripts(script, keys, [args])[0]
   }
 
-  evalScripts(script: string, keys: string[], argsList: Args[]) {
+  evalScripts(script: string, keys: string[], argsList: Args[], waitingSince?: number[]) {
     const head = ['EVALSHA', scriptSha(script), keys.length, ...keys]
-    const replies = this.commands(argsList.map((args) => [...head, ...args]))
+    const replies = this.commands(
+      argsList.map((args) => [...head, ...args]),
+      waitingSince
+    )
     return replies.map((reply, i) =>
       reply.then((value) =>
         value instanceof ReplyError && value.message.startsWith('NOSCRIPT')
@@ -102,7 +112,7 @@ export class RedisClient implements EdgeRedis {
     this.#socket?.destroy()
   }
 
-  #send(list: Args[]): Promise<Reply>[] {
+  #send(list: Args[], waitingSince?: number[]): Promise<Reply>[] {
     const chunks =
       list.length === 1 ? encodeCommand(list[0]) : joinText(list.flatMap(encodeCommand))
     const socket = this.#socket!
@@ -115,11 +125,12 @@ export class RedisClient implements EdgeRedis {
       }
       socket.uncork()
     }
-    const sentAt = performance.now()
+    const now = performance.now()
     const replies = list.map(
-      () =>
+      (_, i) =>
         new Promise<Reply>((resolve, reject) => {
-          this.#queue.push({ resolve, reject, sentAt, settled: false })
+          const since = Math.min(now, waitingSince?.[i] ?? now)
+          this.#queue.push({ resolve, reject, sentAt: now, since, settled: false })
         })
     )
     this.#arm()
@@ -147,13 +158,14 @@ export class RedisClient implements EdgeRedis {
     const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
     const silentSince = Math.max(this.#heardAt, oldest.sentAt)
     let at = silentSince + dropMs
-    const waiting = this.#queue.find((pending) => !pending.settled)
-    if (waiting) {
-      at = Math.min(
-        at,
-        Math.max(silentSince, waiting.sentAt) + timeoutMs,
-        waiting.sentAt + busyTimeoutMs
-      )
+    for (const waiting of this.#queue) {
+      if (!waiting.settled) {
+        at = Math.min(
+          at,
+          Math.max(silentSince, waiting.since) + timeoutMs,
+          waiting.sentAt + busyTimeoutMs
+        )
+      }
     }
     if (at >= this.#timerAt) {
       return
@@ -189,9 +201,10 @@ export class RedisClient implements EdgeRedis {
   }
 
   /**
-   * Fails commands past their time: a command that waited `timeoutMs` while
-   * Redis was silent as long (silence counted from the oldest command's
-   * sending at the earliest), or that waited `busyTimeoutMs`. Their entries
+   * Fails commands past their time: a command whose caller waited
+   * `timeoutMs` while Redis was silent as long (silence counted from the
+   * oldest command's sending at the earliest), or that waited `busyTimeoutMs`
+   * since its sending (a busy Redis answers a queued ping in turn). Their entries
    * stay queued, so late replies still pair up in order; a Redis silent for
    * long is dropped.
    */
@@ -204,13 +217,9 @@ export class RedisClient implements EdgeRedis {
     const silentFor = now - Math.max(this.#heardAt, oldest.sentAt)
     const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
     for (const pending of this.#queue) {
-      const waited = now - pending.sentAt
-      if (waited < timeoutMs) {
-        break
-      }
-      if (silentFor >= timeoutMs) {
+      if (silentFor >= timeoutMs && now - pending.since >= timeoutMs) {
         this.#fail([pending], 'redis stalled')
-      } else if (waited >= busyTimeoutMs) {
+      } else if (now - pending.sentAt >= busyTimeoutMs) {
         this.#fail([pending], 'redis timeout')
       }
     }

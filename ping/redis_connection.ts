@@ -6,11 +6,16 @@
 export interface EdgeRedis {
   /** Runs a Lua script by its SHA1, loading it on the first NOSCRIPT */
   evalScript(script: string, keys: string[], args: (string | number | Buffer)[]): Promise<unknown>
-  /** Runs the script once per argument list, the calls written together: a promise for each */
+  /**
+   * Runs the script once per argument list, the calls written together: a
+   * promise for each. `waitingSince[i]` (performance.now()) is when call i's
+   * caller began waiting, if before now: its timeout counts from then.
+   */
   evalScripts(
     script: string,
     keys: string[],
-    argsList: (string | number | Buffer)[][]
+    argsList: (string | number | Buffer)[][],
+    waitingSince?: number[]
   ): Promise<unknown>[]
   ping(): Promise<unknown>
   /** Resolves when connected (now, or at the next successful connection) */
@@ -30,7 +35,9 @@ export interface EdgeRedisOptions {
   tls: boolean
   /**
    * A command that waited this long while Redis sent nothing for as long
-   * fails (Redis down or stalled; the edge answers 503)
+   * fails (Redis down or stalled; the edge answers 503). The builtin client
+   * counts a ping's wait from its arrival, queued behind a flush included
+   * (ioredis: from its sending)
    */
   timeoutMs: number
   /**

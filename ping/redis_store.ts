@@ -27,8 +27,13 @@ const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
 /** Pings sent in one script call at most (one stream entry); a flush sends several calls. */
 const MAX_BATCH = 64
 
+/** Pings queued that end a linger at once: company enough for one flush */
+const LINGER_ENOUGH = 16
+
 interface Queued {
   args: (string | number | Buffer)[]
+  /** When it arrived (performance.now()): its timeout counts from then */
+  at: number
   resolve: (result: AcceptResult) => void
   reject: (error: Error) => void
 }
@@ -42,7 +47,17 @@ export class RedisPingStore implements PingStore {
   #queued: Queued[] = []
   /** Script calls sent and not yet answered: at most one flush's worth */
   #inFlight = 0
-  #flushScheduled = false
+  /** The next flush: on the next turn, or a timer while it lingers */
+  #scheduled: 'turn' | NodeJS.Timeout | null = null
+  #lastFlushAt = -Infinity
+  /**
+   * How long after the last flush the next one waits for company (ms; 0:
+   * never), unless LINGER_ENOUGH pings are queued. A ping on an idle edge
+   * goes at once, and so do many pings at once; pings that come one a
+   * connection, each in its own event-loop turn, share a call and a stream
+   * entry instead of one each.
+   */
+  lingerMs = 0
 
   /**
    * `client` picks the Redis client; only the chosen one's module is loaded
@@ -83,21 +98,34 @@ export class RedisPingStore implements PingStore {
       message.body && message.body.length > 0 ? message.body : '',
     ]
     return new Promise<AcceptResult>((resolve, reject) => {
-      this.#queued.push({ args, resolve, reject })
+      this.#queued.push({ args, at: performance.now(), resolve, reject })
       this.#scheduleFlush()
     })
   }
 
-  /** On the next setImmediate, so that the requests of this turn join. */
+  /**
+   * On the next setImmediate, so that the requests of this turn join; or,
+   * lingering, once `lingerMs` passed since the last flush.
+   */
   #scheduleFlush() {
-    if (this.#inFlight === 0 && !this.#flushScheduled && this.#queued.length > 0) {
-      this.#flushScheduled = true
-      setImmediate(() => this.#flush())
+    if (this.#inFlight > 0 || this.#queued.length === 0 || this.#scheduled === 'turn') {
+      return
     }
+    const wait = this.#lastFlushAt + this.lingerMs - performance.now()
+    if (wait > 0 && this.#queued.length < LINGER_ENOUGH) {
+      this.#scheduled ??= setTimeout(() => this.#flush(), wait)
+      return
+    }
+    if (this.#scheduled) {
+      clearTimeout(this.#scheduled)
+    }
+    this.#scheduled = 'turn'
+    setImmediate(() => this.#flush())
   }
 
   #flush() {
-    this.#flushScheduled = false
+    this.#scheduled = null
+    this.#lastFlushAt = performance.now()
     const queued = this.#queued.splice(0)
     if (queued.length === 0) {
       return
@@ -114,7 +142,12 @@ export class RedisPingStore implements PingStore {
       redisKeys.ratePrefix,
       ...batch.flatMap((entry) => entry.args),
     ])
-    const replies = this.#client.evalScripts(ACCEPT_SCRIPT, ACCEPT_KEYS, argsList)
+    const replies = this.#client.evalScripts(
+      ACCEPT_SCRIPT,
+      ACCEPT_KEYS,
+      argsList,
+      batches.map((batch) => batch[0].at)
+    )
     this.#inFlight = batches.length
     batches.forEach((batch, i) =>
       replies[i].then(
@@ -136,8 +169,10 @@ export class RedisPingStore implements PingStore {
 
   /**
    * Only the call's own pings fail: the pings queued behind it go as the
-   * next group and wait for their own time (a Redis that was only slow
-   * answers them). While disconnected, that group fails at once.
+   * next group, their wait counted from their arrival (a ping is answered
+   * 503 once it waited the timeout on a silent Redis, not twice that; a Redis
+   * that was only slow answers them). While disconnected, that group fails
+   * at once.
    */
   #fail(batch: Queued[], error: Error) {
     for (const entry of batch) {

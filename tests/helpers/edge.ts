@@ -19,6 +19,8 @@ export interface EdgeOptions {
   redisClient?: RedisClientKind
   /** PING_REDIS_TIMEOUT_MS of this edge (100 by default) */
   redisTimeoutMs?: number
+  /** PING_FLUSH_LINGER_MS of this edge (0 by default: each turn's pings at once) */
+  lingerMs?: number
 }
 
 /**
@@ -31,6 +33,7 @@ export async function startEdge(bodyLimit = 10_000, options: EdgeOptions = {}) {
     options.redisTimeoutMs ?? 100,
     options.redisClient
   )
+  store.lingerMs = options.lingerMs ?? 0
   await store.ready()
   const server = createEdgeServer(
     { store, bodyLimit, rateLimit: options.rateLimit ?? 0 },
