@@ -7,9 +7,19 @@ export type Client = 'keep-alive' | 'close'
 const ALL_CLIENTS: readonly Client[] = ['keep-alive', 'close']
 
 /** The clients a run loads with: all, or those BENCH_CLIENTS names (comma-separated) */
-export const CLIENTS: readonly Client[] = process.env.BENCH_CLIENTS
-  ? ALL_CLIENTS.filter((client) => process.env.BENCH_CLIENTS!.split(',').includes(client))
-  : ALL_CLIENTS
+export const CLIENTS: readonly Client[] = pickClients(process.env.BENCH_CLIENTS)
+
+function pickClients(names: string | undefined): readonly Client[] {
+  if (!names) {
+    return ALL_CLIENTS
+  }
+  const picked = names.split(',').map((name) => name.trim())
+  const unknown = picked.filter((name) => !ALL_CLIENTS.includes(name as Client))
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_CLIENTS: unknown ${unknown.join(', ')} (${ALL_CLIENTS.join(', ')})`)
+  }
+  return ALL_CLIENTS.filter((client) => picked.includes(client))
+}
 
 /** wrk's command line for a client and a duration, as printed beside the figures */
 export function wrkArgs(seconds: number) {

@@ -86,7 +86,7 @@ database ${bench.redisDb}: the benchmark's own, claimed for the run as test runs
 
 ${body.join('\n')}
 Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated; also scale, redis-down), BENCH_SECONDS
-(platform, 60), BENCH_PLATFORM_ROUNDS, BENCH_PING_LOG_LIMIT, BENCH_EDGE_SECONDS (edge and ingest's fill, 3),
+(platform, 60), BENCH_PLATFORM_ROUNDS, BENCH_CLIENTS (platform: keep-alive,close), BENCH_PING_LOG_LIMIT, BENCH_EDGE_SECONDS (edge and ingest's fill, 3),
 BENCH_EDGE_ROUNDS, BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS,
 BENCH_WORKER_NODE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB, BENCH_REDIS_DOWN_ROUNDS).
 
