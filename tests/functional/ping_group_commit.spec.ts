@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import testUtils from '@adonisjs/core/services/test_utils'
 import redis from '@adonisjs/redis/services/main'
 import { redisKeys } from '#lib/redis_keys'
-import { REDIS_CLIENT_KINDS } from '#ping/redis_connection'
+import { REDIS_CLIENT_KINDS, type RedisClientKind } from '#ping/redis_connection'
 import { RedisPingStore } from '#ping/redis_store'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
@@ -29,6 +29,33 @@ function countArrivals(store: RedisPingStore) {
     return accept(...args)
   }
   return seen
+}
+
+/**
+ * An edge that reaches Redis through a fault proxy, with a Token whose first
+ * ping was answered 200 before any fault. `close` stops both.
+ */
+async function edgeBehindProxy(redisClient: RedisClientKind, redisTimeoutMs: number) {
+  const user = await makeUser()
+  const token = await makeToken(user, { name: 'Backup' })
+  const proxy = await FaultProxy.start(testRedisConfig().port)
+  let edge: Awaited<ReturnType<typeof startEdge>> | undefined
+  const close = async () => {
+    await edge?.close()
+    await proxy.close()
+  }
+  try {
+    edge = await startEdge(10_000, { redisPort: proxy.port, redisClient, redisTimeoutMs })
+    const url = `/ping/${token.uuid}`
+    const status = await statusOf(edge.url, url)
+    if (status !== 200) {
+      throw new Error(`the first ping got ${status}, not 200`)
+    }
+    return { edge, proxy, url, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
 }
 
 /**
@@ -184,17 +211,8 @@ test.group('Ping edge: group commit', (group) => {
     .with([...REDIS_CLIENT_KINDS])
     .run(async ({ assert }, redisClient) => {
       const timeoutMs = 600
-      const user = await makeUser()
-      const token = await makeToken(user, { name: 'Backup' })
-      const proxy = await FaultProxy.start(testRedisConfig().port)
-      const edge = await startEdge(10_000, {
-        redisPort: proxy.port,
-        redisClient,
-        redisTimeoutMs: timeoutMs,
-      })
-      const url = `/ping/${token.uuid}`
+      const { edge, proxy, url, close } = await edgeBehindProxy(redisClient, timeoutMs)
       try {
-        assert.equal(await statusOf(edge.url, url), 200)
         proxy.freeze()
         const start = performance.now()
         const first = timed(edge.url, url)
@@ -223,8 +241,7 @@ test.group('Ping edge: group commit', (group) => {
           assert.isAtLeast(answer.at, thawedAt, 'not refused early')
         }
       } finally {
-        await edge.close()
-        await proxy.close()
+        await close()
       }
     })
     .timeout(20_000)
@@ -235,17 +252,8 @@ test.group('Ping edge: group commit', (group) => {
     .with([...REDIS_CLIENT_KINDS])
     .run(async ({ assert }, redisClient) => {
       const timeoutMs = 300
-      const user = await makeUser()
-      const token = await makeToken(user, { name: 'Backup' })
-      const proxy = await FaultProxy.start(testRedisConfig().port)
-      const edge = await startEdge(10_000, {
-        redisPort: proxy.port,
-        redisClient,
-        redisTimeoutMs: timeoutMs,
-      })
-      const url = `/ping/${token.uuid}`
+      const { edge, proxy, url, close } = await edgeBehindProxy(redisClient, timeoutMs)
       try {
-        assert.equal(await statusOf(edge.url, url), 200)
         proxy.freeze()
         // A ping every 50 ms for 3 × timeoutMs: some wait behind a flush in flight.
         const answers: Promise<{ status: number; waited: number }>[] = []
@@ -273,8 +281,7 @@ test.group('Ping edge: group commit', (group) => {
           10_000
         )
       } finally {
-        await edge.close()
-        await proxy.close()
+        await close()
       }
     })
     .timeout(20_000)

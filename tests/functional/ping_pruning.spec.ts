@@ -61,7 +61,7 @@ test.group('Ping pruning: the sweep visits only Tokens with Pings since their pr
   test('a second sweep with nothing new visits no Token', async ({ assert }) => {
     const tokens = await makeTokens(30)
     await addPings(tokens, LIMIT + 20)
-    const first = new WatchedPruner(LIMIT, 7, 4)
+    const first = new WatchedPruner(LIMIT, { chunkSize: 7, groupSize: 4 })
     assert.deepEqual(await first.sweep(), { visited: 30, deleted: 30 * 20 })
     assert.deepEqual(first.pruned, tokens)
     assert.deepEqual(
@@ -112,7 +112,7 @@ test.group('Ping pruning: the sweep visits only Tokens with Pings since their pr
   }) => {
     const tokens = await makeTokens(4)
     await addPings(tokens, LIMIT * 2)
-    const worker = new PingPruner(LIMIT, undefined, undefined, 60_000)
+    const worker = new PingPruner(LIMIT, { markEveryMs: 60_000 })
     worker.note(tokens.map((id) => ({ id, nPings: LIMIT * 2 })))
     assert.equal(await worker.run(), 4 * LIMIT)
     assert.equal(worker.unmarked, 4)

@@ -67,6 +67,18 @@ test.group('Pings and their Token: the rule the foreign key kept', (group) => {
     await user.delete()
     assert.equal(await pingsOf([token.id]), 0)
   })
+
+  test('a TRUNCATE of tokens empties pings too', async ({ assert }) => {
+    const user = await makeUser()
+    const tokens = [await makeToken(user), await makeToken(user)]
+    await addPings([tokens[0].id, tokens[0].id, tokens[1].id])
+    assert.equal(await pingsOf(tokens.map((token) => token.id)), 3)
+    // CASCADE for the tables with a foreign key to tokens (flips, reminders …); pings has
+    // none, the statement trigger empties it. Rolled back with the test's transaction.
+    await db.rawQuery('TRUNCATE tokens CASCADE')
+    const [row] = await db.from('pings').count('* as n')
+    assert.equal(Number(row.n), 0)
+  })
 })
 
 test.group('Pings and their Token: concurrent delete', () => {

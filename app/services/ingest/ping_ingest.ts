@@ -48,12 +48,9 @@ export class PingIngest {
     acks: Redis = redis
   ) {
     this.stream = new PingStream(redis, acks, options.consumer)
-    this.pruner = new PingPruner(
-      options.pingLogLimit ?? 0,
-      undefined,
-      undefined,
-      options.pruneMarkEveryMs ?? 0
-    )
+    this.pruner = new PingPruner(options.pingLogLimit ?? 0, {
+      markEveryMs: options.pruneMarkEveryMs ?? 0,
+    })
     this.writer = new BatchWriter(
       options.parallel ?? 1,
       () => this.#stopping,

@@ -50,10 +50,12 @@ export class TableVacuum {
 
   async check(): Promise<VacuumCheck> {
     const result = await db.rawQuery(STATS_SQL, [this.table])
-    const row = result.rows[0] as { live: string; dead: string; since_ms: string | null }
+    const row = result.rows[0] as
+      { live: string; dead: string; since_ms: string | null } | undefined
     const live = Number(row?.live ?? 0)
     const dead = Number(row?.dead ?? 0)
-    const sinceMs = row?.since_ms === null || row === undefined ? Infinity : Number(row.since_ms)
+    // No row (no statistics yet) or never vacuumed: as if long ago.
+    const sinceMs = row === undefined || row.since_ms === null ? Infinity : Number(row.since_ms)
     const due =
       dead >= this.options.minDead &&
       dead >= live * this.options.deadPerLive &&

@@ -50,6 +50,15 @@ const MARK_SQL = `
   UPDATE tokens t SET n_pings_pruned = GREATEST(t.n_pings_pruned, v.n)
   FROM v, locked WHERE t.id = v.id AND locked.id = v.id`
 
+export interface PingPrunerOptions {
+  /** Pings of one Token deleted a statement at most (1000) */
+  chunkSize?: number
+  /** Tokens pruned a statement (50) */
+  groupSize?: number
+  /** How often marks are written; 0 (the default) writes each with its pruning */
+  markEveryMs?: number
+}
+
 /**
  * Bounded history: each Token keeps its last `limit` Pings. The worker tells
  * the pruner which Tokens got Pings; a Token is pruned once it has `slack`
@@ -69,17 +78,21 @@ export class PingPruner {
   /** Marks not written yet: Token id → n_pings it was pruned at */
   #marks = new Map<number, number>()
   #markedAt = performance.now()
+  /** Pings of one Token deleted a statement at most */
+  readonly chunkSize: number
+  /** Tokens pruned a statement */
+  readonly groupSize: number
+  /** How often marks are written; 0 writes each with its pruning */
+  readonly markEveryMs: number
   readonly slack: number
 
   constructor(
     readonly limit: number,
-    /** Pings of one Token deleted a statement at most */
-    readonly chunkSize = 1000,
-    /** Tokens pruned a statement */
-    readonly groupSize = 50,
-    /** How often marks are written; 0 writes each with its pruning */
-    readonly markEveryMs = 0
+    { chunkSize = 1000, groupSize = 50, markEveryMs = 0 }: PingPrunerOptions = {}
   ) {
+    this.chunkSize = chunkSize
+    this.groupSize = groupSize
+    this.markEveryMs = markEveryMs
     // A tenth of the limit, but at least 10 (or the limit itself, when smaller):
     // each pruning statement then deletes several Pings a Token, not one or two.
     this.slack = Math.max(1, Math.min(100, Math.max(Math.ceil(limit / 10), Math.min(limit, 10))))
