@@ -63,6 +63,8 @@ const ngipConfig = {
     claimIdleMs: env.get('INGEST_CLAIM_IDLE_MS', 30_000),
     /** Transactions a batch is split into (by Token), so PostgreSQL uses more cores */
     parallel: env.get('INGEST_PARALLEL', 2),
+    /** Under load, a batch is stored at least this long (ms) after the one before (see PingIngest) */
+    lingerMs: env.get('INGEST_LINGER_MS', 250),
     /** /health/ready says degraded (503) once the oldest ping not stored is older than this */
     lagDegradedS: env.get('INGEST_LAG_DEGRADED_S', 60),
   },

@@ -56,6 +56,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   TOKENS_SYNC_INTERVAL_S: Env.schema.number.optional(),
   INGEST_CLAIM_IDLE_MS: Env.schema.number.optional(),
   INGEST_PARALLEL: Env.schema.number.optional(),
+  INGEST_LINGER_MS: Env.schema.number.optional(),
   INGEST_LAG_DEGRADED_S: Env.schema.number.optional(),
 
   INTEGRATIONS_ALLOW_PRIVATE_IPS: Env.schema.boolean.optional(),

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
@@ -6,6 +7,7 @@ import { makeIngest, startEdge } from '#tests/helpers/edge'
 import { send } from '#tests/helpers/ping'
 import { preparePings } from '#services/ingest/stream_entries'
 import Ping from '#models/ping'
+import { waitFor } from '#tests/helpers/worker_process'
 
 async function pingTimes(url: string, uuid: string, times: number) {
   for (let i = 0; i < times; i++) {
@@ -62,6 +64,88 @@ test.group('Ingest: a batch takes the pings that came while the one before was s
       const claimedAfter = await roomy.reader.topUp(claimed)
       assert.lengthOf(claimedAfter.entries, 1)
     } finally {
+      await edge.close()
+    }
+  })
+})
+
+test.group('Ingest: under load a store waits a little for more pings', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  test('pings that trickle in within the linger share one store; the first after a quiet spell goes at once', async ({
+    assert,
+  }) => {
+    const lingerMs = 400
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    const ingest = await makeIngest('linger-worker', { batchSize: 100, lingerMs })
+    const stores: number[] = []
+    const store = ingest.storeWithRetry.bind(ingest)
+    ingest.storeWithRetry = (entries, checkStored) => {
+      stores.push(preparePings(entries).length)
+      return store(entries, checkStored)
+    }
+    const stored = () =>
+      Ping.query()
+        .where('token_id', token.id)
+        .then((pings) => pings.length)
+    const loop = ingest.run()
+    try {
+      const start = performance.now()
+      await send(edge.url, `/ping/${token.uuid}`)
+      await waitFor('the first ping stored', stored, (n) => n === 1, 5000)
+      assert.isBelow(performance.now() - start, lingerMs / 2, 'stored without waiting')
+      // ten pings, 20 ms apart: each read finds one, the store waits for the rest
+      for (let i = 0; i < 10; i++) {
+        await send(edge.url, `/ping/${token.uuid}`)
+        await sleep(20)
+      }
+      await waitFor('every ping stored', stored, (n) => n === 11, 5000)
+      assert.deepEqual(stores, [1, 10])
+    } finally {
+      ingest.stop()
+      await loop
+      await edge.close()
+    }
+  })
+
+  test('a batch half full already is stored without waiting', async ({ assert }) => {
+    const lingerMs = 400
+    const token = await makeToken(await makeUser())
+    const edge = await startEdge()
+    const ingest = await makeIngest('linger-full', { batchSize: 8, lingerMs })
+    const stored = () =>
+      Ping.query()
+        .where('token_id', token.id)
+        .then((pings) => pings.length)
+    const accept = (i: number) =>
+      edge.store.accept(
+        { kind: 'uuid', uuid: token.uuid },
+        {
+          action: 'success',
+          at: Date.now(),
+          method: 'GET',
+          remoteAddr: '',
+          userAgent: `ping ${i}`,
+          exitStatus: null,
+          rid: null,
+          body: null,
+        },
+        { rateLimit: 0 }
+      )
+    const loop = ingest.run()
+    try {
+      await accept(0)
+      await waitFor('the first ping stored', stored, (n) => n === 1, 5000)
+      // five pings in one stream entry: more than half of the batch size
+      const start = performance.now()
+      await Promise.all([1, 2, 3, 4, 5].map(accept))
+      await waitFor('the five stored', stored, (n) => n === 6, 5000)
+      assert.isBelow(performance.now() - start, lingerMs / 2, 'stored without waiting')
+    } finally {
+      ingest.stop()
+      await loop
       await edge.close()
     }
   })

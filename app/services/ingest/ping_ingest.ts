@@ -23,6 +23,11 @@ export interface IngestOptions {
   pingLogLimit?: number
   /** How often the pruning marks are written (see PingPruner); 0 at once */
   pruneMarkEveryMs?: number
+  /**
+   * Under load, a store starts at least this long after the one before
+   * (ms; 0: at once), unless its batch is half full already: see `run`
+   */
+  lingerMs?: number
   /** Where errors that the loop survives are reported */
   onError?: (error: unknown) => void
 }
@@ -40,6 +45,8 @@ export class PingIngest {
   readonly writer: BatchWriter
   readonly reader: BatchReader
   #stopping = false
+  /** When the last store began (performance.now()) */
+  #storedAt = -Infinity
 
   constructor(
     redis: Redis,
@@ -102,7 +109,7 @@ export class PingIngest {
     let next = this.#safeRead()
     let finishing: Promise<void> = Promise.resolve()
     for (;;) {
-      const batch = await this.#topUp(await next)
+      const batch = await this.#topUp(await this.#linger(await next))
       if (batch.entries.length === 0 && this.#stopping) {
         break
       }
@@ -114,6 +121,7 @@ export class PingIngest {
         }
         continue
       }
+      this.#storedAt = performance.now()
       const result = await this.storeWithRetry(batch.entries, batch.claimed)
       await finishing
       // pruning starts once the batch is noted, so the last batch before a
@@ -170,6 +178,27 @@ export class PingIngest {
     }
     await this.stream.ack(entries)
     this.pruner.note(result.touched)
+  }
+
+  /**
+   * Under load, waits until `lingerMs` after the last store began before a
+   * batch of new entries less than half full is topped up and stored: fewer,
+   * larger transactions, each Token's row updated once for more of its
+   * Pings, for at most `lingerMs` more before a ping is stored. The first
+   * ping after a quiet spell is stored at once.
+   */
+  async #linger(batch: Batch): Promise<Batch> {
+    const wait = this.#storedAt + (this.options.lingerMs ?? 0) - performance.now()
+    if (
+      wait > 0 &&
+      !batch.claimed &&
+      batch.entries.length > 0 &&
+      !this.#stopping &&
+      preparePings(batch.entries).length < this.options.batchSize / 2
+    ) {
+      await sleep(wait)
+    }
+    return batch
   }
 
   async #topUp(batch: Batch): Promise<Batch> {

@@ -96,6 +96,7 @@ export async function startWorker(
     parallel: number
     blockMs: number
     claimIdleMs: number
+    lingerMs: number
   }>('ngip.ingest')
   const outages = outageLog()
   if (!(await servicesReady(outages))) {
