@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { type Redis } from 'ioredis'
 import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
+import { PROJECTS_BACKFILL } from '../database/migrations/0080_create_projects_table.js'
 
 /**
  * The benchmarks' own database and Redis database, never the dev or test
@@ -90,6 +91,8 @@ export async function prepare(redis: Redis) {
   await client.query(
     `INSERT INTO users (email, password, ping_key, created_at) VALUES ('bench@example.com', '-', 'bench', now())`
   )
+  // The User's own Project, as the app gives each: its Tokens and API key land there.
+  await client.query(PROJECTS_BACKFILL)
   const { rows } = await client.query(
     `INSERT INTO tokens (uuid, user_id, name, created_at)
      SELECT gen_random_uuid(), 1, 'bench ' || n, now() FROM generate_series(1, $1) AS n
