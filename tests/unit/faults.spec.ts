@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { describeFault } from '#lib/faults'
+import { OutageLog } from '#services/operations/outage_log'
 
 const targets = {
   postgres: { host: 'db.local', port: 5432, database: 'ngip_prod', user: 'ngip' },
@@ -57,5 +58,28 @@ test.group('describeFault', () => {
     )
     assert.isNull(describeFault(new TypeError('undefined is not a function'), targets))
     assert.isNull(describeFault(netError('ECONNREFUSED', 443), targets))
+  })
+})
+
+test.group('OutageLog', () => {
+  test('a setting that cannot work is told once and stops the role once, however many tasks meet it', ({
+    assert,
+  }) => {
+    const lines: string[] = []
+    const logger = {
+      info: (line: string) => lines.push(line),
+      warn: (line: string) => lines.push(line),
+      error: (line: string) => lines.push(line),
+    }
+    let stops = 0
+    const outages = new OutageLog(logger, targets, () => stops++)
+    const missing = Object.assign(new Error('database "ngip_prod" does not exist'), {
+      code: '3D000',
+    })
+    outages.report(missing, 'late detection', 'PostgreSQL')
+    outages.report(missing, 'tokens sync', 'PostgreSQL')
+    assert.equal(stops, 1)
+    assert.lengthOf(lines, 1)
+    assert.match(lines[0], /does not exist: check DB_DATABASE/)
   })
 })

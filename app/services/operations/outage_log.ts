@@ -26,6 +26,8 @@ interface Down {
 export class OutageLog {
   #down = new Map<Service, Down>()
   #probes = new Map<Service, () => Promise<unknown>>()
+  /** A setting that cannot work was reported: the role is stopping */
+  #fatal = false
 
   constructor(
     private logger: OutageLogger,
@@ -59,8 +61,12 @@ export class OutageLog {
       return null
     }
     if (fault.fatal) {
-      this.logger.error(fault.line)
-      this.onFatal(fault)
+      // Once: tasks that meet the same setting while the role stops add nothing.
+      if (!this.#fatal) {
+        this.#fatal = true
+        this.logger.error(fault.line)
+        this.onFatal(fault)
+      }
       return fault
     }
     if (fault.service && !this.#down.has(fault.service)) {
