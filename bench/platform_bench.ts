@@ -2,12 +2,14 @@ import type { ChildProcess } from 'node:child_process'
 import type { Redis } from 'ioredis'
 import pg from 'pg'
 import { redisKeys } from '#lib/redis_keys'
+import { DEFAULT_INGEST_LINGER_MS } from '#lib/ingest_defaults'
+import { DEFAULT_FLUSH_LINGER_MS, DEFAULT_REDIS_TIMEOUT_MS } from '#ping/config'
 import { freePort } from '../bin/test_scope.ts'
 import { bench, benchEnv, pgConfig } from './setup.js'
 import { startServer, stop } from './processes.js'
 import { CLIENTS, describeClient, load, type Client, type LoadFigures } from './load.js'
 import { downRedisPort, REDIS_DOWN, slowest503, type RedisDown } from './redis_down.js'
-import { cpuSeconds, roleArgs, rssMb, startRole } from './roles.js'
+import { cpuSeconds, roleArgs, roleSetting, rssMb, startRole } from './roles.js'
 
 /** One sample of the pipeline while the load runs and drains */
 export interface BacklogSample {
@@ -50,6 +52,14 @@ export interface PlatformFigures {
   pingLogLimit: number
   conditions: string[]
 }
+
+/** The settings behind this bench's figures, as the roles got them */
+const ROLE_SETTINGS = () =>
+  [
+    roleSetting('PING_REDIS_TIMEOUT_MS', DEFAULT_REDIS_TIMEOUT_MS),
+    roleSetting('PING_FLUSH_LINGER_MS', DEFAULT_FLUSH_LINGER_MS),
+    roleSetting('INGEST_LINGER_MS', DEFAULT_INGEST_LINGER_MS),
+  ].join(', ')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60)
 const ROUNDS = Number(process.env.BENCH_PLATFORM_ROUNDS ?? 1)
@@ -296,7 +306,7 @@ export async function platformBench(
     pingLogLimit: PING_LOG_LIMIT,
     conditions: [
       ...CLIENTS.map((client) => `${client}: ${describeClient(client, SECONDS)}`),
-      `roles started as \`pnpm start\` starts them (bin/roles.ts): ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\` (web and scheduler not started); NODE_ENV=production, PING_RATE_LIMIT=0, PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${bench.tokens} Tokens picked at random`,
+      `roles started as \`pnpm start\` starts them (bin/roles.ts): ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\` (web and scheduler not started); NODE_ENV=production, PING_RATE_LIMIT=0, PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${ROLE_SETTINGS()}, ${bench.tokens} Tokens picked at random`,
       `each round starts from empty \`pings\`, \`flips\` and stream; ${ROUNDS} round(s) a client, bare node:http and platform alternating`,
       `PostgreSQL autovacuum ${vacuum?.autovacuum ?? 'unknown'} (the worker vacuums \`tokens\` and \`pings\` itself when their dead rows outnumber the live ones)`,
     ],
@@ -374,7 +384,7 @@ export async function redisDownBench(
       slowestMs,
       platform: { perSecond: requests / seconds, non2xx },
       rounds: REDIS_DOWN_ROUNDS,
-      conditions: `the ping and worker roles as \`pnpm start\` starts them (ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\`) under ${describeClient('keep-alive', 10)}, repeated until the probes are done; beside them an extra ping role, started the same way, whose Redis is down; ${REDIS_DOWN_ROUNDS} rounds of each way; PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${bench.tokens} Tokens`,
+      conditions: `the ping and worker roles as \`pnpm start\` starts them (ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\`) under ${describeClient('keep-alive', 10)}, repeated until the probes are done; beside them an extra ping role, started the same way, whose Redis is down; ${REDIS_DOWN_ROUNDS} rounds of each way; PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${ROLE_SETTINGS()}, ${bench.tokens} Tokens`,
     }
   } finally {
     for (const child of children.reverse()) {

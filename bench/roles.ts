@@ -29,8 +29,7 @@ export async function startRole(
   const role = fullRole(name, await built)
   // The build directory has no .env: like bin/start.ts, hand the checkout's on (what `env`
   // sets wins).
-  const dotenv = join(bench.root, '.env')
-  const fromFile = existsSync(dotenv) ? parseEnv(readFileSync(dotenv, 'utf8')) : {}
+  const fromFile = checkoutEnv()
   // A fresh clone has no .env before its first `pnpm start`: the run makes do with its own key.
   const appKey = env.APP_KEY ?? fromFile.APP_KEY ?? randomBytes(32).toString('base64url')
   return startServer(
@@ -39,6 +38,20 @@ export async function startRole(
     ready,
     role.cwd
   )
+}
+
+/**
+ * A setting as the roles see it: the environment, else the checkout's .env
+ * (as `startRole` hands it on), else the code's default; printed with the figures.
+ */
+export function roleSetting(name: string, fallback: number | string) {
+  return `${name}=${process.env[name] || checkoutEnv()[name] || fallback}`
+}
+
+/** The checkout's .env, if it has one */
+function checkoutEnv(): Record<string, string | undefined> {
+  const dotenv = join(bench.root, '.env')
+  return existsSync(dotenv) ? parseEnv(readFileSync(dotenv, 'utf8')) : {}
 }
 
 export function roleArgs(name: RoleName) {

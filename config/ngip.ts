@@ -1,5 +1,6 @@
 import env from '#start/env'
 import { parseApiBaseUrls } from '#lib/api_base_urls'
+import { DEFAULT_INGEST_LINGER_MS } from '#lib/ingest_defaults'
 
 /**
  * Product settings of ngip itself.
@@ -64,7 +65,7 @@ const ngipConfig = {
     /** Transactions a batch is split into (by Token), so PostgreSQL uses more cores */
     parallel: env.get('INGEST_PARALLEL', 2),
     /** Under load, a batch is stored at least this long (ms) after the one before (see PingIngest) */
-    lingerMs: env.get('INGEST_LINGER_MS', 250),
+    lingerMs: env.get('INGEST_LINGER_MS', DEFAULT_INGEST_LINGER_MS),
     /** /health/ready says degraded (503) once the oldest ping not stored is older than this */
     lagDegradedS: env.get('INGEST_LAG_DEGRADED_S', 60),
   },

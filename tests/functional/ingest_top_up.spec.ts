@@ -4,7 +4,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis } from '#tests/helpers/redis'
 import { makeIngest, startEdge } from '#tests/helpers/edge'
-import { send } from '#tests/helpers/ping'
+import { acceptPing, send } from '#tests/helpers/ping'
 import { preparePings } from '#services/ingest/stream_entries'
 import Ping from '#models/ping'
 import { waitFor } from '#tests/helpers/worker_process'
@@ -119,21 +119,7 @@ test.group('Ingest: under load a store waits a little for more pings', (group) =
       Ping.query()
         .where('token_id', token.id)
         .then((pings) => pings.length)
-    const accept = (i: number) =>
-      edge.store.accept(
-        { kind: 'uuid', uuid: token.uuid },
-        {
-          action: 'success',
-          at: Date.now(),
-          method: 'GET',
-          remoteAddr: '',
-          userAgent: `ping ${i}`,
-          exitStatus: null,
-          rid: null,
-          body: null,
-        },
-        { rateLimit: 0 }
-      )
+    const accept = (i: number) => acceptPing(edge.store, token.uuid, `ping ${i}`)
     const loop = ingest.run()
     try {
       await accept(0)

@@ -8,7 +8,7 @@ import { RedisPingStore } from '#ping/redis_store'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { startEdge } from '#tests/helpers/edge'
-import { queuedPings, send, statusOf } from '#tests/helpers/ping'
+import { acceptPing, queuedPings, send, statusOf } from '#tests/helpers/ping'
 import { drippingProxy, FaultProxy } from '#tests/helpers/fault_proxy'
 import { waitFor } from '#tests/helpers/worker_process'
 
@@ -180,22 +180,7 @@ test.group('Ping edge: group commit', (group) => {
       // Many at once (16 or more queued) end the linger: answered long before it is over.
       const burstAt = performance.now()
       const burst = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          edge.store.accept(
-            { kind: 'uuid', uuid: token.uuid },
-            {
-              action: 'success',
-              at: Date.now(),
-              method: 'GET',
-              remoteAddr: '127.0.0.1',
-              userAgent: `burst ${i}`,
-              exitStatus: null,
-              rid: null,
-              body: null,
-            },
-            { rateLimit: 0 }
-          )
-        )
+        Array.from({ length: 20 }, (_, i) => acceptPing(edge.store, token.uuid, `burst ${i}`))
       )
       assert.deepEqual(burst, Array(20).fill('accepted'))
       assert.isBelow(performance.now() - burstAt, lingerMs / 2, 'a burst is not held')
@@ -299,25 +284,10 @@ test.group('Ping edge: group commit', (group) => {
       300
     )
     const accept = (i: number) =>
-      store
-        .accept(
-          { kind: 'uuid', uuid: UNKNOWN },
-          {
-            action: 'success',
-            at: Date.now(),
-            method: 'GET',
-            remoteAddr: '127.0.0.1',
-            userAgent: `ping ${i}`,
-            exitStatus: null,
-            rid: null,
-            body: null,
-          },
-          { rateLimit: 0 }
-        )
-        .then(
-          (result) => ({ outcome: result as string, at: performance.now() }),
-          (error: Error) => ({ outcome: error.message, at: performance.now() })
-        )
+      acceptPing(store, UNKNOWN, `ping ${i}`).then(
+        (result) => ({ outcome: result as string, at: performance.now() }),
+        (error: Error) => ({ outcome: error.message, at: performance.now() })
+      )
     try {
       assert.isTrue(await store.ready(5000))
       const flushed = Array.from({ length: 20 }, (_, i) => accept(i))

@@ -1,6 +1,7 @@
 import redis from '@adonisjs/redis/services/main'
 import { decodePingEntry, type PingMessage } from '#lib/ping_message'
 import { redisKeys } from '#lib/redis_keys'
+import type { PingStore } from '#ping/core'
 
 /**
  * The pings waiting on the stream, oldest first, as the worker will read them.
@@ -34,4 +35,25 @@ export async function statusOf(base: string, path: string, init: RequestInit = {
 export async function textOf(base: string, path: string, init: RequestInit = {}) {
   const { text } = await send(base, path, init)
   return text
+}
+
+/**
+ * One success ping handed straight to an edge's store (no HTTP): pings given
+ * in one event-loop turn share its next flush.
+ */
+export function acceptPing(store: PingStore, uuid: string, userAgent = 'test') {
+  return store.accept(
+    { kind: 'uuid', uuid },
+    {
+      action: 'success',
+      at: Date.now(),
+      method: 'GET',
+      remoteAddr: '127.0.0.1',
+      userAgent,
+      exitStatus: null,
+      rid: null,
+      body: null,
+    },
+    { rateLimit: 0 }
+  )
 }
