@@ -7,10 +7,12 @@
 | bin/start.ts does (bin/roles.ts), on free ports, the benchmark's own
 | database and Redis database; measures the time until web and ping answer,
 | each role's RSS after BENCH_IDLE_SECONDS idle (median of 5 samples), its
-| peak RSS while wrk pings the edge for BENCH_SECONDS (the worker storing at
+| peak RSS while wrk pings the edge for BENCH_FOOTPRINT_SECONDS (the worker storing at
 | the same time), and how long SIGTERM takes to stop them all. "loader" is
 | the full mode as it ran before the build: the TypeScript loader, from the
-| sources. Plain type-stripped TypeScript: no app imports.
+| sources. Plain type-stripped TypeScript: no app imports. `pnpm bench` runs
+| it for `full small` with BENCH_FOOTPRINT_JSON=1 (one JSON line of figures
+| last) on its own claimed database and Redis database.
 |
 */
 
@@ -25,8 +27,10 @@ import { roleCommands, setupCommand, spawnRole, type RoleCommand } from '../bin/
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 20)
-const loadSeconds = Number(process.env.BENCH_SECONDS ?? 20)
-const tokenCount = Number(process.env.BENCH_TOKENS ?? 200)
+const loadSeconds = Number(process.env.BENCH_FOOTPRINT_SECONDS ?? 20)
+const tokenCount = Number(process.env.BENCH_FOOTPRINT_TOKENS ?? 200)
+/** As many connections as the whole-platform bench's keep-alive client */
+const connections = Number(process.env.BENCH_FOOTPRINT_CONNECTIONS ?? 64)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 type Variant = 'loader' | 'full' | 'small'
@@ -149,7 +153,7 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, buildDir: strin
     'wrk',
     [
       '-t2',
-      '-c32',
+      `-c${connections}`,
       `-d${loadSeconds}s`,
       '-s',
       `${root}bench/wrk_pings.lua`,
@@ -165,6 +169,7 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, buildDir: strin
     console.error(`bench: non-200 answers under load:\n${refused.join('\n')}`)
   }
   const pingsPerS = Number(/Requests\/sec:\s+([\d.]+)/.exec(wrk.stdout)?.[1] ?? 0)
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(wrk.stdout)?.[1] ?? 0)
 
   stopping = true
   const stopAt = Date.now()
@@ -195,7 +200,7 @@ async function measure(variant: Variant, env: NodeJS.ProcessEnv, buildDir: strin
     idle: median(idle.get(name)!),
     peak: peak.get(name) ?? 0,
   }))
-  return { variant, readyS, stopS, codes, pingsPerS, rows }
+  return { variant, readyS, stopS, codes, pingsPerS, non2xx, rows }
 }
 
 const wanted = (
@@ -242,8 +247,10 @@ console.log(
   `| mode | role | idle RSS MB | peak RSS MB under load | ready s | SIGTERM to exit s | pings/s |`
 )
 console.log(`|---|---|---|---|---|---|---|`)
+const results: Awaited<ReturnType<typeof measure>>[] = []
 for (const variant of wanted) {
   const result = await measure(variant, env, buildDir, key)
+  results.push(result)
   for (const row of result.rows) {
     console.log(
       `| ${variant} | ${row.name} | ${row.idle.toFixed(0)} | ${row.peak.toFixed(0)} | ${result.readyS.toFixed(1)} | ${result.stopS.toFixed(1)} | ${result.pingsPerS.toFixed(0)} |`
@@ -257,4 +264,14 @@ for (const variant of wanted) {
 }
 if (uuidFile) {
   rmSync(uuidFile, { force: true })
+}
+if (process.env.BENCH_FOOTPRINT_JSON === '1') {
+  const conditions = {
+    idleSeconds,
+    loadSeconds,
+    connections,
+    tokens: tokenCount,
+    nodeEnv: env.NODE_ENV,
+  }
+  console.log(JSON.stringify({ results, conditions }))
 }

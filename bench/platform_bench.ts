@@ -27,9 +27,17 @@ export interface ProcessFigures {
   cpuShare: number
 }
 
+/** bare node:http with the same client, half the round's seconds just before the platform and half just after */
+export interface BareFigures {
+  before: LoadFigures
+  after: LoadFigures
+  /** The mean of both: a machine that speeds up or slows down during the round weighs on both sides */
+  perSecond: number
+}
+
 export interface PlatformRound {
   client: Client
-  bare: LoadFigures
+  bare: BareFigures
   edge: LoadFigures
   /** Pings answered 2xx by the edge */
   accepted: number
@@ -62,11 +70,13 @@ const ROLE_SETTINGS = () =>
   ].join(', ')
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60)
-const ROUNDS = Number(process.env.BENCH_PLATFORM_ROUNDS ?? 1)
+const ROUNDS = Number(process.env.BENCH_PLATFORM_ROUNDS ?? 2)
 const SAMPLE_SECONDS = 3
 /** Low enough that every Token passes it within the load, so pruning runs */
 const PING_LOG_LIMIT = Number(process.env.BENCH_PING_LOG_LIMIT ?? 20)
 const DRAIN_TIMEOUT_MS = 300_000
+/** BENCH_PROFILE_ARGS: node flags for the platform's edge and worker, e.g. "--cpu-prof --cpu-prof-dir=<dir>" */
+const PROFILE_ARGS = process.env.BENCH_PROFILE_ARGS?.split(' ').filter(Boolean) ?? []
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -165,7 +175,7 @@ async function probeRedisDown(uuid: string, down: RedisDown) {
   }
 }
 
-async function bareRound(uuidFile: string, client: Client) {
+async function bareRound(uuidFile: string, client: Client, seconds: number) {
   const port = await freePort()
   const server = await startServer(
     ['bench/bare_server.js'],
@@ -173,7 +183,7 @@ async function bareRound(uuidFile: string, client: Client) {
     'bare server'
   )
   try {
-    return await load(port, uuidFile, server.pid!, client, SECONDS)
+    return await load(port, uuidFile, server.pid!, client, seconds)
   } finally {
     await stop(server)
   }
@@ -192,14 +202,16 @@ async function platformRound(
     const worker = await startRole(
       'worker',
       benchEnv({ LOG_LEVEL: 'info', PING_LOG_LIMIT: String(PING_LOG_LIMIT) }),
-      'draining the ping stream'
+      'draining the ping stream',
+      PROFILE_ARGS
     )
     children.push(worker)
     const port = await freePort()
     const edge = await startRole(
       'ping',
       benchEnv({ PING_PORT: String(port), PING_HOST: '127.0.0.1' }),
-      'ping edge listening'
+      'ping edge listening',
+      PROFILE_ARGS
     )
     children.push(edge)
     const processes = new Map([
@@ -279,15 +291,15 @@ export async function platformBench(
   db = new pg.Client({ ...pgConfig, database: bench.database })
   await db.connect()
   const rounds: PlatformRound[] = []
+  // The baseline brackets each platform round: on a shared machine whose speed drifts, a
+  // baseline taken on one side only would move the ratio with the drift.
+  const bareSeconds = Math.max(5, Math.round(SECONDS / 2))
   for (let round = 0; round < ROUNDS; round++) {
     for (const client of CLIENTS) {
-      // Alternating: the bare server first in even rounds, the platform first in odd ones.
-      let bare: LoadFigures | undefined
-      if (round % 2 === 0) {
-        bare = await bareRound(uuidFile, client)
-      }
+      const before = await bareRound(uuidFile, client, bareSeconds)
       const platform = await platformRound(redis, uuidFile, uuid, client, client === 'keep-alive')
-      bare ??= await bareRound(uuidFile, client)
+      const after = await bareRound(uuidFile, client, bareSeconds)
+      const bare = { before, after, perSecond: (before.perSecond + after.perSecond) / 2 }
       rounds.push({
         client,
         bare,
@@ -307,7 +319,7 @@ export async function platformBench(
     conditions: [
       ...CLIENTS.map((client) => `${client}: ${describeClient(client, SECONDS)}`),
       `roles started as \`pnpm start\` starts them (bin/roles.ts): ping \`node ${roleArgs('ping')}\`, worker \`node ${roleArgs('worker')}\` (web and scheduler not started); NODE_ENV=production, PING_RATE_LIMIT=0, PING_LOG_LIMIT=${PING_LOG_LIMIT}, ${ROLE_SETTINGS()}, ${bench.tokens} Tokens picked at random`,
-      `each round starts from empty \`pings\`, \`flips\` and stream; ${ROUNDS} round(s) a client, bare node:http and platform alternating`,
+      `each round starts from empty \`pings\`, \`flips\` and stream; ${ROUNDS} round(s) a client; bare node:http ${bareSeconds} s just before and ${bareSeconds} s just after each platform round, the ratio against the mean of both`,
       `PostgreSQL autovacuum ${vacuum?.autovacuum ?? 'unknown'} (the worker vacuums \`tokens\` and \`pings\` itself when their dead rows outnumber the live ones)`,
     ],
   }

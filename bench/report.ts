@@ -1,7 +1,8 @@
+import type { FootprintFigures, FootprintRole } from './footprint_run.js'
 import type { ApiFigures } from './api_bench.js'
 import type { EdgeFigures } from './edge_bench.js'
 import type { PlatformFigures, RedisDownFigures } from './platform_bench.js'
-import { describeRedisDown, REDIS_DOWN } from './redis_down.js'
+import { describeRedisDown, downTarget, REDIS_DOWN, type RedisDown } from './redis_down.js'
 import type { IngestFigures } from './ingest_bench.js'
 import type { LateFigures } from './late_bench.js'
 import { bench } from './setup.js'
@@ -36,10 +37,7 @@ export function edgeSection(edge: EdgeFigures): Section {
       ]
     )
     for (const [down, ms] of Object.entries(figures.unavailableMs)) {
-      rows.push([
-        `${name} slowest 503 of 200, Redis down (${down}) (target < 100 ms)`,
-        `${ms.toFixed(1)} ms ${verdict(ms < 100)}`,
-      ])
+      rows.push(slowestRow(name, down as RedisDown, ms))
     }
   }
   rows.push(['bare node:http max RSS under load', `${edge.bareMaxRssMb.toFixed(0)} MB`])
@@ -52,11 +50,41 @@ export function edgeSection(edge: EdgeFigures): Section {
   }
 }
 
+/** The target of stored/s ÷ bare by client (issue 17) */
+const PLATFORM_TARGET = { 'keep-alive': 0.5, 'close': 0.4 } as const
+
+/**
+ * Each client's ratio over all its rounds: Σ stored/s ÷ Σ bare req/s. The
+ * machine's speed drifts by half within minutes (a bare round once gave
+ * 41,392 req/s just before a platform round and 24,930 just after), so the
+ * verdict is taken on every round of a client together, each round's ratio
+ * shown beside it.
+ */
+function platformRatios(platform: PlatformFigures): [string, string][] {
+  return Object.entries(PLATFORM_TARGET).flatMap(([client, target]) => {
+    const rounds = platform.rounds.filter((r) => r.client === client)
+    if (rounds.length === 0) {
+      return []
+    }
+    const stored = rounds.reduce((sum, r) => sum + r.storedPerSecond, 0)
+    const bare = rounds.reduce((sum, r) => sum + r.bare.perSecond, 0)
+    const ratio = stored / bare
+    return [
+      [
+        `platform, ${client}: stored/s ÷ bare, all ${rounds.length} rounds (Σ stored/s ÷ Σ bare) (target ≥ ${target})`,
+        `${ratio.toFixed(2)} ${verdict(ratio >= target)} (rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(' ')})`,
+      ],
+    ]
+  })
+}
+
 export function platformSection(platform: PlatformFigures): Section {
-  const rows: [string, string][] = []
+  const rows: [string, string][] = platformRatios(platform)
+  const counts = new Map<string, number>()
   for (const r of platform.rounds) {
-    const target = r.client === 'keep-alive' ? 0.5 : 0.4
-    const name = `platform, ${r.client}:`
+    const nth = (counts.get(r.client) ?? 0) + 1
+    counts.set(r.client, nth)
+    const name = `platform, ${r.client}, round ${nth}:`
     rows.push(
       [`${name} answered/s (all answers)`, `${round(r.edge.perSecond)} (non-2xx ${r.edge.non2xx})`],
       [
@@ -68,11 +96,11 @@ export function platformSection(platform: PlatformFigures): Section {
         `${round(Math.max(0, r.accepted - r.stored))} ${verdict(r.accepted <= r.stored)}${r.stored > r.accepted ? ` (${round(r.stored - r.accepted)} more stored: pings in flight when wrk stopped)` : ''}`,
       ],
       [`${name} wrk socket errors`, r.edge.socketErrors],
-      [`${name} bare node:http requests/s, same client`, round(r.bare.perSecond)],
       [
-        `${name} stored/s ÷ bare (target ≥ ${target})`,
-        `${r.ratio.toFixed(2)} ${verdict(r.ratio >= target)}`,
+        `${name} bare node:http requests/s, same client (mean; before / after)`,
+        `${round(r.bare.perSecond)} (${round(r.bare.before.perSecond)} / ${round(r.bare.after.perSecond)})`,
       ],
+      [`${name} stored/s ÷ bare, this round`, r.ratio.toFixed(2)],
       [
         `${name} pings a Token; rows in pings once drained`,
         `${round(r.stored / bench.tokens)} (PING_LOG_LIMIT ${platform.pingLogLimit}${r.stored / bench.tokens > platform.pingLogLimit ? '' : ': NOT PASSED, no pruning'}); ${round(r.rowsDrained)} (${round(platform.pingLogLimit * bench.tokens)} at the limit)`,
@@ -89,10 +117,7 @@ export function platformSection(platform: PlatformFigures): Section {
       ])
     }
     for (const [down, ms] of Object.entries(r.unavailableMs)) {
-      rows.push([
-        `${name} slowest 503 of 200, Redis down (${down}) (target < 100 ms)`,
-        `${ms.toFixed(1)} ms ${verdict(ms < 100)}`,
-      ])
+      rows.push(slowestRow(name, down as RedisDown, ms))
     }
     rows.push([
       `${name} backlog (s: entries queued / stored)`,
@@ -177,13 +202,68 @@ export function lateSection(late: LateFigures): Section {
   }
 }
 
+const sum = (roles: FootprintRole[], pick: (role: FootprintRole) => number) =>
+  roles.reduce((total, role) => total + pick(role), 0)
+
+export function footprintSection(figures: FootprintFigures): Section {
+  const rows: [string, string][] = []
+  const targets = { full: { idle: 600, peak: Infinity }, small: { idle: 300, peak: 400 } }
+  for (const result of figures.results) {
+    const mode = result.variant === 'full' ? 'pnpm start (full)' : 'pnpm start --small'
+    const each = (pick: (role: FootprintRole) => number) =>
+      result.rows.map((role) => `${role.name} ${pick(role).toFixed(0)}`).join(', ')
+    const idle = sum(result.rows, (role) => role.idle)
+    const peak = sum(result.rows, (role) => role.peak)
+    const target = targets[result.variant]
+    rows.push(
+      [
+        `${mode}: idle RSS, all roles (target ≤ ${target.idle} MB)`,
+        `${idle.toFixed(0)} MB ${verdict(idle <= target.idle)} (${each((role) => role.idle)})`,
+      ],
+      [
+        `${mode}: peak RSS under load, all roles${Number.isFinite(target.peak) ? ` (target ≤ ${target.peak} MB)` : ''}`,
+        `${peak.toFixed(0)} MB${Number.isFinite(target.peak) ? ` ${verdict(peak <= target.peak)}` : ''} (${each((role) => role.peak)}; ${round(result.pingsPerS)} pings/s, non-2xx ${round(result.non2xx)})`,
+      ]
+    )
+    const edge = result.rows.find((role) => role.name === 'ping')
+    if (edge) {
+      rows.push([
+        `${mode}: edge peak RSS under load (target < 100 MB)`,
+        `${edge.peak.toFixed(0)} MB ${verdict(edge.peak < 100)}`,
+      ])
+    }
+    rows.push([
+      `${mode}: ready (web and edge answer) / SIGTERM to exit`,
+      `${result.readyS.toFixed(1)} s / ${result.stopS.toFixed(1)} s (exit codes ${result.codes.join(',')})`,
+    ])
+  }
+  const { idleSeconds, loadSeconds, connections, tokens, nodeEnv } = figures.conditions
+  return {
+    title: 'Footprint',
+    rows,
+    notes: [
+      `Footprint: the roles of each mode started as \`pnpm start\` starts them (bin/roles.ts, the compiled build, NODE_ENV=${nodeEnv ?? 'development'} as .env says), ${tokens} Tokens made through the API, then idle RSS = median of 5 samples after ${idleSeconds} s idle; peak RSS = highest sample (every 500 ms) while \`wrk -t 2 -c ${connections} -d ${loadSeconds}\` pings the edge over those Tokens with the worker storing, and 3 s after; the supervisor (\`node bin/start.ts\`) is not counted.`,
+    ],
+  }
+}
+
+/** The slowest 503 with Redis down, against its kind's target */
+function slowestRow(name: string, down: RedisDown, ms: number): [string, string] {
+  const target = downTarget(down)
+  return [
+    `${name} slowest 503 of 200, Redis down (${down}) (target ${target.says})`,
+    `${ms.toFixed(1)} ms ${verdict(ms < target.ms)}`,
+  ]
+}
+
 export function redisDownSection(figures: RedisDownFigures): Section {
   const rows: [string, string][] = []
   for (const down of REDIS_DOWN) {
     const slowest = Math.max(...figures.slowestMs[down])
+    const target = downTarget(down)
     rows.push([
-      `slowest 503 of 200, Redis down (${down}), each round (target < 100 ms)`,
-      `${figures.slowestMs[down].map((ms) => ms.toFixed(1)).join(' / ')} ms ${verdict(slowest < 100)}`,
+      `slowest 503 of 200, Redis down (${down}), each round (target ${target.says})`,
+      `${figures.slowestMs[down].map((ms) => ms.toFixed(1)).join(' / ')} ms ${verdict(slowest < target.ms)}`,
     ])
   }
   rows.push([

@@ -45,7 +45,12 @@ export async function startRole(
  * (as `startRole` hands it on), else the code's default; printed with the figures.
  */
 export function roleSetting(name: string, fallback: number | string) {
-  return `${name}=${process.env[name] || checkoutEnv()[name] || fallback}`
+  return `${name}=${roleValue(name, fallback)}`
+}
+
+/** A setting's value as the roles get it (this environment, the checkout's .env, the default) */
+export function roleValue(name: string, fallback: number | string) {
+  return process.env[name] || checkoutEnv()[name] || String(fallback)
 }
 
 /** The checkout's .env, if it has one */

@@ -11,6 +11,7 @@ import { claimBenchScope } from './scope.js'
 import {
   apiSection,
   edgeSection,
+  footprintSection,
   ingestSection,
   lateSection,
   platformSection,
@@ -18,6 +19,7 @@ import {
   type Section,
 } from './report.js'
 import { scaleSection } from './scale_bench.js'
+import { footprintBench } from './footprint_run.js'
 
 /**
  * `pnpm bench`: each benchmark prints its ratio to a baseline measured in the
@@ -28,7 +30,7 @@ import { scaleSection } from './scale_bench.js'
  * node:http (keep-alive) and ≥ 0.4 × (one connection a ping), the edge under
  * 100 MB, a 503 with Redis down under 100 ms.
  */
-const NAMES = ['platform', 'edge', 'ingest', 'api', 'late'] as const
+const NAMES = ['platform', 'edge', 'ingest', 'api', 'late', 'footprint'] as const
 const wanted = new Set((process.env.BENCH_ONLY ?? NAMES.join(',')).split(','))
 
 // Not in the default run: the platform bench probes Redis down once; this repeats only that.
@@ -86,9 +88,10 @@ database ${bench.redisDb}: the benchmark's own, claimed for the run as test runs
 
 ${body.join('\n')}
 Command: \`pnpm bench\` (settings: BENCH_ONLY=${NAMES.join('|')} (comma-separated; also scale, redis-down), BENCH_SECONDS
-(platform, 60), BENCH_PLATFORM_ROUNDS, BENCH_CLIENTS (platform: keep-alive,close), BENCH_PING_LOG_LIMIT, BENCH_EDGE_SECONDS (edge and ingest's fill, 3),
+(platform, 60), BENCH_PLATFORM_ROUNDS (2), BENCH_CLIENTS (platform: keep-alive,close), BENCH_PING_LOG_LIMIT, BENCH_EDGE_SECONDS (edge and ingest's fill, 3),
 BENCH_EDGE_ROUNDS, BENCH_TOKENS, BENCH_API_PINGS, BENCH_API_SAMPLES, BENCH_EDGE_NODE_OPTIONS,
-BENCH_WORKER_NODE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB, BENCH_REDIS_DOWN_ROUNDS).
+BENCH_WORKER_NODE_ARGS, BENCH_PROFILE_ARGS, BENCH_DATABASE, BENCH_REDIS_DB, BENCH_REDIS_DOWN_ROUNDS,
+BENCH_IDLE_SECONDS, BENCH_FOOTPRINT_SECONDS, BENCH_FOOTPRINT_TOKENS).
 
 ${scale ? `${scale}\n\n` : ''}${kept}`
   )
@@ -122,6 +125,11 @@ try {
   // Last: it replaces the bench Tokens with its own.
   if (wanted.has('late')) {
     sections.push(lateSection(await lateBench()))
+  }
+  // After the others: its roles use the run's Redis database, emptied first.
+  if (wanted.has('footprint')) {
+    await redis.flushdb()
+    sections.push(footprintSection(await footprintBench()))
   }
   const complete = sections.length === NAMES.length
   if (redisDown) {

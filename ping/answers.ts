@@ -16,6 +16,8 @@ export interface EdgeResponse {
 /** The values of the `answer` label of ngip_edge_pings_total */
 export const EDGE_ANSWERS = [
   'ok',
+  /** The retry of a ping Redis stored after its 503: answered OK, not stored again */
+  'ok_retry',
   'created',
   'ok_rate_limited',
   'rate_limited',
@@ -65,6 +67,7 @@ function build(
 function routeAnswers(bodyLimit: number) {
   return {
     ok: build(bodyLimit, 'ok', 200, 'OK'),
+    okRetry: build(bodyLimit, 'ok_retry', 200, 'OK'),
     created: build(bodyLimit, 'created', 201, 'Created'),
     okRateLimited: build(bodyLimit, 'ok_rate_limited', 200, 'OK (rate limited)'),
     invalidUrl: build(bodyLimit, 'bad_request', 400, 'invalid url format'),
@@ -90,6 +93,7 @@ function kumaAnswers(bodyLimit: number): RouteAnswers {
     json(answer, status, { ok: false, msg })
   return {
     ok: json('ok', 200, { ok: true }),
+    okRetry: json('ok_retry', 200, { ok: true }),
     created: json('created', 201, { ok: true }),
     okRateLimited: json('ok_rate_limited', 200, { ok: true, msg: 'OK (rate limited)' }),
     invalidUrl: refused('bad_request', 400, 'Invalid push URL.'),

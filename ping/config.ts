@@ -51,7 +51,7 @@ export interface EdgeConfig {
  * 503s under load where 100 gave none (raise it there, or for a Redis far
  * away). A Redis that keeps answering is waited for longer.
  */
-export const DEFAULT_REDIS_TIMEOUT_MS = 50
+export const DEFAULT_REDIS_TIMEOUT_MS = 100
 export const DEFAULT_REDIS_BUSY_TIMEOUT_MS = 1000
 /**
  * Under load, a flush of pings to Redis waits up to this long after the last

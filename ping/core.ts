@@ -21,8 +21,12 @@ export interface EdgeRequest {
   body: Buffer | null
 }
 
-/** What became of a ping: `created` = its Token was provisioned by this very ping. */
-export type AcceptResult = 'accepted' | 'created' | 'limited' | 'unknown'
+/**
+ * What became of a ping: `created` = its Token was provisioned by this very
+ * ping; `stored_before` = the retry of a ping Redis stored after answering it
+ * 503 (not stored again).
+ */
+export type AcceptResult = 'accepted' | 'stored_before' | 'created' | 'limited' | 'unknown'
 
 export interface AcceptOptions {
   /** Pings a minute per Token; 0 = no limit */
@@ -89,6 +93,8 @@ function answerFor(result: AcceptResult, route: PingRoute, answers: RouteAnswers
   switch (result) {
     case 'accepted':
       return answers.ok
+    case 'stored_before':
+      return answers.okRetry
     case 'created':
       return answers.created
     case 'unknown':

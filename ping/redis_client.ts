@@ -2,6 +2,7 @@ import { connect as tcpConnect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { encodeCommand, ReplyError, ReplyParser, scriptSha, type Reply } from './resp.js'
 import {
+  RedisLate,
   RedisUnavailable,
   type Outage,
   type EdgeRedis,
@@ -9,6 +10,16 @@ import {
 } from './redis_connection.js'
 
 type Args = (string | number | Buffer)[]
+type LateReply = (reply: Reply) => void
+
+/**
+ * A timeout check that runs this much later than it was due means the edge
+ * itself was held up (a long turn, or the whole machine paused): Redis may
+ * have been held up as well, its reply not sent yet rather than never.
+ */
+const HELD_UP_MS = 10
+/** How long after such a check the decision is taken again, the edge running meanwhile */
+const RECHECK_MS = 10
 
 interface Pending {
   resolve: (reply: Reply) => void
@@ -17,6 +28,10 @@ interface Pending {
   /** When its caller began waiting: its sending, or earlier (queued behind others) */
   since: number
   settled: boolean
+  /** When it was answered or failed (Infinity until then): the next command's turn starts */
+  settledAt: number
+  /** Told of a reply that came after the command failed on time (Redis ran it all the same) */
+  late?: LateReply
 }
 
 /**
@@ -49,6 +64,8 @@ export class RedisClient implements EdgeRedis {
   /** Wakes the timeout check when the oldest command could next expire */
   #timer: NodeJS.Timeout | null = null
   #timerAt = Infinity
+  /** When the last reply paired with its command: the next command's turn starts */
+  #repliedAt = 0
 
   constructor(
     readonly options: EdgeRedisOptions,
@@ -75,13 +92,15 @@ export class RedisClient implements EdgeRedis {
   /**
    * Sends the commands in one write (one syscall): a promise for each reply.
    * `waitingSince[i]`: when command i's caller began waiting, if before now.
+   * `late[i]`: told of command i's reply if it comes after the command failed
+   * on its timeout.
    */
-  commands(list: Args[], waitingSince?: number[]): Promise<Reply>[] {
+  commands(list: Args[], waitingSince?: number[], late?: LateReply[]): Promise<Reply>[] {
     if (this.status !== 'ready') {
       const refused = new RedisUnavailable(`redis ${this.status}`)
       return list.map(() => Promise.reject(refused))
     }
-    return this.#send(list, waitingSince)
+    return this.#send(list, waitingSince, late)
   }
 
   /**
@@ -91,11 +110,18 @@ export class RedisClient implements EdgeRedis {
     return this.evalScripts(script, keys, [args])[0]
   }
 
-  evalScripts(script: string, keys: string[], argsList: Args[], waitingSince?: number[]) {
+  evalScripts(
+    script: string,
+    keys: string[],
+    argsList: Args[],
+    waitingSince?: number[],
+    late?: LateReply[]
+  ) {
     const head = ['EVALSHA', scriptSha(script), keys.length, ...keys]
     const replies = this.commands(
       argsList.map((args) => [...head, ...args]),
-      waitingSince
+      waitingSince,
+      late
     )
     return replies.map((reply, i) =>
       reply.then((value) =>
@@ -112,7 +138,7 @@ export class RedisClient implements EdgeRedis {
     this.#socket?.destroy()
   }
 
-  #send(list: Args[], waitingSince?: number[]): Promise<Reply>[] {
+  #send(list: Args[], waitingSince?: number[], late?: LateReply[]): Promise<Reply>[] {
     const chunks =
       list.length === 1 ? encodeCommand(list[0]) : joinText(list.flatMap(encodeCommand))
     const socket = this.#socket!
@@ -130,7 +156,15 @@ export class RedisClient implements EdgeRedis {
       (_, i) =>
         new Promise<Reply>((resolve, reject) => {
           const since = Math.min(now, waitingSince?.[i] ?? now)
-          this.#queue.push({ resolve, reject, sentAt: now, since, settled: false })
+          this.#queue.push({
+            resolve,
+            reject,
+            sentAt: now,
+            since,
+            settled: false,
+            settledAt: Infinity,
+            late: late?.[i],
+          })
         })
     )
     this.#arm()
@@ -139,9 +173,12 @@ export class RedisClient implements EdgeRedis {
 
   #onReply(reply: Reply) {
     const pending = this.#queue.shift()
+    this.#repliedAt = performance.now()
     if (pending && !pending.settled) {
       pending.settled = true
       pending.resolve(reply)
+    } else if (pending?.late) {
+      pending.late(reply)
     }
   }
 
@@ -158,28 +195,41 @@ export class RedisClient implements EdgeRedis {
     const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
     const silentSince = Math.max(this.#heardAt, oldest.sentAt)
     let at = silentSince + dropMs
+    let turnAfter = this.#repliedAt
     for (const waiting of this.#queue) {
       if (!waiting.settled) {
         at = Math.min(
           at,
           Math.max(silentSince, waiting.since) + timeoutMs,
-          waiting.sentAt + busyTimeoutMs
+          Math.max(waiting.sentAt, turnAfter) + busyTimeoutMs
         )
       }
+      turnAfter = waiting.settledAt
     }
     if (at >= this.#timerAt) {
       return
     }
     this.#disarm()
-    this.#timerAt = at
     // Decide after this turn's I/O (the check phase runs after the poll
     // phase), so that replies which arrived while the edge was busy are read
     // before anything is called late.
+    this.#check(at)
+  }
+
+  /**
+   * Runs the timeout check at `at`, after that turn's I/O. A check that came
+   * late does not decide: the silence is not proven, so Redis gets RECHECK_MS
+   * while the edge runs, and the check that follows decides (a command sent
+   * meanwhile may arm an earlier one).
+   */
+  #check(at: number) {
+    this.#timerAt = at
     const delay = Math.max(1, Math.ceil(at - performance.now()))
     this.#timer = setTimeout(() => {
+      const heldUp = performance.now() - at > HELD_UP_MS
       this.#timer = null
       this.#timerAt = Infinity
-      setImmediate(() => this.#expire())
+      setImmediate(() => (heldUp ? this.#check(performance.now() + RECHECK_MS) : this.#expire()))
     }, delay).unref()
   }
 
@@ -201,12 +251,14 @@ export class RedisClient implements EdgeRedis {
   }
 
   /**
-   * Fails commands past their time: a command whose caller waited
-   * `timeoutMs` while Redis was silent as long (silence counted from the
+   * Fails commands past their time (decided by a check that came on time):
+   * a command whose caller waited `timeoutMs` while Redis was silent as long (silence counted from the
    * oldest command's sending at the earliest), or that waited `busyTimeoutMs`
-   * since its sending (a busy Redis answers a queued ping in turn). Their entries
-   * stay queued, so late replies still pair up in order; a Redis silent for
-   * long is dropped.
+   * since its turn came: its sending, or, pipelined behind another, when that
+   * one was answered or failed (a busy Redis answers a queued ping in turn, and
+   * a command does not fail for the slow reply of the one before it). Their
+   * entries stay queued, so late replies still pair up in order; a Redis
+   * silent for long is dropped.
    */
   #expire() {
     const oldest = this.#queue[0]
@@ -216,12 +268,14 @@ export class RedisClient implements EdgeRedis {
     const now = performance.now()
     const silentFor = now - Math.max(this.#heardAt, oldest.sentAt)
     const { timeoutMs, busyTimeoutMs, dropMs } = this.#limits()
+    let turnAfter = this.#repliedAt
     for (const pending of this.#queue) {
       if (silentFor >= timeoutMs && now - pending.since >= timeoutMs) {
-        this.#fail([pending], 'redis stalled')
-      } else if (now - pending.sentAt >= busyTimeoutMs) {
-        this.#fail([pending], 'redis timeout')
+        this.#fail([pending], new RedisLate('redis stalled'))
+      } else if (now - Math.max(pending.sentAt, turnAfter) >= busyTimeoutMs) {
+        this.#fail([pending], new RedisLate('redis timeout'))
       }
+      turnAfter = pending.settledAt
     }
     if (this.#socket && silentFor > dropMs) {
       this.outage.failed(new Error(`no reply for ${dropMs} ms`))
@@ -231,11 +285,12 @@ export class RedisClient implements EdgeRedis {
     this.#arm()
   }
 
-  #fail(pending: Pending[], reason: string) {
+  #fail(pending: Pending[], error: RedisUnavailable) {
     for (const entry of pending) {
       if (!entry.settled) {
         entry.settled = true
-        entry.reject(new RedisUnavailable(reason))
+        entry.settledAt = performance.now()
+        entry.reject(error)
       }
     }
   }
@@ -285,7 +340,14 @@ export class RedisClient implements EdgeRedis {
   }
 
   #onClose() {
-    this.#fail(this.#queue.splice(0), 'redis connection lost')
+    const lost = new RedisUnavailable('redis connection lost')
+    const queue = this.#queue.splice(0)
+    // Those that failed on their timeout before: whether Redis ran them will never be known.
+    const late = queue.filter((entry) => entry.settled && entry.late)
+    this.#fail(queue, lost)
+    for (const entry of late) {
+      entry.late!(lost)
+    }
     this.#parser.reset()
     this.#socket = null
     if (this.status === 'closed') {

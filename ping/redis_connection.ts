@@ -10,12 +10,17 @@ export interface EdgeRedis {
    * Runs the script once per argument list, the calls written together: a
    * promise for each. `waitingSince[i]` (performance.now()) is when call i's
    * caller began waiting, if before now: its timeout counts from then.
+   * `late[i]` is told of call i's reply when it comes after the call failed
+   * on its timeout with RedisLate, or of the error that closed the connection
+   * first (the builtin client only: ioredis drops such a reply, and its
+   * timeouts are not RedisLate).
    */
   evalScripts(
     script: string,
     keys: string[],
     argsList: (string | number | Buffer)[][],
-    waitingSince?: number[]
+    waitingSince?: number[],
+    late?: ((reply: unknown) => void)[]
   ): Promise<unknown>[]
   ping(): Promise<unknown>
   /** Resolves when connected (now, or at the next successful connection) */
@@ -49,6 +54,12 @@ export interface EdgeRedisOptions {
 }
 
 export class RedisUnavailable extends Error {}
+
+/**
+ * A command that was sent but not answered in time: Redis may run it all the
+ * same (a `late` hook then hears of its reply, or of the connection lost).
+ */
+export class RedisLate extends RedisUnavailable {}
 
 /** The short reason of a socket or server error: its code when it has one. */
 function reasonOf(error: Error) {

@@ -8,8 +8,10 @@ import {
   DEFAULT_REDIS_TIMEOUT_MS,
   type EdgeConfig,
 } from './config.js'
+import { fingerprint, LatePings } from './late_pings.js'
 import {
   Outage,
+  RedisLate,
   RedisUnavailable,
   type EdgeRedis,
   type RedisClientKind,
@@ -27,10 +29,21 @@ const RESULTS: AcceptResult[] = ['unknown', 'accepted', 'limited', 'created']
 /** Pings sent in one script call at most (one stream entry); a flush sends several calls. */
 const MAX_BATCH = 64
 
+/**
+ * Flushes sent and not yet answered at most. With one, the edge sat idle while
+ * Redis ran a flush's script and the pings behind it waited for the answer;
+ * with two, the next flush is on its way meanwhile (+10-14 % stored/s in the
+ * whole-platform bench, bench/RESULTS.md), and a slow Redis still gets fewer,
+ * bigger writes.
+ */
+const FLUSHES_IN_FLIGHT = 2
+
 /** Pings queued that end a linger at once: company enough for one flush */
 const LINGER_ENOUGH = 16
 
 interface Queued {
+  target: PingTarget
+  message: Omit<PingMessage, 'token'>
   args: (string | number | Buffer)[]
   /** When it arrived (performance.now()): its timeout counts from then */
   at: number
@@ -45,11 +58,13 @@ export class RedisPingStore implements PingStore {
   /** The connection, once its module is loaded (a turn after the constructor) */
   #client: EdgeRedis | null = null
   #queued: Queued[] = []
-  /** Script calls sent and not yet answered: at most one flush's worth */
+  /** Flushes sent and not yet wholly answered (FLUSHES_IN_FLIGHT at most) */
   #inFlight = 0
   /** The next flush: on the next turn, or a timer while it lingers */
   #scheduled: 'turn' | NodeJS.Timeout | null = null
   #lastFlushAt = -Infinity
+  /** Pings answered 503 while Redis may still store them: their retries are not stored twice */
+  readonly late: LatePings
   /**
    * How long after the last flush the next one waits for company (ms; 0:
    * never), unless LINGER_ENOUGH pings are queued. A ping on an idle edge
@@ -70,6 +85,7 @@ export class RedisPingStore implements PingStore {
     busyTimeoutMs = DEFAULT_REDIS_BUSY_TIMEOUT_MS
   ) {
     this.outage = new Outage(config.host, config.port)
+    this.late = new LatePings(timeoutMs)
     const options = { ...config, timeoutMs, busyTimeoutMs }
     this.connection =
       client === 'ioredis'
@@ -82,11 +98,27 @@ export class RedisPingStore implements PingStore {
 
   /**
    * Queues the ping for the next flush (group commit): on an idle edge at the
-   * end of this event-loop turn; while a flush awaits Redis, as soon as it is
-   * answered. Under load many requests share one round trip and one stream
+   * end of this event-loop turn; while two flushes await Redis, as soon as one
+   * is answered. Under load many requests share one round trip and one stream
    * entry, and Redis sees fewer, bigger writes the slower it answers.
    */
-  accept(target: PingTarget, message: Omit<PingMessage, 'token'>, options: AcceptOptions) {
+  accept(
+    target: PingTarget,
+    message: Omit<PingMessage, 'token'>,
+    options: AcceptOptions
+  ): Promise<AcceptResult> {
+    if (this.late.size > 0) {
+      const retry = this.late.retryOf(fingerprint(target, message))
+      if (retry !== 'write') {
+        return Promise.resolve(retry).then((then) =>
+          then === 'stored' ? 'stored_before' : this.#enqueue(target, message, options)
+        )
+      }
+    }
+    return this.#enqueue(target, message, options)
+  }
+
+  #enqueue(target: PingTarget, message: Omit<PingMessage, 'token'>, options: AcceptOptions) {
     const slug = target.kind === 'slug'
     const args = [
       slug ? '' : target.uuid,
@@ -98,7 +130,7 @@ export class RedisPingStore implements PingStore {
       message.body && message.body.length > 0 ? message.body : '',
     ]
     return new Promise<AcceptResult>((resolve, reject) => {
-      this.#queued.push({ args, at: performance.now(), resolve, reject })
+      this.#queued.push({ target, message, args, at: performance.now(), resolve, reject })
       this.#scheduleFlush()
     })
   }
@@ -108,7 +140,11 @@ export class RedisPingStore implements PingStore {
    * lingering, once `lingerMs` passed since the last flush.
    */
   #scheduleFlush() {
-    if (this.#inFlight > 0 || this.#queued.length === 0 || this.#scheduled === 'turn') {
+    if (
+      this.#inFlight >= FLUSHES_IN_FLIGHT ||
+      this.#queued.length === 0 ||
+      this.#scheduled === 'turn'
+    ) {
       return
     }
     const wait = this.#lastFlushAt + this.lingerMs - performance.now()
@@ -146,13 +182,26 @@ export class RedisPingStore implements PingStore {
       ACCEPT_SCRIPT,
       ACCEPT_KEYS,
       argsList,
-      batches.map((batch) => batch[0].at)
+      batches.map((batch) => batch[0].at),
+      batches.map((batch) => (reply) => this.#heardLate(batch, reply))
     )
-    this.#inFlight = batches.length
+    this.#inFlight += 1
+    let unanswered = batches.length
+    const answered = () => {
+      if (--unanswered === 0) {
+        this.#answered()
+      }
+    }
     batches.forEach((batch, i) =>
       replies[i].then(
-        (reply) => this.#settle(batch, reply),
-        (error: Error) => this.#fail(batch, error)
+        (reply) => {
+          this.#settle(batch, reply)
+          answered()
+        },
+        (error: Error) => {
+          this.#fail(batch, error)
+          answered()
+        }
       )
     )
   }
@@ -164,7 +213,6 @@ export class RedisPingStore implements PingStore {
       const error = reply instanceof Error ? reply : new Error('unexpected script reply')
       batch.forEach((entry) => entry.reject(error))
     }
-    this.#answered()
   }
 
   /**
@@ -172,13 +220,32 @@ export class RedisPingStore implements PingStore {
    * next group, their wait counted from their arrival (a ping is answered
    * 503 once it waited the timeout on a silent Redis, not twice that; a Redis
    * that was only slow answers them). While disconnected, that group fails
-   * at once.
+   * at once. Pings that failed on their timeout after their write was sent
+   * are remembered in `late`: Redis may store them all the same.
    */
   #fail(batch: Queued[], error: Error) {
+    // Only a write that was sent fails so (the builtin client's timeouts), and its late answer comes.
+    const mayRun = error instanceof RedisLate
     for (const entry of batch) {
+      if (mayRun) {
+        this.late.answered503(fingerprint(entry.target, entry.message))
+      }
       entry.reject(error)
     }
-    this.#answered()
+  }
+
+  /**
+   * A flush that failed on its timeout (its pings answered 503) was answered
+   * by Redis after all, or its connection was lost first.
+   */
+  #heardLate(batch: Queued[], reply: unknown) {
+    batch.forEach((entry, i) => {
+      const result = Array.isArray(reply) ? RESULTS[reply[i] as number] : undefined
+      this.late.heard(
+        fingerprint(entry.target, entry.message),
+        result === 'accepted' || result === 'created'
+      )
+    })
   }
 
   #answered() {

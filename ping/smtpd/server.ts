@@ -67,7 +67,10 @@ function outcome(results: PromiseSettledResult<AcceptResult>[]) {
     return REPLIES.unavailable()
   }
   const values = results.map((result) => (result as PromiseFulfilledResult<AcceptResult>).value)
-  const stored = values.filter((value) => value === 'accepted' || value === 'created').length
+  // A retried message that Redis stored the first time (after a 451) was stored as well.
+  const stored = values.filter(
+    (value) => value === 'accepted' || value === 'stored_before' || value === 'created'
+  ).length
   if (stored > 0) {
     return null
   }

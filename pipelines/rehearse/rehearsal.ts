@@ -5,6 +5,7 @@ import { Activity } from '../lib/activity.ts'
 import type { DeployTarget } from '../lib/target.ts'
 import { planTools, type Tools } from '../lib/tools.ts'
 import { idleCheck } from '../steps/idle_check.ts'
+import { showLogs } from '../steps/stack_run.ts'
 import { PingLoad } from './load.ts'
 import { agentRun, type Phase, phaseNote, stageResults } from './phases.ts'
 import type { RehearsalReport } from './rehearse.ts'
@@ -45,6 +46,7 @@ export class Rehearsal {
       const note = (error as Error).message.split('\n')[0]
       this.phases.push({ what, result: 'failed', ms: Date.now() - started, note })
       this.tools.log.line(`rehearsal: ${what} failed: ${note}`)
+      await this.#showProdLogs()
       return false
     }
   }
@@ -78,6 +80,13 @@ export class Rehearsal {
     const runEnd = Date.parse(run.record.started) + (run.record.seconds - cleanupS) * 1000
     const prodAt = run.seen.get(watch[0][0]) ?? runEnd
     return { run, pushed, prodMs: prodAt - pushed.at }
+  }
+
+  /** What prod's proxy and ping edges said last: why a ping was not answered OK. */
+  async #showProdLogs() {
+    const names = envNames(this.parts.setting.project, 'prod')
+    const edges = (['blue', 'green'] as const).map((colour) => names.role(colour, 'ping'))
+    await showLogs(this.tools, [names.proxy, ...edges])
   }
 
   /** prod answers: its health and a ping through the proxy. */

@@ -8,7 +8,7 @@ import { RedisPingStore } from '#ping/redis_store'
 import { makeToken, makeUser } from '#tests/helpers/factories'
 import { flushRedis, testRedisConfig } from '#tests/helpers/redis'
 import { startEdge } from '#tests/helpers/edge'
-import { acceptPing, queuedPings, send, statusOf } from '#tests/helpers/ping'
+import { acceptPing, queuedPings, send, type Sent, statusOf } from '#tests/helpers/ping'
 import { drippingProxy, FaultProxy } from '#tests/helpers/fault_proxy'
 import { waitFor } from '#tests/helpers/worker_process'
 
@@ -59,8 +59,8 @@ async function edgeBehindProxy(redisClient: RedisClientKind, redisTimeoutMs: num
 }
 
 /**
- * The edge's store commits in groups: while one flush awaits Redis, the
- * pings that come queue and go together once it is answered or failed. A
+ * The edge's store commits in groups: while two flushes await Redis, the
+ * pings that come queue and go together once one is answered or failed. A
  * ping gets 503 only after waiting its own timeout at Redis: the pings
  * queued behind a failed flush are still sent.
  */
@@ -69,7 +69,7 @@ test.group('Ping edge: group commit', (group) => {
   group.each.setup(() => flushRedis())
 
   test(
-    '{$self}: pings that come while a flush awaits Redis go in the next one, each answered for itself'
+    '{$self}: two flushes await Redis at most; pings that come meanwhile go together in the next, each answered for itself'
   )
     .with([...REDIS_CLIENT_KINDS])
     .run(async ({ assert }, redisClient) => {
@@ -93,10 +93,17 @@ test.group('Ping edge: group commit', (group) => {
           async () => proxy.holding,
           (n) => n > 0
         )
-        // More than one script call's worth (64) queues behind it.
+        // A second flush does not wait for the first one's answer.
+        const second = post(`/ping/${limited.uuid}`, 'limited 1')
+        await waitFor(
+          'a second flush at Redis while the first awaits its answer',
+          async () => proxy.holding,
+          (n) => n === 2
+        )
+        // More than one script call's worth (64) queues behind both.
         const behind = [
-          ...Array.from({ length: 59 }, (_, i) =>
-            post(`/ping/${limited.uuid}`, `limited ${i + 1}`)
+          ...Array.from({ length: 58 }, (_, i) =>
+            post(`/ping/${limited.uuid}`, `limited ${i + 2}`)
           ),
           ...Array.from({ length: 6 }, (_, i) =>
             post(`/ping/${user.pingKey}/backup`, `backup ${i}`)
@@ -108,9 +115,9 @@ test.group('Ping edge: group commit', (group) => {
           async () => arrivals.count,
           (n) => n === 71
         )
-        assert.equal(proxy.holding, 1, 'nothing more sent while the first flush waits')
+        assert.equal(proxy.holding, 2, 'nothing more sent while two flushes wait')
         proxy.thaw()
-        const answers = await Promise.all([first, ...behind])
+        const answers = await Promise.all([first, second, ...behind])
         const texts = answers.map((answer) => `${answer.status} ${answer.text}`)
         const okLimited = texts.slice(0, 60)
         assert.equal(okLimited.filter((text) => text === '200 OK').length, 50)
@@ -118,8 +125,8 @@ test.group('Ping edge: group commit', (group) => {
         assert.deepEqual(texts.slice(60, 66), Array(6).fill('200 OK'))
         assert.deepEqual(texts.slice(66), Array(5).fill('404 not found'))
 
-        // One stream entry per script call: the first flush, then 70 pings in two calls.
-        assert.equal(await redis.xlen(redisKeys.pings), 3)
+        // One stream entry per script call: the first two flushes, then 69 pings in two calls.
+        assert.equal(await redis.xlen(redisKeys.pings), 4)
         const queued = await queuedPings()
         const bodies = queued.map((ping) => ping.body?.toString())
         const accepted = answers.flatMap((answer, i) =>
@@ -206,8 +213,8 @@ test.group('Ping edge: group commit', (group) => {
           async () => proxy.holding,
           (n) => n > 0
         )
-        await sleep(timeoutMs * 0.5)
-        // Queued behind the flush in flight, sent once it failed.
+        await sleep(timeoutMs * 0.6)
+        // A second flush, sent while the first awaits Redis.
         const behind = [1, 2, 3].map(() => timed(edge.url, url))
         const failed = await first
         assert.equal(failed.status, 503)
@@ -303,6 +310,140 @@ test.group('Ping edge: group commit', (group) => {
     } finally {
       await store.close()
       await proxy.close()
+    }
+  }).timeout(20_000)
+})
+
+/**
+ * A ping answered 503 because Redis was late is often stored all the same
+ * (Redis ran the write after the edge stopped waiting). The client's retry
+ * (`curl --retry`) is then answered 200 without being stored again.
+ */
+test.group('Ping edge: the retry of a ping Redis stored late', (group) => {
+  group.each.setup(() => testUtils.db().withGlobalTransaction())
+  group.each.setup(() => flushRedis())
+
+  /** The queued pings' bodies, counted. */
+  async function bodies() {
+    const counts: Record<string, number> = {}
+    for (const ping of await queuedPings()) {
+      const body = ping.body?.toString() ?? ''
+      counts[body] = (counts[body] ?? 0) + 1
+    }
+    return counts
+  }
+
+  /** A ping answered 503 while Redis stalls, then stored once Redis runs it. */
+  async function storedLate(proxy: FaultProxy, post: () => Promise<Sent>, body: string) {
+    proxy.freeze()
+    const first = await post()
+    proxy.thaw()
+    await waitFor(
+      'the late write in the stream',
+      async () => {
+        const counts = await bodies()
+        return counts[body] ?? 0
+      },
+      (n) => n === 1
+    )
+    return first.status
+  }
+
+  test('the retry is answered 200 and stored once; the next ping alike, or one from another client, is stored', async ({
+    assert,
+  }) => {
+    const { edge, proxy, url, close } = await edgeBehindProxy('builtin', 100)
+    const post = (body: string, agent = 'curl/8.14.1') =>
+      send(edge.url, url, { method: 'POST', body, headers: { 'user-agent': agent } })
+    try {
+      assert.equal(await storedLate(proxy, () => post('backup done'), 'backup done'), 503)
+      const retry = await post('backup done')
+      assert.deepEqual([retry.status, retry.text], [200, 'OK'])
+      assert.equal(edge.answers.at(-1), 'ok_retry', 'counted apart in ngip_edge_pings_total')
+      const afterRetry = await bodies()
+      assert.equal(afterRetry['backup done'], 1, 'the retry was not stored again')
+      const next = [
+        await post('backup done'),
+        await post('backup done', 'Wget/1.21'),
+        await post('backup failed'),
+      ]
+      assert.deepEqual(
+        next.map((sent) => sent.status),
+        [200, 200, 200]
+      )
+      assert.deepEqual(edge.answers.slice(-3), ['ok', 'ok', 'ok'])
+      assert.deepEqual(await bodies(), {
+        '': 1,
+        'backup done': 3,
+        'backup failed': 1,
+      })
+    } finally {
+      await close()
+    }
+  }).timeout(20_000)
+
+  test('a retry that comes while Redis has not answered the first write yet waits for it, and is not stored again', async ({
+    assert,
+  }) => {
+    // A retry waits for its twin as long as a ping waits for a silent Redis (300 ms).
+    const { edge, proxy, url, close } = await edgeBehindProxy('builtin', 300)
+    const post = () => send(edge.url, url, { method: 'POST', body: 'weekly' })
+    try {
+      proxy.freeze()
+      const first = await post()
+      assert.equal(first.status, 503)
+      const retry = post()
+      await sleep(100)
+      proxy.thaw()
+      const answer = await retry
+      assert.deepEqual([answer.status, answer.text], [200, 'OK'])
+      const counts = await bodies()
+      assert.equal(counts['weekly'], 1)
+    } finally {
+      await close()
+    }
+  }).timeout(20_000)
+
+  test('a retry whose first write was lost with the connection before Redis answered is stored', async ({
+    assert,
+  }) => {
+    const { edge, proxy, url, close } = await edgeBehindProxy('builtin', 100)
+    const post = () => send(edge.url, url, { method: 'POST', body: 'hourly' })
+    try {
+      proxy.freeze()
+      const first = await post()
+      assert.equal(first.status, 503)
+      // The connection drops with the write still held back: Redis never runs it.
+      await proxy.cut()
+      await proxy.restore()
+      proxy.thaw()
+      await waitFor(
+        'the edge connected again',
+        () => statusOf(edge.url, '/health'),
+        (status) => status === 200
+      )
+      const retry = await post()
+      assert.deepEqual([retry.status, retry.text], [200, 'OK'])
+      const counts = await bodies()
+      assert.equal(counts['hourly'], 1, 'the retry was stored')
+    } finally {
+      await close()
+    }
+  }).timeout(20_000)
+
+  test('a retry that comes after the memory ran out is stored', async ({ assert }) => {
+    const { edge, proxy, url, close } = await edgeBehindProxy('builtin', 100)
+    edge.store.late.memoryMs = 200
+    const post = () => send(edge.url, url, { method: 'POST', body: 'nightly' })
+    try {
+      assert.equal(await storedLate(proxy, post, 'nightly'), 503)
+      await sleep(300)
+      const retry = await post()
+      assert.equal(retry.status, 200)
+      const counts = await bodies()
+      assert.equal(counts['nightly'], 2)
+    } finally {
+      await close()
     }
   }).timeout(20_000)
 })

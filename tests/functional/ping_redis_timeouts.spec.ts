@@ -22,6 +22,17 @@ async function connect(port: number, timeoutMs: number, busyTimeoutMs?: number) 
   return client
 }
 
+/** A client through a fault proxy, its connection used once, then Redis frozen. */
+async function frozenBehindProxy(timeoutMs: number) {
+  const proxy = await FaultProxy.start(testRedisConfig().port)
+  const client = await connect(proxy.port, timeoutMs)
+  if ((await client.command(['PING'])) !== 'PONG') {
+    throw new Error('no PONG before the freeze')
+  }
+  proxy.freeze()
+  return { proxy, client }
+}
+
 /**
  * The edge's Redis client tells a Redis that is down (silent) from one that
  * is busy, and never blames Redis for its own busy event loop.
@@ -46,14 +57,29 @@ test.group('Ping edge: Redis timeouts', () => {
     }
   })
 
+  test('an edge held up with its Redis (a paused machine) waits for the reply before it calls Redis stalled', async ({
+    assert,
+  }) => {
+    // The proxy runs in this process: held up with the edge, as a paused machine holds both.
+    const { proxy, client } = await frozenBehindProxy(50)
+    try {
+      const reply = client.command(['PING']).catch((error: Error) => error.message)
+      // Once the loop runs again, the timeout check and this thaw are both due: the PING
+      // reaches Redis only then, and its reply comes a moment after the check.
+      setTimeout(() => proxy.thaw(), 60)
+      hold(200)
+      assert.equal(await reply, 'PONG')
+    } finally {
+      client.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+
   test('a stalled Redis fails what waits on it, and is used again once it answers', async ({
     assert,
   }) => {
-    const proxy = await FaultProxy.start(testRedisConfig().port)
-    const client = await connect(proxy.port, 50)
+    const { proxy, client } = await frozenBehindProxy(50)
     try {
-      assert.equal(await client.command(['PING']), 'PONG')
-      proxy.freeze()
       const failed = await client.command(['PING']).catch((error: Error) => error)
       assert.instanceOf(failed, RedisUnavailable)
       assert.equal((failed as Error).message, 'redis stalled')

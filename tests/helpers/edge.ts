@@ -35,9 +35,14 @@ export async function startEdge(bodyLimit = 10_000, options: EdgeOptions = {}) {
   )
   store.lingerMs = options.lingerMs ?? 0
   await store.ready()
+  /** The `answer` label of each request answered, in order (as ngip_edge_pings_total counts them) */
+  const answers: string[] = []
   const server = createEdgeServer(
     { store, bodyLimit, rateLimit: options.rateLimit ?? 0 },
-    { trustedProxies: cidrMatcher(options.trustedProxies ?? '') }
+    {
+      trustedProxies: cidrMatcher(options.trustedProxies ?? ''),
+      onAnswer: (answer) => answers.push(answer),
+    }
   )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -45,6 +50,7 @@ export async function startEdge(bodyLimit = 10_000, options: EdgeOptions = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     store,
+    answers,
     async close() {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))

@@ -20,7 +20,7 @@ type TokenFilters = Infer<typeof listTokensValidator> & {
 type PageFilters = Infer<typeof pageValidator>
 
 /** Each order ends on the id, so that equal keys keep one order between pages. */
-const ORDER_SQL: Record<Exclude<TokenSort, 'newest'>, string> = {
+export const ORDER_SQL: Record<Exclude<TokenSort, 'newest'>, string> = {
   status: `${STATUS_RANK}, name, id`,
   name: 'name, id',
   last_ping: 'last_ping_at DESC NULLS LAST, id DESC',
