@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { ensureEnvFile, codegen } from './prepare.ts'
 import { ensureDockerEngine } from '../pipelines/lib/dockerd.ts'
 import { claimRunScope, type RunScope } from './test_scope.ts'
+import type { FailedTest } from '../tests/helpers/summary_reporter.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 
@@ -57,6 +58,24 @@ function readSummary(path: string) {
     return JSON.parse(readFileSync(path, 'utf8'))
   } catch {
     return null
+  }
+}
+
+/**
+ * The failed tests again, last before the summary: a log cut to its tail
+ * (a CI page, a terminal's scrollback) still says what failed and why.
+ */
+function printFailures(failures: FailedTest[]) {
+  if (failures.length === 0) {
+    return
+  }
+  console.log(`\nfailed (${failures.length}):`)
+  for (const failure of failures.slice(0, 20)) {
+    const where = failure.file ? ` (${failure.file})` : ''
+    console.log(`  ✖ ${failure.title}${where}\n      ${failure.message}`)
+  }
+  if (failures.length > 20) {
+    console.log(`  … and ${failures.length - 20} more, above`)
   }
 }
 
@@ -103,6 +122,7 @@ async function main() {
   const passed = summary?.passed ?? 0
   // A run that failed outside any test (a hook, the bootstrap) counts as one failure.
   const failed = (summary?.failed ?? 0) || (code !== 0 ? 1 : 0)
+  printFailures(summary?.failures ?? [])
   console.log(`tests: ${passed} passed, ${failed} failed`)
   process.exit(code !== 0 ? code : failed > 0 ? 1 : 0)
 }
