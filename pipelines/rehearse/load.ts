@@ -53,6 +53,7 @@ export class PingLoad {
         retried: 0,
         errors: ['the load never started'],
         accepted: [],
+        unanswered: [],
       }
     }
     const closed = new Promise<string>((resolve) =>
@@ -93,22 +94,48 @@ export class PingLoad {
 
   /**
    * Waits until every accepted ping is stored (the worker drains the stream
-   * behind the answers) and returns how many are missing and how many twice.
+   * behind the answers), or the time is up, and counts what was stored.
    */
-  async verify(result: LoadResult, timeoutMs = 120_000) {
+  async verify(result: LoadResult, timeoutMs = 120_000): Promise<StoredCount> {
     const deadline = Date.now() + timeoutMs
-    let stored: number[] = []
+    let count: StoredCount
     do {
-      stored = await this.stored()
-      if (stored.length >= result.ok) {
+      count = countStored(result, await this.stored())
+      if (count.lost === 0) {
         break
       }
       await new Promise((resolve) => setTimeout(resolve, 2000))
     } while (Date.now() < deadline)
-    const counts = new Map<number, number>()
-    stored.forEach((seq) => counts.set(seq, (counts.get(seq) ?? 0) + 1))
-    const lost = result.accepted.filter((seq) => !counts.has(seq)).length
-    const twice = [...counts.values()].filter((count) => count > 1).length
-    return { stored: stored.length, lost, twice }
+    return count
+  }
+}
+
+export interface StoredCount {
+  stored: number
+  /** Accepted (answered OK) and not stored. */
+  lost: number
+  /** Stored more than once though every try was answered: the platform's fault. */
+  twice: number
+  /**
+   * Stored more than once after a try that got no answer at all (a timeout, a
+   * dropped connection): the client retried a ping that had been stored, as
+   * curl does; no server can tell the retry from a new ping.
+   */
+  twiceAfterNoAnswer: number
+}
+
+/** The load's pings as stored (their sequence numbers, one per stored Ping) against its answers. */
+export function countStored(result: LoadResult, stored: number[]): StoredCount {
+  const counts = new Map<number, number>()
+  stored.forEach((seq) => counts.set(seq, (counts.get(seq) ?? 0) + 1))
+  const unanswered = new Set(result.unanswered)
+  const lost = result.accepted.filter((seq) => !counts.has(seq)).length
+  const repeated = [...counts].filter(([, count]) => count > 1).map(([seq]) => seq)
+  const twiceAfterNoAnswer = repeated.filter((seq) => unanswered.has(seq)).length
+  return {
+    stored: stored.length,
+    lost,
+    twice: repeated.length - twiceAfterNoAnswer,
+    twiceAfterNoAnswer,
   }
 }

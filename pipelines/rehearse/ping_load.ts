@@ -19,10 +19,22 @@ export interface LoadResult {
   errors: string[]
   /** The sequence numbers answered OK: each must be stored exactly once. */
   accepted: number[]
+  /**
+   * The sequence numbers of which a try got no answer at all (timed out, or
+   * the connection dropped): the client cannot tell whether that try was
+   * stored, so its retry may store the ping a second time, as with curl.
+   */
+  unanswered: number[]
+}
+
+/** One try: the answer's status line, or why there was none. */
+interface Try {
+  problem?: string
+  answered: boolean
 }
 
 /** One ping as cron's curl sends it: its own connection, the sequence number as the body. */
-function ping(url: string, seq: number): Promise<string | undefined> {
+function ping(url: string, seq: number): Promise<Try> {
   return new Promise((resolve) => {
     const body = `load seq=${seq}`
     const req = request(
@@ -37,31 +49,43 @@ function ping(url: string, seq: number): Promise<string | undefined> {
         let text = ''
         res.on('data', (chunk) => (text += chunk))
         res.on('end', () =>
-          resolve(res.statusCode === 200 && text === 'OK' ? undefined : `${res.statusCode} ${text}`)
+          resolve({
+            answered: true,
+            problem:
+              res.statusCode === 200 && text === 'OK' ? undefined : `${res.statusCode} ${text}`,
+          })
         )
+        res.on('error', (error) => resolve({ answered: false, problem: error.message }))
       }
     )
     req.on('timeout', () => req.destroy(new Error('timed out')))
-    req.on('error', (error) => resolve(error.message))
+    req.on('error', (error) => resolve({ answered: false, problem: error.message }))
     req.end(body)
   })
 }
 
 /** Delays of `curl --retry 5`: 1 s, doubling. */
-const RETRIES = [1000, 2000, 4000, 8000, 16_000]
+export const RETRIES = [1000, 2000, 4000, 8000, 16_000]
 
-/** One ping as `curl -fsS -m 10 --retry 5` sends it: its first error and its last. */
-async function pingWithRetries(url: string, seq: number) {
-  const first = await ping(url, seq)
-  let last = first
-  for (const delay of first === undefined ? [] : RETRIES) {
+/** One ping as `curl -fsS -m 10 --retry 5` sends it: its first problem, its last, whether a try went unanswered. */
+export async function pingWithRetries(
+  url: string,
+  seq: number,
+  send: (url: string, seq: number) => Promise<Try> = ping,
+  delays = RETRIES
+) {
+  let attempt = await send(url, seq)
+  const first = attempt.problem
+  let unanswered = !attempt.answered
+  for (const delay of first === undefined ? [] : delays) {
     await new Promise((resolve) => setTimeout(resolve, delay))
-    last = await ping(url, seq)
-    if (last === undefined) {
+    attempt = await send(url, seq)
+    unanswered ||= !attempt.answered
+    if (attempt.problem === undefined) {
       break
     }
   }
-  return { first, last }
+  return { first, last: attempt.problem, unanswered }
 }
 
 /**
@@ -70,7 +94,15 @@ async function pingWithRetries(url: string, seq: number) {
  * pings in flight (retries included) before it returns.
  */
 export async function pingLoad(options: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { sent: 0, ok: 0, failed: 0, retried: 0, errors: [], accepted: [] }
+  const result: LoadResult = {
+    sent: 0,
+    ok: 0,
+    failed: 0,
+    retried: 0,
+    errors: [],
+    accepted: [],
+    unanswered: [],
+  }
   const inFlight = new Set<Promise<void>>()
   const started = Date.now()
   while (!options.signal.aborted) {
@@ -78,7 +110,10 @@ export async function pingLoad(options: LoadOptions): Promise<LoadResult> {
     while (result.sent < due) {
       const seq = result.sent++
       const url = options.urls[seq % options.urls.length]
-      const done = pingWithRetries(url, seq).then(({ first, last }) => {
+      const done = pingWithRetries(url, seq).then(({ first, last, unanswered }) => {
+        if (unanswered) {
+          result.unanswered.push(seq)
+        }
         if (first !== undefined) {
           result.retried++
           if (result.errors.length < 5) {

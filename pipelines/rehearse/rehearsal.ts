@@ -7,6 +7,7 @@ import { planTools, type Tools } from '../lib/tools.ts'
 import { idleCheck } from '../steps/idle_check.ts'
 import { showLogs } from '../steps/stack_run.ts'
 import { PingLoad } from './load.ts'
+import { RETRIES } from './ping_load.ts'
 import { agentRun, type Phase, phaseNote, stageResults } from './phases.ts'
 import type { RehearsalReport } from './rehearse.ts'
 import type { RehearsalSetting } from './setting.ts'
@@ -23,6 +24,26 @@ export interface RehearsalParts {
 }
 
 const LOAD_RATE = 200
+
+/**
+ * A GET as `curl -m 10 --retry 5` makes it: tried again after a 5xx, a 408 or
+ * 429, or no answer (1 s, doubling). Returns each try's status (0: no answer).
+ */
+export async function askWithRetries(url: string, delays = RETRIES): Promise<number[]> {
+  const statuses: number[] = []
+  for (const delay of [0, ...delays]) {
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    const status = await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
+      async (answer) => (await answer.arrayBuffer(), answer.status),
+      () => 0
+    )
+    statuses.push(status)
+    if (status !== 0 && status < 500 && status !== 408 && status !== 429) {
+      break
+    }
+  }
+  return statuses
+}
 
 /** The loop played through, phase by phase; each phase is a row of the report. */
 export class Rehearsal {
@@ -89,16 +110,17 @@ export class Rehearsal {
     await showLogs(this.tools, [names.proxy, ...edges])
   }
 
-  /** prod answers: its health and a ping through the proxy. */
+  /** prod answers: its health and a ping through the proxy, each asked as `curl --retry 5` asks. */
   async #prodAnswers() {
     const prod = await this.parts.target.smokeTarget(this.tools, 'prod')
-    const health = await fetch(`${prod.webUrl}/health/live`)
+    const health = await askWithRetries(`${prod.webUrl}/health/live`)
     const token = this.#load?.tokens[0]
-    const ping = token ? await fetch(`${prod.pingUrl}/ping/${token}`) : undefined
-    if (!health.ok || (ping && ping.status !== 200)) {
-      throw new Error(`prod answered health ${health.status}, ping ${ping?.status}`)
+    const ping = token ? await askWithRetries(`${prod.pingUrl}/ping/${token}`) : undefined
+    const said = `health ${health.join('→')}${ping ? `, ping ${ping.join('→')}` : ''}`
+    if (health.at(-1) !== 200 || (ping && ping.at(-1) !== 200)) {
+      throw new Error(`prod answered ${said}`)
     }
-    return `prod answers (health ${health.status}${ping ? `, ping ${ping.status}` : ''})`
+    return `prod answers (${said})`
   }
 
   async play(): Promise<RehearsalReport> {
@@ -172,6 +194,7 @@ export class Rehearsal {
       'load: failed even after retries': result.failed,
       'load: accepted but not stored': stored.lost,
       'load: stored twice': stored.twice,
+      'load: stored twice after a try with no answer (curl cannot tell)': stored.twiceAfterNoAnswer,
     })
     if (result.retried > 0) {
       this.tools.log.line(`rehearsal: answers retried: ${result.errors.join('; ')}`)

@@ -37,7 +37,8 @@ export function summaryFileReporter(): NamedReporterContract {
         })
       })
       emitter.on('group:end', (payload) => {
-        if (payload.hasError) {
+        // A group has an error of its own when one of its hooks failed.
+        if (payload.errors.length > 0) {
           failures.push({
             title: `group "${payload.title}" (a hook)`,
             message: firstLine(payload.errors[0]?.error),
