@@ -262,6 +262,46 @@ test.group('Email pings: what the listener refuses', (group) => {
     assert.lengthOf(queued, 1)
     assert.equal(queued[0].token, token.uuid)
   }).timeout(30_000)
+
+  test('a message answered 451 that Redis stored late: its retry gets 250 and is not stored again', async ({
+    assert,
+    cleanup,
+  }) => {
+    const token = await makeToken(user, { name: 'Nightly' })
+    const proxy = await FaultProxy.start(env.get('REDIS_PORT', 6379))
+    cleanup(() => proxy.close())
+    const smtpd = await spawnSmtpd({ REDIS_PORT: String(proxy.port), PING_REDIS_TIMEOUT_MS: '100' })
+    cleanup(() => smtpd.close())
+    const to = `${token.uuid}@${EMAIL_DOMAIN}`
+    /** One delivery as an MTA makes it; `before` runs once the message is sent up to its end. */
+    const deliver = async (before: () => void = () => {}) => {
+      const { client } = await SmtpClient.open(smtpd.port)
+      try {
+        await client.send('EHLO test.example')
+        await client.send('MAIL FROM:<cron@example.com>')
+        assert.equal(await client.send(`RCPT TO:<${to}>`), '250 Accepted')
+        assert.match(await client.send('DATA'), /^354 /)
+        before()
+        return await client.data('Subject: nightly backup\r\n\r\ndone')
+      } finally {
+        client.close()
+      }
+    }
+    const ours = async () => {
+      const queued = await queuedPings()
+      return queued.filter((ping) => ping.token === token.uuid)
+    }
+
+    // Redis is late, not down: the listener gives up after 100 ms, Redis runs the write after.
+    assert.match(await deliver(() => proxy.freeze()), /^451 4\.3\.0 /)
+    proxy.thaw()
+    await waitFor('the late write on the stream', ours, (pings) => pings.length === 1)
+
+    assert.match(await deliver(), /^250 /, 'the MTA’s retry is accepted')
+    assert.lengthOf(await ours(), 1, 'and not stored a second time')
+    assert.match(await deliver(), /^250 /)
+    assert.lengthOf(await ours(), 2, 'the next message alike is a ping of its own')
+  }).timeout(30_000)
 })
 
 test.group('Email pings: the Token page', (group) => {

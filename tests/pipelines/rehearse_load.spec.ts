@@ -73,7 +73,7 @@ test.group('rehearsal load: what a cron client sees and what was stored', () => 
         res.end('OK')
       }
     })
-    cleanup(() => new Promise((resolve) => server.close(resolve)))
+    cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())))
     const tried = await pingWithRetries(url, 7, undefined, QUICK)
     assert.isDefined(tried.first)
     assert.isUndefined(tried.last)
@@ -86,7 +86,7 @@ test.group('rehearsal load: what a cron client sees and what was stored', () => 
       res.statusCode = n === 0 ? 503 : 200
       res.end(n === 0 ? 'try again' : 'OK')
     })
-    cleanup(() => new Promise((resolve) => server.close(resolve)))
+    cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())))
     const tried = await pingWithRetries(url, 8, undefined, QUICK)
     assert.equal(tried.first, '503 try again')
     assert.isUndefined(tried.last)
@@ -105,8 +105,8 @@ test.group('rehearsal load: what a cron client sees and what was stored', () => 
       res.statusCode = 404
       res.end()
     })
-    cleanup(() => new Promise((resolve) => flaky.server.close(resolve)))
-    cleanup(() => new Promise((resolve) => missing.server.close(resolve)))
+    cleanup(() => new Promise<void>((resolve) => flaky.server.close(() => resolve())))
+    cleanup(() => new Promise<void>((resolve) => missing.server.close(() => resolve())))
     assert.deepEqual(await askWithRetries(flaky.url, QUICK), [503, 503, 200])
     assert.deepEqual(await askWithRetries(missing.url, QUICK), [404])
   })
