@@ -609,7 +609,7 @@ function writeSection(lines: string[], loadLine: string) {
     SCALE_SECTION.start,
     '## Scale',
     '',
-    `Latest run of \`BENCH_ONLY=scale BENCH_SCALE=${SCALES.join(',')} pnpm bench\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, shared with other helpers' builds and tests while it ran: single figures move between runs).`,
+    `Latest run of \`BENCH_ONLY=scale BENCH_SCALE=${SCALES.join(',')} pnpm bench\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, whether the machine was shared is said in the notes below, written by hand: single figures move between runs).`,
     '',
     ...lines,
     '',
