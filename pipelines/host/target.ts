@@ -17,6 +17,7 @@ import { reach } from './engine.ts'
 import { withLock } from './lock.ts'
 import { migrate } from './migrate.ts'
 import { type Colour, otherColour } from './names.ts'
+import { showLogs } from '../steps/stack_run.ts'
 import { ensureProxy, liveColour, proxyImageOnEngine, switchTo } from './proxy.ts'
 import { openRun, type HostRun } from './run.ts'
 import { readSecrets } from './secrets.ts'
@@ -24,6 +25,20 @@ import type { HostSettings } from './settings.ts'
 import { loadCredentials, loadStagePass, saveCredentials, saveStagePass } from './state.ts'
 
 export { hostSettings, type HostSettings } from './settings.ts'
+
+/** A failed colour's web and ping as they were before it is removed: running or not, health, last lines. */
+async function describeColour(run: HostRun, colour: Colour) {
+  const names = (['web', 'ping'] as const).map((role) => run.names.role(colour, role))
+  for (const name of names) {
+    const state = await run.tools.docker.inspect(name).catch(() => undefined)
+    run.say(
+      state
+        ? `${name}: ${state.running ? 'running' : `exited ${state.exitCode}`}, health ${state.health}`
+        : `${name}: gone`
+    )
+  }
+  await showLogs(run.tools, names)
+}
 
 /** The new colour up beside the live one, checked directly, then switched in; removed if anything fails. */
 async function blueGreen(
@@ -38,6 +53,7 @@ async function blueGreen(
     await run.tools.smoke(await directTarget(run, next, setup.apiKey))
     await switchTo(run, next, live)
   } catch (error) {
+    await describeColour(run, next)
     await removeColour(run, next)
     const still = live ? `${run.names.colour(live)} still serves` : 'nothing was serving yet'
     throw new Error(`${(error as Error).message.split('\n')[0]}; ${still}`)
