@@ -16,6 +16,7 @@ const TOKENS = 100
 export class PingLoad {
   #child?: ChildProcess
   #out = ''
+  #stopped?: Promise<LoadResult>
   tokens: string[] = []
 
   constructor(
@@ -42,8 +43,13 @@ export class PingLoad {
     this.#child.stdout!.on('data', (chunk) => (this.#out += chunk))
   }
 
-  /** Stops the load and returns what it counted. */
+  /** Stops the load and returns what it counted (once; later calls return the same). */
   async stop(): Promise<LoadResult> {
+    this.#stopped ??= this.#stop()
+    return this.#stopped
+  }
+
+  async #stop(): Promise<LoadResult> {
     const child = this.#child
     if (!child) {
       return {

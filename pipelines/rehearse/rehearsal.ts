@@ -124,7 +124,14 @@ export class Rehearsal {
   }
 
   async play(): Promise<RehearsalReport> {
-    const passed = await this.#steps()
+    let passed: boolean
+    try {
+      passed = await this.#steps()
+    } finally {
+      // A phase that failed after the load started leaves it running: it
+      // would keep this process, and the rehearsal, from ever ending.
+      await this.#load?.stop().catch(() => undefined)
+    }
     await this.#park()
     return {
       passed: passed && this.phases.every((phase) => phase.result === 'passed'),

@@ -110,4 +110,25 @@ test.group('rehearsal load: what a cron client sees and what was stored', () => 
     assert.deepEqual(await askWithRetries(flaky.url, QUICK), [503, 503, 200])
     assert.deepEqual(await askWithRetries(missing.url, QUICK), [404])
   })
+
+  test('the load stops once: a second stop (the rehearsal ending after a failed phase) returns at once', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { url, server } = await serve((_n, _req, res) => res.end('OK'))
+    cleanup(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const load = new PingLoad(
+      { webUrl: '', apiKey: '', pingUrl: url.replace(/\/ping\/x$/, '') },
+      50,
+      {} as never,
+      'postgres'
+    )
+    load.tokens = ['x']
+    load.start()
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const first = await load.stop()
+    const second = await load.stop()
+    assert.isAbove(first.sent, 0)
+    assert.strictEqual(second, first)
+  }).timeout(10_000)
 })
