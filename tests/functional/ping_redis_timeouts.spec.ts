@@ -75,6 +75,27 @@ test.group('Ping edge: Redis timeouts', () => {
     }
   }).timeout(20_000)
 
+  test('on a host that holds up every timer, a Redis silent for good is still called stalled', async ({
+    assert,
+  }) => {
+    const { proxy, client } = await frozenBehindProxy(50)
+    // Every turn of the loop takes 30 ms: each timeout check comes more than 10 ms late.
+    const busy = setInterval(() => hold(30), 1)
+    try {
+      const started = performance.now()
+      const failed = await Promise.race([
+        client.command(['PING']).catch((error: Error) => error.message),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2000)),
+      ])
+      assert.equal(failed, 'redis stalled')
+      assert.isBelow(performance.now() - started, 1000)
+    } finally {
+      clearInterval(busy)
+      client.close()
+      await proxy.close()
+    }
+  }).timeout(20_000)
+
   test('a stalled Redis fails what waits on it, and is used again once it answers', async ({
     assert,
   }) => {
