@@ -38,12 +38,20 @@ const MAX_BATCH = 64
  */
 const FLUSHES_IN_FLIGHT = 2
 
+/** A queued ping's retry key, made once (on its arrival while pings were late, or now) */
+function keyOf(entry: Queued) {
+  entry.key ??= fingerprint(entry.target, entry.message)
+  return entry.key
+}
+
 /** Pings queued that end a linger at once: company enough for one flush */
 const LINGER_ENOUGH = 16
 
 interface Queued {
   target: PingTarget
   message: Omit<PingMessage, 'token'>
+  /** What tells its retry from another ping (`fingerprint`), once it was needed */
+  key?: string
   args: (string | number | Buffer)[]
   /** When it arrived (performance.now()): its timeout counts from then */
   at: number
@@ -108,17 +116,24 @@ export class RedisPingStore implements PingStore {
     options: AcceptOptions
   ): Promise<AcceptResult> {
     if (this.late.size > 0) {
-      const retry = this.late.retryOf(fingerprint(target, message))
+      const key = fingerprint(target, message)
+      const retry = this.late.retryOf(key)
       if (retry !== 'write') {
         return Promise.resolve(retry).then((then) =>
-          then === 'stored' ? 'stored_before' : this.#enqueue(target, message, options)
+          then === 'stored' ? 'stored_before' : this.#enqueue(target, message, options, key)
         )
       }
+      return this.#enqueue(target, message, options, key)
     }
     return this.#enqueue(target, message, options)
   }
 
-  #enqueue(target: PingTarget, message: Omit<PingMessage, 'token'>, options: AcceptOptions) {
+  #enqueue(
+    target: PingTarget,
+    message: Omit<PingMessage, 'token'>,
+    options: AcceptOptions,
+    key?: string
+  ) {
     const slug = target.kind === 'slug'
     const args = [
       slug ? '' : target.uuid,
@@ -130,7 +145,7 @@ export class RedisPingStore implements PingStore {
       message.body && message.body.length > 0 ? message.body : '',
     ]
     return new Promise<AcceptResult>((resolve, reject) => {
-      this.#queued.push({ target, message, args, at: performance.now(), resolve, reject })
+      this.#queued.push({ target, message, key, args, at: performance.now(), resolve, reject })
       this.#scheduleFlush()
     })
   }
@@ -228,7 +243,7 @@ export class RedisPingStore implements PingStore {
     const mayRun = error instanceof RedisLate
     for (const entry of batch) {
       if (mayRun) {
-        this.late.answered503(fingerprint(entry.target, entry.message))
+        this.late.answered503(keyOf(entry))
       }
       entry.reject(error)
     }
@@ -241,10 +256,7 @@ export class RedisPingStore implements PingStore {
   #heardLate(batch: Queued[], reply: unknown) {
     batch.forEach((entry, i) => {
       const result = Array.isArray(reply) ? RESULTS[reply[i] as number] : undefined
-      this.late.heard(
-        fingerprint(entry.target, entry.message),
-        result === 'accepted' || result === 'created'
-      )
+      this.late.heard(keyOf(entry), result === 'accepted' || result === 'created')
     })
   }
 

@@ -67,6 +67,26 @@ function ping(url: string, seq: number): Promise<Try> {
 /** Delays of `curl --retry 5`: 1 s, doubling. */
 export const RETRIES = [1000, 2000, 4000, 8000, 16_000]
 
+/**
+ * Tries `send` as `curl --retry` does: again while `again` says so of the
+ * last try, after 1 s, then doubling. Returns every try, in order.
+ */
+export async function withRetries<T>(
+  send: () => Promise<T>,
+  again: (tried: T) => boolean,
+  delays = RETRIES
+): Promise<T[]> {
+  const tries = [await send()]
+  for (const delay of delays) {
+    if (!again(tries.at(-1)!)) {
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay))
+    tries.push(await send())
+  }
+  return tries
+}
+
 /** One ping as `curl -fsS -m 10 --retry 5` sends it: its first problem, its last, whether a try went unanswered. */
 export async function pingWithRetries(
   url: string,
@@ -74,18 +94,16 @@ export async function pingWithRetries(
   send: (url: string, seq: number) => Promise<Try> = ping,
   delays = RETRIES
 ) {
-  let attempt = await send(url, seq)
-  const first = attempt.problem
-  let unanswered = !attempt.answered
-  for (const delay of first === undefined ? [] : delays) {
-    await new Promise((resolve) => setTimeout(resolve, delay))
-    attempt = await send(url, seq)
-    unanswered ||= !attempt.answered
-    if (attempt.problem === undefined) {
-      break
-    }
+  const tries = await withRetries(
+    () => send(url, seq),
+    (tried) => tried.problem !== undefined,
+    delays
+  )
+  return {
+    first: tries[0].problem,
+    last: tries.at(-1)!.problem,
+    unanswered: tries.some((tried) => !tried.answered),
   }
-  return { first, last: attempt.problem, unanswered }
 }
 
 /**

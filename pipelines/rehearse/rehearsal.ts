@@ -7,7 +7,7 @@ import { planTools, type Tools } from '../lib/tools.ts'
 import { idleCheck } from '../steps/idle_check.ts'
 import { showLogs } from '../steps/stack_run.ts'
 import { PingLoad } from './load.ts'
-import { RETRIES } from './ping_load.ts'
+import { RETRIES, withRetries } from './ping_load.ts'
 import { agentRun, type Phase, phaseNote, stageResults } from './phases.ts'
 import type { RehearsalReport } from './rehearse.ts'
 import type { RehearsalSetting } from './setting.ts'
@@ -29,20 +29,14 @@ const LOAD_RATE = 200
  * A GET as `curl -m 10 --retry 5` makes it: tried again after a 5xx, a 408 or
  * 429, or no answer (1 s, doubling). Returns each try's status (0: no answer).
  */
-export async function askWithRetries(url: string, delays = RETRIES): Promise<number[]> {
-  const statuses: number[] = []
-  for (const delay of [0, ...delays]) {
-    await new Promise((resolve) => setTimeout(resolve, delay))
-    const status = await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
+export function askWithRetries(url: string, delays = RETRIES): Promise<number[]> {
+  const status = () =>
+    fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
       async (answer) => (await answer.arrayBuffer(), answer.status),
       () => 0
     )
-    statuses.push(status)
-    if (status !== 0 && status < 500 && status !== 408 && status !== 429) {
-      break
-    }
-  }
-  return statuses
+  const transient = (tried: number) => tried === 0 || tried >= 500 || tried === 408 || tried === 429
+  return withRetries(status, transient, delays)
 }
 
 /** The loop played through, phase by phase; each phase is a row of the report. */
